@@ -1,0 +1,40 @@
+# baodao: `make demo` sets up and runs the main job on the bundled sample data; `make test` sets up and runs the tests.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
+
+.PHONY: setup system demo test lint gallery templates clean
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/setup-system.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+demo: setup
+	@bash scripts/demo.sh
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+gallery: setup
+	$(BIN)/baodao forms gallery --out output/gallery
+
+templates: setup
+	$(BIN)/python -m form_templates.builder
+
+clean:
+	rm -rf output/gallery output/demo

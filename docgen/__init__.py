@@ -1,0 +1,1 @@
+"""Generation: typed records in, filled DOCX/XLSX/PDF forms and official notices out."""

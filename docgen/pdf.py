@@ -1,0 +1,60 @@
+"""PDF through real LibreOffice (headless): one process for a whole batch, with the project's font map."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from baodao.errors import ConversionError
+from baodao.settings import font_environment, soffice_binary
+
+SECONDS_PER_FILE = 20
+MIN_TIMEOUT = 120
+
+
+def convert_to_pdf(sources: Sequence[Path], outdir: Path) -> list[Path]:
+    """Convert DOCX/XLSX files to PDF in ``outdir`` with one LibreOffice run; returns the PDFs in order.
+
+    Each PDF is converted in a private folder and moved into place whole, so a failed run leaves no
+    half-written PDF beside the user's files.
+    """
+    if not sources:
+        return []
+    binary = soffice_binary()
+    if binary is None:
+        raise ConversionError("找不到 LibreOffice（soffice）。请先运行 make demo 或 make test 完成安装。")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="baodao-lo-") as work:
+        profile = Path(work, "profile").as_uri()
+        staging = Path(work, "pdf")
+        cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
+               "--nodefault", "--convert-to", "pdf", "--outdir", str(staging), *map(str, sources)]
+        timeout = max(MIN_TIMEOUT, SECONDS_PER_FILE * len(sources))
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  env=_lo_environment(work), stdin=subprocess.DEVNULL, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionError(f"LibreOffice 转换 PDF 超时（{timeout} 秒，{len(sources)} 个文件）") from exc
+        results = []
+        for src in sources:
+            made = staging / (src.stem + ".pdf")
+            if not made.exists():
+                detail = (proc.stderr or proc.stdout).strip()[-400:]
+                raise ConversionError(f"LibreOffice 未能把 {src} 转换为 PDF（退出码 {proc.returncode}）：{detail}")
+            target = outdir / made.name
+            tmp = target.with_name(f".{target.name}.part")
+            shutil.move(str(made), tmp)
+            os.replace(tmp, target)
+            results.append(target)
+        return results
+
+
+def _lo_environment(work: str) -> dict[str, str]:
+    env = font_environment()
+    env["HOME"] = work  # LibreOffice writes caches under HOME; keep them out of the user's
+    env.setdefault("SAL_USE_VCLPLUGIN", "svp")
+    return env

@@ -1,0 +1,1 @@
+"""One module per form (key with “-” as “_”): ``build(b)`` lays out the DOCX, ``build_xlsx`` the XLSX."""

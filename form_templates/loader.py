@@ -1,0 +1,196 @@
+"""Reads spec.yaml files into FormSpec objects, refusing any key or value that does not fit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from baodao.errors import SpecError
+from form_templates.spec import (
+    DEFAULT_DATE_STYLE,
+    FIELD_TYPES,
+    NAME_PATTERN,
+    TEXT_FORMATS,
+    FieldSpec,
+    FieldType,
+    FormSpec,
+    Orientation,
+    Part,
+    TextFormat,
+    XlsxLayout,
+)
+
+FORM_KEYS = {
+    "key", "title", "seed", "appendix", "kind", "fields", "orientation", "designed_from_text",
+    "design_note", "id_field", "has_receipt", "pages", "xlsx", "description", "notes",
+}
+FIELD_KEYS = {
+    "name", "label", "type", "required", "printed_label", "options", "other_option", "min_items",
+    "max_items", "min_length", "max_length", "minimum", "maximum", "format", "date_style", "columns",
+    "rows", "part", "unlabeled", "rule", "sample",
+}
+XLSX_KEYS = {"table", "header_row", "first_row", "cells"}
+
+
+class _Reader:
+    """Typed access to one mapping of a spec file; every complaint names the file and the key path."""
+
+    def __init__(self, source: Path, where: str, data: object, allowed: set[str]) -> None:
+        self.source, self.where = source, where
+        if not isinstance(data, Mapping):
+            self.fail("", "应为键值表（mapping）")
+        self.data = cast(Mapping[str, Any], data)
+        unknown = sorted(set(self.data) - allowed)
+        if unknown:
+            self.fail(unknown[0], f"不认识的键“{unknown[0]}”（可用的键：{', '.join(sorted(allowed))}）")
+
+    def fail(self, key: str, reason: str) -> None:
+        path = f"{self.where}.{key}" if self.where and key else (self.where or key)
+        raise SpecError(f"表单说明文件 {self.source} 的 {path or '顶层'} 有误：{reason}")
+
+    def _get(self, key: str, kind: type | tuple[type, ...], required: bool, default: Any) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.fail(key, "缺少此项")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(key, f"类型不对，得到 {type(value).__name__}")
+        return value
+
+    def text(self, key: str, required: bool = False, default: str | None = None) -> Any:
+        value = self._get(key, (str, int), required, default)
+        return str(value) if value is not None else None
+
+    def integer(self, key: str, default: int | None = None) -> Any:
+        return self._get(key, int, False, default)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        return bool(self._get(key, bool, False, default))
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self._get(key, list, False, [])
+        if not all(isinstance(v, str) for v in values):
+            self.fail(key, "每一项都应是文字")
+        return tuple(values)
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str | None) -> Any:
+        value = self.text(key, default=default)
+        if value is not None and value not in allowed:
+            self.fail(key, f"“{value}”不是可用的值（{', '.join(allowed)}）")
+        return value
+
+
+def read_field(source: Path, where: str, data: object, in_table: bool = False) -> FieldSpec:
+    """One field (or table column) of a spec, checked for consistency."""
+    r = _Reader(source, where, data, FIELD_KEYS)
+    name = r.text("name", required=True)
+    if not NAME_PATTERN.match(name):
+        r.fail("name", f"“{name}”应为小写英文字母、数字和下划线（snake_case）")
+    ftype = cast(FieldType, r.choice("type", FIELD_TYPES, None) or r.fail("type", "缺少此项"))
+    if in_table and ftype in ("table", "choices", "list"):
+        r.fail("type", "表格的列只能是单个值（text、integer、date、choice）")
+    columns: tuple[FieldSpec, ...] = ()
+    if ftype == "table":
+        raw = r._get("columns", list, True, [])
+        columns = tuple(read_field(source, f"{where}.columns[{i}]", c, True) for i, c in enumerate(raw))
+        _check_unique(r, "columns", [c.name for c in columns])
+    elif "columns" in r.data:
+        r.fail("columns", "只有 table 类型的字段才有 columns")
+    options = r.texts("options")
+    if ftype in ("choice", "choices") and not options:
+        r.fail("options", f"{ftype} 类型的字段须列出印在表上的选项")
+    other = r.text("other_option")
+    if other is not None and other not in options:
+        r.fail("other_option", f"“{other}”不在 options 中")
+    spec = FieldSpec(
+        name=name,
+        label=r.text("label", required=True),
+        type=ftype,
+        required=r.flag("required"),
+        printed_label=r.text("printed_label"),
+        options=options,
+        other_option=other,
+        min_items=r.integer("min_items"),
+        max_items=r.integer("max_items"),
+        min_length=r.integer("min_length"),
+        max_length=r.integer("max_length"),
+        minimum=r.integer("minimum"),
+        maximum=r.integer("maximum"),
+        format=cast(TextFormat | None, r.choice("format", TEXT_FORMATS, None)),
+        date_style=r.text("date_style", default=DEFAULT_DATE_STYLE),
+        columns=columns,
+        rows=r.integer("rows"),
+        part=cast(Part, r.choice("part", ("main", "receipt"), "main")),
+        unlabeled=r.flag("unlabeled"),
+        rule=r.text("rule"),
+        sample=r.data.get("sample"),
+    )
+    if spec.min_items is not None and spec.type not in ("choices", "list", "table"):
+        r.fail("min_items", "只有 choices、list、table 类型才有条数限制")
+    if spec.printed_label is not None and spec.label not in spec.printed_label:
+        r.fail("printed_label", f"印刷标签应包含标签“{spec.label}”")
+    return spec
+
+
+def read_spec(path: Path) -> FormSpec:
+    """Load and validate one spec.yaml."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SpecError(f"表单说明文件 {path} 无法读取：{exc}") from exc
+    r = _Reader(path, "", data, FORM_KEYS)
+    raw_fields = r._get("fields", list, True, [])
+    fields = tuple(read_field(path, f"fields[{i}]", f) for i, f in enumerate(raw_fields))
+    _check_unique(r, "fields", [f.name for f in fields])
+    xlsx = None
+    if r.data.get("xlsx") is not None:
+        x = _Reader(path, "xlsx", r.data["xlsx"], XLSX_KEYS)
+        xlsx = XlsxLayout(
+            table=x.text("table", required=True),
+            header_row=x.integer("header_row") or x.fail("header_row", "缺少此项"),
+            first_row=x.integer("first_row") or x.fail("first_row", "缺少此项"),
+            cells=tuple((str(k), str(v)) for k, v in (x._get("cells", dict, False, {})).items()),
+        )
+    spec = FormSpec(
+        key=r.text("key", required=True),
+        title=r.text("title", required=True),
+        seed=r.text("seed", required=True),
+        appendix=r.text("appendix", required=True),
+        kind=r.text("kind", required=True),
+        fields=fields,
+        orientation=cast(Orientation, r.choice("orientation", ("portrait", "landscape"), "portrait")),
+        designed_from_text=r.flag("designed_from_text"),
+        design_note=r.text("design_note"),
+        id_field=r.text("id_field"),
+        has_receipt=r.flag("has_receipt"),
+        pages=r.integer("pages", 1),
+        xlsx=xlsx,
+        description=r.text("description", default=""),
+        notes=r.texts("notes"),
+    )
+    if spec.key != path.parent.name:
+        r.fail("key", f"“{spec.key}”应与所在文件夹名“{path.parent.name}”一致")
+    if spec.designed_from_text and not spec.design_note:
+        r.fail("design_note", "依据文字设计的表单须说明依据哪段文字")
+    if spec.id_field is not None and spec.id_field not in spec.field_names:
+        r.fail("id_field", f"“{spec.id_field}”不是本表的字段")
+    if xlsx is not None and xlsx.table not in [f.name for f in spec.table_fields]:
+        r.fail("xlsx.table", f"“{xlsx.table}”不是本表的表格字段")
+    for name, _ in xlsx.cells if xlsx is not None else ():
+        if name not in spec.field_names:
+            r.fail("xlsx.cells", f"“{name}”不是本表的字段")
+    if spec.has_receipt != any(f.part == "receipt" for f in fields):
+        r.fail("has_receipt", "有回执的表单须把回执上的字段标为 part: receipt，反之亦然")
+    return spec
+
+
+def _check_unique(r: _Reader, key: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            r.fail(key, f"名称“{n}”重复")
+        seen.add(n)

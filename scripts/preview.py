@@ -1,0 +1,31 @@
+"""Developer preview: rebuild forms, render their samples, convert to PDF and PNG under output/preview/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from docgen.pdf import convert_to_pdf
+from docgen.render import render_docx
+from form_templates.builder.__main__ import build
+from form_templates.catalog import forms
+from form_templates.samples import sample_record
+
+OUT = Path(__file__).resolve().parent.parent / "output" / "preview"
+
+
+def main(keys: list[str]) -> None:
+    chosen = [f for f in forms() if not keys or f.key in keys]
+    docs = []
+    for form in chosen:
+        build(form)
+        docs.append(render_docx(form.docx, form.spec, sample_record(form.spec), OUT / f"{form.key}.docx"))
+    for pdf in convert_to_pdf(docs, OUT):
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(pdf.with_suffix(""))], check=True)
+        pages = sorted(OUT.glob(pdf.stem + "-*.png"))
+        print(f"{pdf.stem}: {len(pages)} page(s): {' '.join(map(str, pages))}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the system parts baodao needs (LibreOffice, poppler, CJK fonts) when they are missing; idempotent.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+fontdir="$here/fonts"
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+updated=0
+apt_update() { [ "$updated" -eq 1 ] || { $sudo apt-get update -qq; updated=1; }; }
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt_update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# FandolFang/FandolKai cover all of GB2312; take only their OTF files from Debian's TeX package.
+if [ ! -f "$fontdir/FandolFang-Regular.otf" ] || [ ! -f "$fontdir/FandolKai-Regular.otf" ]; then
+  echo "setup: extracting Fandol fonts from texlive-lang-chinese"
+  apt_update
+  work=$(mktemp -d)
+  chmod 755 "$work"  # apt-get download drops privileges to _apt
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && apt-get download -qq texlive-lang-chinese >/dev/null)
+  deb=$(ls "$work"/texlive-lang-chinese_*.deb)
+  mkdir -p "$fontdir"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards '*/fandol/*.otf'
+  find "$work" \( -name 'FandolFang-*.otf' -o -name 'FandolKai-*.otf' \) -exec cp {} "$fontdir/" \;
+  chmod a+r "$fontdir"/*.otf
+fi
+echo "setup: system packages and fonts ready"
