@@ -116,3 +116,21 @@ class FormSpec:
 Scalar = str | int | date
 Value = Scalar | list[str] | list[dict[str, Scalar | None]] | None
 Record = dict[str, Value]
+
+
+def spec_as_dict(spec: FormSpec) -> dict[str, object]:
+    """The spec as plain JSON-ready data (for `baodao forms --json` and scripts)."""
+    from dataclasses import asdict
+
+    def plain(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if v not in (None, (), [], False) or k == "required"}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    data = plain(asdict(spec))
+    assert isinstance(data, dict)
+    return data

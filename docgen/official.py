@@ -1,0 +1,321 @@
+"""Lays out a Notice as a GB/T 9704-2012 official document, with its forms attached as sections."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docxcompose.composer import Composer
+
+from docgen.compose import append_document
+from docgen.notice_model import Attachment, Enclosure, Notice
+from docgen.output import atomic_path
+from docgen.render import render_docx
+from form_templates.builder import docx_kit as kit
+from form_templates.catalog import get_form
+from form_templates.samples import sample_record
+
+RED = "FF0000"
+LINE_PT = 28.95  # 225 mm 版心 / 22 lines
+BODY_PT = kit.SIZE_3HAO
+# 28 characters of 16 pt are 448 pt, wider than the 442 pt 版心: tighten each by a quarter point.
+CHAR_SPACING_TWIPS = -5
+_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
+_LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
+_LEVEL3 = re.compile(r"^\d+[.、．]")
+
+
+def build_notice(notice: Notice, out: Path) -> Path:
+    """Write ``out``: the notice, its enclosures, attachments, any forwarded document, and the 版记."""
+    doc = _new_document()
+    _write_document(doc, notice)
+    composer = Composer(doc)
+    with tempfile.TemporaryDirectory(prefix="baodao-notice-") as work:
+        _append_attachments(composer, notice, Path(work))
+        if notice.forwarded is not None:
+            forwarded = _new_document()
+            _write_document(forwarded, notice.forwarded)
+            append_document(composer, forwarded, start="oddPage")
+            _append_attachments(composer, notice.forwarded, Path(work))
+        _imprint(composer, notice)
+        with atomic_path(out) as tmp:
+            composer.save(str(tmp))
+    return out
+
+
+def _new_document() -> DocxDocument:
+    doc = Document()
+    kit.setup_section(doc.sections[0], landscape=False)
+    normal = doc.styles["Normal"]
+    kit.set_style_font(normal, kit.FANGSONG, BODY_PT)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
+    normal.element.get_or_add_rPr().append(spacing)
+    fmt = normal.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PT)
+    fmt.widow_control = False
+    _page_numbers(doc)
+    return doc
+
+
+def _page_numbers(doc: DocxDocument) -> None:
+    """“— N —” in 4号宋体, odd pages at the right and even pages at the left, one character in."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    section.footer_distance = Mm(21)
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        p = footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
+        fmt = p.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if align == "right":
+            fmt.right_indent = Pt(kit.SIZE_4HAO)
+        else:
+            fmt.left_indent = Pt(kit.SIZE_4HAO)
+        _run(p, "— ", kit.SONGTI, kit.SIZE_4HAO)
+        _page_field(p)
+        _run(p, " —", kit.SONGTI, kit.SIZE_4HAO)
+
+
+def _page_field(p: Paragraph) -> None:
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = _run(p, "", kit.SONGTI, kit.SIZE_4HAO)
+        if kind is not None:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._element.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+        else:
+            run.text = text
+
+
+def _run(p: Paragraph, text: str, font: str, size: float, color: str | None = None, bold: bool = False):  # type: ignore[no-untyped-def]
+    run = p.add_run(text)
+    kit.set_run_font(run, font, size, bold=bold or None, color=color)
+    return run
+
+
+def _paragraph(doc: DocxDocument, align: str = "justify", indent: bool = True, line: float | None = LINE_PT) -> Paragraph:
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                     "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    if indent:
+        fmt.first_line_indent = Pt(BODY_PT * 2)
+    if line is None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    return p
+
+
+def _blank(doc: DocxDocument, lines: int = 1) -> None:
+    for _ in range(lines):
+        _paragraph(doc, indent=False)
+
+
+def _write_document(doc: DocxDocument, notice: Notice) -> None:
+    _masthead(doc, notice)
+    _title(doc, notice.title)
+    _blank(doc)
+    _run(_paragraph(doc, "left", indent=False), notice.addressees, kit.FANGSONG, BODY_PT)
+    for text in notice.body:
+        _body_paragraph(doc, text)
+    # A notice that issues a 方案 lists the attachments at the end of the 方案, as seed 000 does.
+    if notice.attachments and not notice.enclosures:
+        _blank(doc)
+        _attachment_note(doc, notice.attachments)
+    _signature(doc, notice)
+    for enclosure in notice.enclosures:
+        _enclosure(doc, enclosure)
+    if notice.attachments and notice.enclosures:
+        _blank(doc)
+        _attachment_note(doc, notice.attachments)
+
+
+def _masthead(doc: DocxDocument, notice: Notice) -> None:
+    """版头: red 发文机关标志 35 mm below the 版心 top, 发文字号, and the red rule."""
+    spacer = _paragraph(doc, indent=False, line=None)
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Mm(25)
+    longest = max(_width(name) for name in notice.issuers)
+    if len(notice.issuers) == 1:
+        size = min(42.0, 0.95 * 442 / (longest + _width(notice.mark_suffix)))
+        p = _paragraph(doc, "center", indent=False, line=None)
+        _run(p, notice.issuers[0] + notice.mark_suffix, kit.XIAOBIAOSONG, size, color=RED)
+    else:
+        size = min(36.0, 0.9 * (442 - 2 * 36 - 17) / longest)
+        _joint_masthead(doc, notice, size)
+    _blank(doc, 2)
+    _run(_paragraph(doc, "center", indent=False), notice.number, kit.FANGSONG, BODY_PT)
+    rule = _paragraph(doc, indent=False, line=None)
+    rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    rule.paragraph_format.line_spacing = Mm(4)
+    kit.set_paragraph_border(rule, "bottom", size=18, color=RED, space=0)
+
+
+def _joint_masthead(doc: DocxDocument, notice: Notice, size: float) -> None:
+    """Joint issuers stacked on the left, “文件” centred on their right (GB/T 9704 §7.2.1)."""
+    suffix_mm = size * 2 * 0.3528 + 6  # two characters plus the cell margins
+    table = doc.add_table(rows=len(notice.issuers), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    kit.set_table_borders(table, "nil")
+    kit.set_table_layout_fixed(table, [kit.BODY_W_MM - suffix_mm, suffix_mm])
+    for i, name in enumerate(notice.issuers):
+        p = table.cell(i, 0).paragraphs[0]
+        p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _run(p, name, kit.XIAOBIAOSONG, size, color=RED)
+    cell = table.cell(0, 1).merge(table.cell(len(notice.issuers) - 1, 1))
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _run(p, notice.mark_suffix, kit.XIAOBIAOSONG, size, color=RED)
+
+
+def _title(doc: DocxDocument, title: str) -> None:
+    _blank(doc, 2)
+    for line in title.split("\n"):
+        p = _paragraph(doc, "center", indent=False, line=None)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(36)
+        _run(p, line, kit.XIAOBIAOSONG, kit.SIZE_2HAO)
+
+
+def _body_paragraph(doc: DocxDocument, text: str) -> None:
+    """A 正文 paragraph; headings 一、 in 黑体, （一） in 楷体, 1. in bold 仿宋, as GB/T 9704 §7.3.3 sets."""
+    p = _paragraph(doc)
+    for pattern, font, bold in ((_LEVEL1, kit.HEITI, False), (_LEVEL2, kit.KAITI, False),
+                                (_LEVEL3, kit.FANGSONG, True)):
+        if pattern.match(text):
+            head, sep, rest = text.partition("。")
+            if not sep or (len(head) > 30 and pattern is not _LEVEL1):
+                head, rest = text, ""
+            _run(p, head + sep, font, BODY_PT, bold=bold)
+            if rest:
+                _run(p, rest, kit.FANGSONG, BODY_PT)
+            return
+    _run(p, text, kit.FANGSONG, BODY_PT)
+
+
+def _attachment_note(doc: DocxDocument, attachments: tuple[Attachment, ...]) -> None:
+    """附件说明: “附件：1.…”, further items aligned under the first."""
+    for i, att in enumerate(attachments, start=1):
+        p = _paragraph(doc, "left", indent=False)
+        fmt = p.paragraph_format
+        fmt.left_indent = Pt(BODY_PT * 5)
+        fmt.first_line_indent = Pt(-BODY_PT * 3) if i == 1 else Pt(0)
+        prefix = "附件：" if i == 1 else ""
+        number = f"{i}." if len(attachments) > 1 else ""
+        _run(p, f"{prefix}{number}{att.title}", kit.FANGSONG, BODY_PT)
+
+
+def _signature(doc: DocxDocument, notice: Notice) -> None:
+    """署名 centred over the 成文日期, which stands four characters in from the right (§7.3.5.2)."""
+    _blank(doc)
+    if notice.no_body_note:
+        _run(_paragraph(doc), "(此页无正文)", kit.FANGSONG, BODY_PT)
+        _blank(doc, 2)
+    when = f"{notice.date.year}年{notice.date.month}月{notice.date.day}日"
+    date_w = _width(when)
+    for name in notice.signatures:
+        for line in name.split("\n"):
+            p = _paragraph(doc, "right", indent=False)
+            p.paragraph_format.right_indent = Pt(BODY_PT * max(0.0, 4 + (date_w - _width(line)) / 2))
+            p.paragraph_format.keep_with_next = True
+            _run(p, line, kit.FANGSONG, BODY_PT)
+    p = _paragraph(doc, "right", indent=False)
+    p.paragraph_format.right_indent = Pt(BODY_PT * 4)
+    _run(p, when, kit.FANGSONG, BODY_PT)
+
+
+def _enclosure(doc: DocxDocument, enclosure: Enclosure) -> None:
+    _paragraph(doc, indent=False).add_run().add_break(WD_BREAK.PAGE)
+    _title(doc, enclosure.title)
+    _blank(doc)
+    for text in enclosure.body:
+        _body_paragraph(doc, text)
+
+
+def _append_attachments(composer: Composer, notice: Notice, work: Path) -> None:
+    """Each attachment from a new page, headed “附件N” in 3号黑体 at the top left."""
+    for i, att in enumerate(notice.attachments, start=1):
+        label = f"附件{i}" if len(notice.attachments) > 1 else "附件"
+        if att.form is not None:
+            form = get_form(att.form)
+            record = dict(att.data) if att.data is not None else sample_record(form.spec)
+            path = render_docx(form.docx, form.spec, record, work / f"attachment-{id(att)}-{i}.docx")  # type: ignore[arg-type]
+            part = Document(str(path))
+        else:
+            part = _new_document()
+            _title(part, att.title)
+            _blank(part)
+            for text in att.body:
+                _body_paragraph(part, text)
+        first = part.element.body[0]
+        head = OxmlElement("w:p")
+        first.addprevious(head)
+        p = Paragraph(head, part._body)
+        p.paragraph_format.space_after = Pt(6)
+        _run(p, label, kit.HEITI, BODY_PT)
+        append_document(composer, part)
+
+
+def _imprint(composer: Composer, notice: Notice) -> None:
+    """版记 at the end: 抄送 and the 印发 line between rules, thick first and last, thin between."""
+    if notice.printer is None:
+        return
+    doc = composer.doc
+    when = notice.print_date or notice.date
+    lines = []
+    if notice.cc:
+        lines.append(("cc", f"抄送：{notice.cc}"))
+    lines.append(("print", f"{notice.printer}\t{when.year}年{when.month}月{when.day}日印发"))
+    p = _paragraph(doc, indent=False, line=None)
+    p.paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=len(lines), cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    kit.set_table_borders(table, "nil")
+    kit.set_table_layout_fixed(table, [kit.BODY_W_MM])
+    for r, (_, text) in enumerate(lines):
+        cell = table.cell(r, 0)
+        para = cell.paragraphs[0]
+        fmt = para.paragraph_format
+        fmt.left_indent = fmt.right_indent = Pt(kit.SIZE_4HAO)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(24)
+        fmt.tab_stops.add_tab_stop(Mm(kit.BODY_W_MM) - Pt(2 * kit.SIZE_4HAO), WD_TAB_ALIGNMENT.RIGHT)
+        _run(para, text, kit.FANGSONG, kit.SIZE_4HAO)
+        edges = {"bottom": "single"}
+        if r == 0:
+            edges["top"] = "single"
+        kit.set_cell_borders(cell, **edges)
+        _rule_weight(cell, "top" if r == 0 else None, "bottom", last=r == len(lines) - 1)
+
+
+def _rule_weight(cell, top: str | None, bottom: str, last: bool) -> None:  # type: ignore[no-untyped-def]
+    """First and last rules 0.35 mm (sz 8), the ones between 0.25 mm (sz 6)."""
+    borders = cell._tc.tcPr.find(qn("w:tcBorders"))
+    if top is not None:
+        borders.find(qn("w:top")).set(qn("w:sz"), "8")
+    borders.find(qn("w:bottom")).set(qn("w:sz"), "8" if last else "6")
+
+
+def _width(text: str) -> float:
+    """Width in characters: CJK and full-width count one, Latin letters and digits half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
