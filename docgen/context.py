@@ -1,4 +1,4 @@
-"""Turns a typed record into the printable context a template renders: dates in the form's style, padded tables."""
+"""Turns a typed record into the context a template prints: dates in the form's style, padded tables."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def print_value(f: FieldSpec, value: Value) -> object:
     if f.type == "table":
         rows = [
             {c.name: print_scalar(c, row.get(c.name)) for c in f.columns}
-            for row in (value or [])
+            for row in (value if isinstance(value, list) else [])
             if isinstance(row, dict)
         ]
         blank = {c.name: "" for c in f.columns}

@@ -17,8 +17,13 @@ def pdf_to_png(pdf: Path, dpi: int = 80) -> list[Path]:
     prefix = pdf.with_suffix("")
     for old in prefix.parent.glob(f"{prefix.name}-*.png"):
         old.unlink()
-    proc = subprocess.run([binary, "-r", str(dpi), "-png", str(pdf), str(prefix)],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [binary, "-r", str(dpi), "-png", str(pdf), str(prefix)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if proc.returncode != 0:
         raise ConversionError(f"pdftoppm 无法转换 {pdf}：{proc.stderr.strip()}")
     return sorted(prefix.parent.glob(f"{prefix.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,20 +41,33 @@ class Notice:
     addressees: str
     body: tuple[str, ...]
     signatures: tuple[str, ...]
-    date: date
+    date: dt.date
     mark_suffix: str = "文件"
     no_body_note: bool = False
     enclosures: tuple[Enclosure, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     cc: str | None = None
     printer: str | None = None
-    print_date: date | None = None
+    print_date: dt.date | None = None
     forwarded: Notice | None = None
 
 
 _NOTICE_KEYS = {
-    "issuers", "number", "title", "addressees", "body", "signatures", "date", "mark_suffix", "no_body_note",
-    "enclosures", "attachments", "cc", "printer", "print_date", "forwarded",
+    "issuers",
+    "number",
+    "title",
+    "addressees",
+    "body",
+    "signatures",
+    "date",
+    "mark_suffix",
+    "no_body_note",
+    "enclosures",
+    "attachments",
+    "cc",
+    "printer",
+    "print_date",
+    "forwarded",
 }
 
 
@@ -94,10 +107,10 @@ class _Fields:
         value = self.data.get(key)
         if value is None:
             return self.fail(key, "缺少此项") if required else None
-        if isinstance(value, date):
+        if isinstance(value, dt.date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            return dt.date.fromisoformat(str(value))
         except ValueError:
             return self.fail(key, f"“{value}”不是日期（应写成 2019-06-11）")
 
@@ -129,8 +142,11 @@ def _notice(path: Path, where: str, data: object) -> Notice:
         data_map = a.data.get("data")
         if data_map is not None and not isinstance(data_map, Mapping):
             a.fail("data", "应为字段名到值的键值表")
-        attachments.append(Attachment(a.text("title"), a.text("form", required=False), data_map,
-                                      a.texts("body", required=False)))
+        attachments.append(
+            Attachment(
+                a.text("title"), a.text("form", required=False), data_map, a.texts("body", required=False)
+            )
+        )
     forwarded = f.data.get("forwarded")
     no_body = f.data.get("no_body_note", False)
     if not isinstance(no_body, bool):

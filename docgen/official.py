@@ -24,6 +24,7 @@ from docgen.render import render_docx
 from form_templates.builder import docx_kit as kit
 from form_templates.catalog import get_form
 from form_templates.samples import sample_record
+from form_templates.spec import Record
 
 RED = "FF0000"
 LINE_PT = 28.95  # 225 mm 版心 / 22 lines
@@ -111,11 +112,17 @@ def _run(p: Paragraph, text: str, font: str, size: float, color: str | None = No
     return run
 
 
-def _paragraph(doc: DocxDocument, align: str = "justify", indent: bool = True, line: float | None = LINE_PT) -> Paragraph:
+def _paragraph(
+    doc: DocxDocument, align: str = "justify", indent: bool = True, line: float | None = LINE_PT
+) -> Paragraph:
     p = doc.add_paragraph()
     fmt = p.paragraph_format
-    fmt.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                     "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    fmt.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
     if indent:
         fmt.first_line_indent = Pt(BODY_PT * 2)
     if line is None:
@@ -200,8 +207,11 @@ def _title(doc: DocxDocument, title: str) -> None:
 def _body_paragraph(doc: DocxDocument, text: str) -> None:
     """A 正文 paragraph; headings 一、 in 黑体, （一） in 楷体, 1. in bold 仿宋, as GB/T 9704 §7.3.3 sets."""
     p = _paragraph(doc)
-    for pattern, font, bold in ((_LEVEL1, kit.HEITI, False), (_LEVEL2, kit.KAITI, False),
-                                (_LEVEL3, kit.FANGSONG, True)):
+    for pattern, font, bold in (
+        (_LEVEL1, kit.HEITI, False),
+        (_LEVEL2, kit.KAITI, False),
+        (_LEVEL3, kit.FANGSONG, True),
+    ):
         if pattern.match(text):
             head, sep, rest = text.partition("。")
             if not sep or (len(head) > 30 and pattern is not _LEVEL1):
@@ -258,8 +268,8 @@ def _append_attachments(composer: Composer, notice: Notice, work: Path) -> None:
         label = f"附件{i}" if len(notice.attachments) > 1 else "附件"
         if att.form is not None:
             form = get_form(att.form)
-            record = dict(att.data) if att.data is not None else sample_record(form.spec)
-            path = render_docx(form.docx, form.spec, record, work / f"attachment-{id(att)}-{i}.docx")  # type: ignore[arg-type]
+            record: Record = dict(att.data) if att.data is not None else sample_record(form.spec)
+            path = render_docx(form.docx, form.spec, record, work / f"attachment-{i}-{form.key}.docx")
             part = Document(str(path))
         else:
             part = _new_document()

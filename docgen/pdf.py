@@ -31,20 +31,42 @@ def convert_to_pdf(sources: Sequence[Path], outdir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="baodao-lo-") as work:
         profile = Path(work, "profile").as_uri()
         staging = Path(work, "pdf")
-        cmd = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-               "--nodefault", "--convert-to", "pdf", "--outdir", str(staging), *map(str, sources)]
+        cmd = [
+            binary,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(staging),
+            *map(str, sources),
+        ]
         timeout = max(MIN_TIMEOUT, SECONDS_PER_FILE * len(sources))
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  env=_lo_environment(work), stdin=subprocess.DEVNULL, check=False)
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=_lo_environment(work),
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
         except subprocess.TimeoutExpired as exc:
-            raise ConversionError(f"LibreOffice 转换 PDF 超时（{timeout} 秒，{len(sources)} 个文件）") from exc
+            raise ConversionError(
+                f"LibreOffice 转换 PDF 超时（{timeout} 秒，{len(sources)} 个文件）"
+            ) from exc
         results = []
         for src in sources:
             made = staging / (src.stem + ".pdf")
             if not made.exists():
                 detail = (proc.stderr or proc.stdout).strip()[-400:]
-                raise ConversionError(f"LibreOffice 未能把 {src} 转换为 PDF（退出码 {proc.returncode}）：{detail}")
+                raise ConversionError(
+                    f"LibreOffice 未能把 {src} 转换为 PDF（退出码 {proc.returncode}）：{detail}"
+                )
             target = outdir / made.name
             tmp = target.with_name(f".{target.name}.part")
             shutil.move(str(made), tmp)

@@ -26,7 +26,9 @@ def render_docx(template: Path, spec: FormSpec, record: Record, out: Path, form_
         doc = DocxTemplate(str(template))
         doc.render(build_context(spec, record, form_id), jinja_environment(), autoescape=True)
     except JinjaTemplateError as exc:
-        raise TemplateError(f"模板 {template} 的标记有误（第 {getattr(exc, 'lineno', '?')} 处）：{exc}") from exc
+        raise TemplateError(
+            f"模板 {template} 的标记有误（第 {getattr(exc, 'lineno', '?')} 处）：{exc}"
+        ) from exc
     except (OSError, KeyError, ValueError) as exc:
         raise RenderError(f"无法用模板 {template} 生成表单 {spec.key}：{exc}") from exc
     with atomic_path(out) as tmp:

@@ -24,8 +24,9 @@ def render_specimen(form: Form, outdir: Path, pdf: bool = False) -> list[Path]:
     return made
 
 
-def render_gallery(forms: Sequence[Form], outdir: Path,
-                   progress: Callable[[int], object] = lambda n: None) -> list[Path]:
+def render_gallery(
+    forms: Sequence[Form], outdir: Path, progress: Callable[[int], object] = lambda n: None
+) -> list[Path]:
     """Every form's specimen with its PDF (one LibreOffice run) and PNG pages."""
     made: list[Path] = []
     docs = []

@@ -28,7 +28,8 @@ def fill_xlsx(template: Path, spec: FormSpec, record: Record, out: Path) -> Path
         value = record.get(name)
         put(ws[ref], f, "、".join(map(str, value)) if isinstance(value, list) else value)
     table = spec.field(layout.table)
-    rows = [r for r in (record.get(layout.table) or []) if isinstance(r, dict)]
+    value = record.get(layout.table)
+    rows = [r for r in (value if isinstance(value, list) else []) if isinstance(r, dict)]
     blank = table.rows or 0
     for i, row in enumerate(rows):
         r = layout.first_row + i

@@ -18,7 +18,9 @@ from form_templates.tags import FoundTag, paragraphs_with_location, scan_paragra
 
 Level = Literal["错误", "警告", "已修复"]
 # Names a template may use besides the spec's fields: baodao's helpers and system values, jinja's globals.
-ALLOWED_NAMES = frozenset({"tick", "form_id", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"})
+ALLOWED_NAMES = frozenset(
+    {"tick", "form_id", "range", "loop", "dict", "lipsum", "cycler", "joiner", "namespace"}
+)
 _DOCXTPL_PREFIX = re.compile(r"^\{%-?\s*(p|tr|tc|r)\s+")
 _PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _PART_LABEL = {"document": "正文", "header": "页眉", "footer": "页脚"}
@@ -85,15 +87,18 @@ def _collect_tags(template: Path, report: CheckReport) -> list[FoundTag]:
         root = etree.fromstring(parts[name], parser)
         kind = re.sub(r"\d+$", "", name.split("/")[1].removesuffix(".xml"))
         changed = False
-        for p, location in paragraphs_with_location(root.find(f"{{{root.nsmap['w']}}}body") if kind == "document"
-                                                    else root, _PART_LABEL[kind]):
+        for p, location in paragraphs_with_location(
+            root.find(f"{{{root.nsmap['w']}}}body") if kind == "document" else root, _PART_LABEL[kind]
+        ):
             tags, unclosed = scan_paragraph(p, location, repair=True)
             found.extend(tags)
             changed |= any(t.was_split or t.had_curly_quotes for t in tags)
             for u in unclosed:
                 report.add("错误", u.location, f"标记没有闭合：“{u.text}”")
         if changed:
-            report.repaired[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            report.repaired[name] = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
     return found
 
 
@@ -101,11 +106,17 @@ def _check_names(ast: nodes.Template, spec: FormSpec, report: CheckReport, locat
     fields = {f.name: f for f in spec.fields}
 
     def where(name: str) -> str:
-        return next((loc for text, loc in locate.items() if re.search(rf"\b{re.escape(name)}\b", text)), "模板")
+        return next(
+            (loc for text, loc in locate.items() if re.search(rf"\b{re.escape(name)}\b", text)), "模板"
+        )
 
     used = meta.find_undeclared_variables(ast)
     for name in sorted(used - set(fields) - ALLOWED_NAMES):
-        report.add("错误", where(name), f"标记中的“{name}”不是表单 {spec.key} 的字段（可用字段：{'、'.join(fields)}）")
+        report.add(
+            "错误",
+            where(name),
+            f"标记中的“{name}”不是表单 {spec.key} 的字段（可用字段：{'、'.join(fields)}）",
+        )
     for f in spec.required_fields:
         if f.name not in used:
             report.add("错误", "模板", f"必填字段“{f.label}”（{f.name}）在模板中没有出现")
@@ -126,15 +137,16 @@ def _check_names(ast: nodes.Template, spec: FormSpec, report: CheckReport, locat
             if isinstance(target, nodes.Name) and isinstance(option, nodes.Const) and target.name in fields:
                 f = fields[target.name]
                 if option.value not in f.options:
-                    report.add("错误", where(target.name),
-                               f"勾选项“{option.value}”不是字段“{f.label}”的选项（{'、'.join(f.options)}）")
+                    report.add(
+                        "错误",
+                        where(target.name),
+                        f"勾选项“{option.value}”不是字段“{f.label}”的选项（{'、'.join(f.options)}）",
+                    )
 
 
 def _attributes_of(loop: nodes.For, var: str) -> set[str]:
     return {
-        g.attr
-        for g in loop.find_all(nodes.Getattr)
-        if isinstance(g.node, nodes.Name) and g.node.name == var
+        g.attr for g in loop.find_all(nodes.Getattr) if isinstance(g.node, nodes.Name) and g.node.name == var
     }
 
 

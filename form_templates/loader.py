@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import yaml
 
@@ -24,13 +24,44 @@ from form_templates.spec import (
 )
 
 FORM_KEYS = {
-    "key", "title", "seed", "appendix", "kind", "fields", "orientation", "designed_from_text",
-    "design_note", "id_field", "has_receipt", "pages", "xlsx", "description", "notes",
+    "key",
+    "title",
+    "seed",
+    "appendix",
+    "kind",
+    "fields",
+    "orientation",
+    "designed_from_text",
+    "design_note",
+    "id_field",
+    "has_receipt",
+    "pages",
+    "xlsx",
+    "description",
+    "notes",
 }
 FIELD_KEYS = {
-    "name", "label", "type", "required", "printed_label", "options", "other_option", "min_items",
-    "max_items", "min_length", "max_length", "minimum", "maximum", "format", "date_style", "columns",
-    "rows", "part", "unlabeled", "rule", "sample",
+    "name",
+    "label",
+    "type",
+    "required",
+    "printed_label",
+    "options",
+    "other_option",
+    "min_items",
+    "max_items",
+    "min_length",
+    "max_length",
+    "minimum",
+    "maximum",
+    "format",
+    "date_style",
+    "columns",
+    "rows",
+    "part",
+    "unlabeled",
+    "rule",
+    "sample",
 }
 XLSX_KEYS = {"table", "header_row", "first_row", "cells"}
 
@@ -47,7 +78,7 @@ class _Reader:
         if unknown:
             self.fail(unknown[0], f"不认识的键“{unknown[0]}”（可用的键：{', '.join(sorted(allowed))}）")
 
-    def fail(self, key: str, reason: str) -> None:
+    def fail(self, key: str, reason: str) -> NoReturn:
         path = f"{self.where}.{key}" if self.where and key else (self.where or key)
         raise SpecError(f"表单说明文件 {self.source} 的 {path or '顶层'} 有误：{reason}")
 

@@ -19,8 +19,11 @@ def rewrite_package(source: Path, out: Path, replacements: Mapping[str, bytes]) 
         with zipfile.ZipFile(source) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
                 data = replacements.get(info.filename)
-                dst.writestr(info, data if data is not None else src.read(info.filename),
-                             compress_type=zipfile.ZIP_DEFLATED)
+                dst.writestr(
+                    info,
+                    data if data is not None else src.read(info.filename),
+                    compress_type=zipfile.ZIP_DEFLATED,
+                )
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

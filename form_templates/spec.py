@@ -124,7 +124,9 @@ def spec_as_dict(spec: FormSpec) -> dict[str, object]:
 
     def plain(value: object) -> object:
         if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if v not in (None, (), [], False) or k == "required"}
+            return {
+                k: plain(v) for k, v in value.items() if v not in (None, (), [], False) or k == "required"
+            }
         if isinstance(value, (list, tuple)):
             return [plain(v) for v in value]
         if isinstance(value, date):

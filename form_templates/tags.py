@@ -107,7 +107,11 @@ def _unclosed(whole: str, spans: list[tuple[int, int]], location: str) -> list[U
     for a, b in spans:
         outside[a:b] = [" "] * (b - a)
     rest = "".join(outside)
-    return [Unclosed(rest[i:i + 30].strip(), location) for i in range(len(rest) - 1) if rest[i:i + 2] in OPENERS]
+    return [
+        Unclosed(rest[i : i + 30].strip(), location)
+        for i in range(len(rest) - 1)
+        if rest[i : i + 2] in OPENERS
+    ]
 
 
 def _rewrite(texts: list[etree._Element], whole: str, spans: list[tuple[int, int]]) -> None:

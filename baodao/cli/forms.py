@@ -55,8 +55,9 @@ def show(key: str, as_json: bool) -> None:
             click.echo(f"    · {c.name:<20} {c.label:<16} {c.type}")
 
 
-def _limits(required: bool, max_length: int | None, min_items: int | None, fmt: str | None,
-            options: tuple[str, ...]) -> str:
+def _limits(
+    required: bool, max_length: int | None, min_items: int | None, fmt: str | None, options: tuple[str, ...]
+) -> str:
     parts = ["必填"] if required else []
     if max_length:
         parts.append(f"≤{max_length}字")
@@ -72,8 +73,11 @@ def _limits(required: bool, max_length: int | None, min_items: int | None, fmt: 
 @forms.command()
 @click.argument("template", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--form", "key", help="模板对应的表单（默认从模板的属性或标题识别）。")
-@click.option("--fix-to", type=click.Path(dir_okay=False, path_type=Path),
-              help="把修复了拆分标记的模板另存到此文件（不会改动原文件）。")
+@click.option(
+    "--fix-to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把修复了拆分标记的模板另存到此文件（不会改动原文件）。",
+)
 def check(template: Path | None, key: str | None, fix_to: Path | None) -> None:
     """检查模板：标记是否都是表单字段、必填字段是否齐全、有无被拆分的标记。
 
@@ -102,8 +106,9 @@ def check(template: Path | None, key: str | None, fix_to: Path | None) -> None:
 
 @forms.command()
 @click.argument("key")
-@click.option("--out", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="输出文件夹。")
+@click.option(
+    "--out", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。"
+)
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
 def sample(key: str, outdir: Path, pdf: bool) -> None:
     """用示例数据填好一张表单（DOCX，表格类另有 XLSX），可选 PDF。"""
@@ -112,8 +117,14 @@ def sample(key: str, outdir: Path, pdf: bool) -> None:
 
 
 @forms.command()
-@click.option("--out", "outdir", default=Path("output/gallery"), show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。")
+@click.option(
+    "--out",
+    "outdir",
+    default=Path("output/gallery"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="输出文件夹。",
+)
 def gallery(outdir: Path) -> None:
     """把全部表单的示例渲染为 DOCX、PDF 和 PNG（每页一张）。"""
     with click.progressbar(length=len(catalog_forms()), label="渲染表单", file=None) as bar:

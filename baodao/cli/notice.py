@@ -19,8 +19,9 @@ def notice() -> None:
 
 @notice.command()
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="输出文件夹。")
+@click.option(
+    "--out", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path), help="输出文件夹。"
+)
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
 @click.option("--png", is_flag=True, help="再把 PDF 每页转成 PNG 图片（用于查看）。")
 def render(data: Path, outdir: Path, pdf: bool, png: bool) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -43,8 +46,13 @@ def body_width_mm(landscape: bool) -> float:
     return BODY_H_MM if landscape else BODY_W_MM
 
 
-def set_run_font(run, east_asia: str, size: float | None = None, bold: bool | None = None,  # type: ignore[no-untyped-def]
-                 color: str | None = None) -> None:
+def set_run_font(
+    run: Any,
+    east_asia: str,
+    size: float | None = None,
+    bold: bool | None = None,
+    color: str | None = None,
+) -> None:
     """Set a run's face for Chinese and Latin alike, so digits and letters use the mapped CJK face too."""
     run.font.name = east_asia
     rpr = run._element.get_or_add_rPr()
@@ -117,7 +125,7 @@ def set_table_borders(table, val: str = "single", size: int = 4) -> None:  # typ
             el.set(qn("w:color"), "000000")
 
 
-def set_table_layout_fixed(table, widths_mm: list[float]) -> None:  # type: ignore[no-untyped-def]
+def set_table_layout_fixed(table, widths_mm: Sequence[float]) -> None:  # type: ignore[no-untyped-def]
     """Fixed column widths, so Word, WPS and LibreOffice lay the table out alike."""
     tblpr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
@@ -165,8 +173,14 @@ def set_char_spacing(run, twentieths_pt: int) -> None:  # type: ignore[no-untype
     rpr.append(el)
 
 
-def set_paragraph_border(paragraph, edge: str, val: str = "single", size: int = 6,  # type: ignore[no-untyped-def]
-                         color: str = "000000", space: int = 1) -> None:
+def set_paragraph_border(
+    paragraph: Any,
+    edge: str,
+    val: str = "single",
+    size: int = 6,
+    color: str = "000000",
+    space: int = 1,
+) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = ppr.find(qn("w:pBdr"))
     if borders is None:

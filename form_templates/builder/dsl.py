@@ -6,6 +6,7 @@ labels and the jinja tags cannot drift from the spec that generation and intake 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -14,6 +15,7 @@ from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from form_templates.builder import docx_kit as kit
 from form_templates.spec import FormSpec
@@ -39,7 +41,7 @@ class Seg:
     size: float | None = None
 
 
-Text = str | Seg | list[str | Seg]
+Text = str | Seg | Sequence[str | Seg]
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Cell:
     size: float | None = None
     vertical: bool = False
     borders: dict[str, str] = field(default_factory=dict)
-    lines: list[Text] = field(default_factory=list)  # several paragraphs, used instead of content
+    lines: Sequence[Text] = field(default_factory=list)  # several paragraphs, used instead of content
 
 
 @dataclass
@@ -71,8 +73,9 @@ class Row:
 class FormBuilder:
     """Builds one form template: ``b = FormBuilder(spec)``; ``b.title()``; ``b.table(...)``; ``b.save(p)``."""
 
-    def __init__(self, spec: FormSpec, body_size: float = kit.SIZE_4HAO,
-                 table_size: float = kit.SIZE_XIAO4) -> None:
+    def __init__(
+        self, spec: FormSpec, body_size: float = kit.SIZE_4HAO, table_size: float = kit.SIZE_XIAO4
+    ) -> None:
         self.spec = spec
         self.landscape = spec.orientation == "landscape"
         self.body_size, self.table_size = body_size, table_size
@@ -112,11 +115,11 @@ class FormBuilder:
         return sep.join(parts)
 
     # -- paragraphs -----------------------------------------------------------------------------
-    def _paragraph(self):  # type: ignore[no-untyped-def]
+    def _paragraph(self) -> Paragraph:
         return self.doc.add_paragraph()
 
     def _fill(self, paragraph, content: Text, font: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-        pieces = content if isinstance(content, list) else [content]
+        pieces = [content] if isinstance(content, (str, Seg)) else content
         for piece in pieces:
             seg = piece if isinstance(piece, Seg) else Seg(piece)
             if not seg.text:
@@ -126,9 +129,19 @@ class FormBuilder:
             if seg.underline:
                 run.font.underline = True
 
-    def para(self, content: Text, align: Align = "justify", indent: bool = True,
-             size: float | None = None, font: str = kit.FANGSONG, bold: bool = False,
-             before: float = 0, after: float = 0, line: float | None = None, keep_next: bool = False):  # type: ignore[no-untyped-def]
+    def para(
+        self,
+        content: Text,
+        align: Align = "justify",
+        indent: bool = True,
+        size: float | None = None,
+        font: str = kit.FANGSONG,
+        bold: bool = False,
+        before: float = 0,
+        after: float = 0,
+        line: float | None = None,
+        keep_next: bool = False,
+    ) -> Paragraph:
         """A body paragraph; ``indent`` is the usual two-character first-line indent."""
         p = self._paragraph()
         size = size or self.body_size
@@ -146,16 +159,24 @@ class FormBuilder:
 
     def title(self, text: str | None = None, size: float = kit.SIZE_XIAO2, after: float = 6) -> None:
         """The form's title in 小标宋, centred (the spec's title unless given)."""
-        self.para(text or self.spec.title, align="center", indent=False, size=size,
-                  font=kit.XIAOBIAOSONG, after=after, keep_next=True)
+        self.para(
+            text or self.spec.title,
+            align="center",
+            indent=False,
+            size=size,
+            font=kit.XIAOBIAOSONG,
+            after=after,
+            keep_next=True,
+        )
 
     def subtitle(self, text: str) -> None:
         self.para(text, align="center", indent=False, size=self.body_size, font=kit.KAITI, after=6)
 
     def heading(self, text: str, size: float | None = None) -> None:
         """A 黑体 heading such as “附件1” or “一、指导思想”."""
-        self.para(text, align="left", indent=False, size=size or self.body_size, font=kit.HEITI,
-                  keep_next=True)
+        self.para(
+            text, align="left", indent=False, size=size or self.body_size, font=kit.HEITI, keep_next=True
+        )
 
     def note(self, text: Text, size: float = kit.SIZE_5HAO, before: float = 3) -> None:
         """A note below a table (注：…), small and without indent."""
@@ -188,14 +209,14 @@ class FormBuilder:
             c.paragraphs[0].paragraph_format.space_before = Pt(0)
 
     # -- tables ---------------------------------------------------------------------------------
-    def table(self, widths_mm: list[float], rows: list[Row | list[Cell]], borders: bool = True):  # type: ignore[no-untyped-def]
+    def table(self, widths_mm: Sequence[float], rows: Sequence[Row | Sequence[Cell]], borders: bool = True):  # type: ignore[no-untyped-def]
         """A ruled table; cells flow left to right, skipping places a ``rowspan`` above has taken.
 
         Column widths are scaled to the body width, so a layout gives proportions as it likes.
         """
         scale = self.width_mm / sum(widths_mm)
         widths = [w * scale for w in widths_mm]
-        norm = [r if isinstance(r, Row) else Row(r) for r in rows]
+        norm = [r if isinstance(r, Row) else Row(list(r)) for r in rows]
         table = self.doc.add_table(rows=len(norm), cols=len(widths))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         kit.set_table_borders(table, "single" if borders else "nil")
@@ -240,7 +261,7 @@ class FormBuilder:
         if cell.borders:
             kit.set_cell_borders(target, **cell.borders)
 
-    def loop_rows(self, table_field: str, cells: list[Cell], var: str = "row") -> list[Row]:
+    def loop_rows(self, table_field: str, cells: Sequence[Cell], var: str = "row") -> list[Row]:
         """The three rows docxtpl needs to repeat a record row: for, the row itself, endfor.
 
         Generation pads the list to the field's printed ``rows``, so a blank form keeps its ruled lines.
@@ -251,7 +272,7 @@ class FormBuilder:
         width = sum(c.span for c in cells)
         return [
             Row([Cell(f"{{%tr for {var} in {table_field} %}}", span=width)]),
-            Row(cells, height=8),
+            Row(list(cells), height=8),
             Row([Cell("{%tr endfor %}", span=width)]),
         ]
 
@@ -270,4 +291,3 @@ class FormBuilder:
         tmp = path.with_suffix(".tmp")
         self.doc.save(str(tmp))
         tmp.replace(path)
-

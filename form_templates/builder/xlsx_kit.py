@@ -14,8 +14,9 @@ THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def build_table_xlsx(spec: FormSpec, path: Path, widths: list[float] | None = None,
-                     blank_rows: int | None = None) -> None:
+def build_table_xlsx(
+    spec: FormSpec, path: Path, widths: list[float] | None = None, blank_rows: int | None = None
+) -> None:
     """Write ``path``: the table field named by ``spec.xlsx`` laid out as the spec says."""
     layout = spec.xlsx
     if layout is None:

@@ -15,19 +15,59 @@ def build(b: FormBuilder) -> None:
         [14, 17, 12, 9, 12, 9, 12, 17, 16, 20],
         [
             Row(first, height=12),
-            Row([Cell(b.label("employer_and_post"), span=2), Cell(b.tag("employer_and_post"), span=4),
-                 Cell(b.label("phone"), span=2), Cell(b.tag("phone"), span=2)], height=12),
-            Row([Cell(b.label("home_address"), span=2), Cell(b.tag("home_address"), span=4),
-                 Cell(b.label("community"), span=2), Cell(b.tag("community"), span=2)], height=12),
-            Row([Cell(b.label("skills"), span=4), Cell(b.label("intentions"), span=4),
-                 Cell(b.label("unit_opinion"), span=2)], height=14),
-            Row([
-                Cell(b.ticks("skills", box_after=True, sep=" "), span=4, align="left", valign="top"),
-                Cell("{%p for item in intentions %}", span=4, align="left", valign="top",
-                     lines=["{%p for item in intentions %}", "{{ loop.index }}. {{ item }}", "{%p endfor %}"]),
-                Cell(span=2, valign="top", lines=[
-                    b.tag("unit_opinion"), "", "", "（盖章）",
-                    "{{ unit_sealed_on or '    年    月    日' }}"]),
-            ], height=95),
+            Row(
+                [
+                    Cell(b.label("employer_and_post"), span=2),
+                    Cell(b.tag("employer_and_post"), span=4),
+                    Cell(b.label("phone"), span=2),
+                    Cell(b.tag("phone"), span=2),
+                ],
+                height=12,
+            ),
+            Row(
+                [
+                    Cell(b.label("home_address"), span=2),
+                    Cell(b.tag("home_address"), span=4),
+                    Cell(b.label("community"), span=2),
+                    Cell(b.tag("community"), span=2),
+                ],
+                height=12,
+            ),
+            Row(
+                [
+                    Cell(b.label("skills"), span=4),
+                    Cell(b.label("intentions"), span=4),
+                    Cell(b.label("unit_opinion"), span=2),
+                ],
+                height=14,
+            ),
+            Row(
+                [
+                    Cell(b.ticks("skills", box_after=True, sep=" "), span=4, align="left", valign="top"),
+                    Cell(
+                        "{%p for item in intentions %}",
+                        span=4,
+                        align="left",
+                        valign="top",
+                        lines=[
+                            "{%p for item in intentions %}",
+                            "{{ loop.index }}. {{ item }}",
+                            "{%p endfor %}",
+                        ],
+                    ),
+                    Cell(
+                        span=2,
+                        valign="top",
+                        lines=[
+                            b.tag("unit_opinion"),
+                            "",
+                            "",
+                            "（盖章）",
+                            "{{ unit_sealed_on or '    年    月    日' }}",
+                        ],
+                    ),
+                ],
+                height=95,
+            ),
         ],
     )

@@ -1,0 +1,72 @@
+"""Shared fixtures: the catalog, its specimens rendered once per session through one LibreOffice run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from baodao.settings import FONTCONFIG_FILE
+from docgen.pdf import convert_to_pdf
+from docgen.specimen import render_specimen
+from form_templates.catalog import Form, forms
+
+# The faces fonts/fonts.conf maps every Chinese font name to; nothing else may reach a PDF.
+MAPPED_FACES = re.compile(r"^[A-Z]{6}\+(FandolFang|FandolKai|NotoSerifCJK\w*|NotoSansCJK\w*)-")
+os.environ.setdefault("FONTCONFIG_FILE", str(FONTCONFIG_FILE))
+
+
+@dataclass(frozen=True)
+class Specimen:
+    form: Form
+    docx: Path
+    pdf: Path
+    xlsx: Path | None
+
+    @property
+    def text(self) -> str:
+        """The PDF's text with all white space removed (labels print with spacing like “姓  名”)."""
+        return pdf_text(self.pdf)
+
+    @property
+    def pages(self) -> int:
+        with pdfplumber.open(self.pdf) as pdf:
+            return len(pdf.pages)
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in pdf.pages))
+
+
+def pdf_fonts(path: Path) -> list[tuple[str, bool]]:
+    """(font name, embedded) for every font pdffonts lists."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        emb_index = len(parts) - 5
+        rows.append((parts[0], parts[emb_index] == "yes"))
+    return rows
+
+
+@pytest.fixture(scope="session")
+def catalog() -> tuple[Form, ...]:
+    return forms()
+
+
+@pytest.fixture(scope="session")
+def specimens(tmp_path_factory: pytest.TempPathFactory, catalog: tuple[Form, ...]) -> dict[str, Specimen]:
+    """Every form filled with its sample, converted to PDF in one LibreOffice run."""
+    out = tmp_path_factory.mktemp("specimens")
+    files = {f.key: render_specimen(f, out) for f in catalog}
+    pdfs = convert_to_pdf([made[0] for made in files.values()], out)
+    return {
+        key: Specimen(form, made[0], pdf, made[1] if len(made) > 1 else None)
+        for (key, made), pdf, form in zip(files.items(), pdfs, catalog, strict=True)
+    }
