@@ -28,7 +28,8 @@ def append_document(composer: Composer, doc: DocxDocument, start: str = "nextPag
     _set_start(body_sect, start)
     if incoming is not None:
         _copy_page_setup(incoming, body_sect)
-    composer.append(doc)
+    # Custom-property fields are left alone: dissolving them needs docxcompose's "cp" binding.
+    composer.append(doc, remove_property_fields=False)
 
 
 def _set_start(sect: object, start: str) -> None:

@@ -55,18 +55,15 @@ def build_notice(notice: Notice, out: Path) -> Path:
 
 
 def _new_document() -> DocxDocument:
+    """A document whose Normal style is the forms' own, so attached forms keep their spacing; the 公文's
+    exact line pitch and tightened characters are set on its own paragraphs and runs instead."""
     doc = Document()
     kit.setup_section(doc.sections[0], landscape=False)
     normal = doc.styles["Normal"]
-    kit.set_style_font(normal, kit.FANGSONG, BODY_PT)
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
-    normal.element.get_or_add_rPr().append(spacing)
+    kit.set_style_font(normal, kit.FANGSONG, kit.SIZE_4HAO)
     fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(LINE_PT)
-    fmt.widow_control = False
+    fmt.line_spacing = 1.0
     _page_numbers(doc)
     return doc
 
@@ -109,6 +106,8 @@ def _page_field(p: Paragraph) -> None:
 def _run(p: Paragraph, text: str, font: str, size: float, color: str | None = None, bold: bool = False):  # type: ignore[no-untyped-def]
     run = p.add_run(text)
     kit.set_run_font(run, font, size, bold=bold or None, color=color)
+    if size == BODY_PT:
+        kit.set_char_spacing(run, CHAR_SPACING_TWIPS)
     return run
 
 
@@ -127,6 +126,10 @@ def _paragraph(
         fmt.first_line_indent = Pt(BODY_PT * 2)
     if line is None:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(line)
+    fmt.widow_control = False
     return p
 
 
@@ -165,7 +168,7 @@ def _masthead(doc: DocxDocument, notice: Notice) -> None:
         p = _paragraph(doc, "center", indent=False, line=None)
         _run(p, notice.issuers[0] + notice.mark_suffix, kit.XIAOBIAOSONG, size, color=RED)
     else:
-        size = min(36.0, 0.9 * (442 - 2 * 36 - 17) / longest)
+        size = min(30.0, 0.9 * (442 - 2 * 36 - 17) / longest)
         _joint_masthead(doc, notice, size)
     _blank(doc, 2)
     _run(_paragraph(doc, "center", indent=False), notice.number, kit.FANGSONG, BODY_PT)
@@ -185,7 +188,8 @@ def _joint_masthead(doc: DocxDocument, notice: Notice, size: float) -> None:
     for i, name in enumerate(notice.issuers):
         p = table.cell(i, 0).paragraphs[0]
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
-        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(size * 1.25)
         _run(p, name, kit.XIAOBIAOSONG, size, color=RED)
     cell = table.cell(0, 1).merge(table.cell(len(notice.issuers) - 1, 1))
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import Undefined
@@ -20,11 +23,20 @@ def jinja_environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=Undefined, autoescape=True)
 
 
+def ensure_cell_paragraphs(body: Any) -> None:
+    """Give every table cell a paragraph: a cell that held only a loop over an empty list is left without
+    one, which Word calls a corrupt file and LibreOffice answers by dropping the cell."""
+    for tc in body.iter(qn("w:tc")):
+        if tc.find(qn("w:p")) is None:
+            tc.append(OxmlElement("w:p"))
+
+
 def render_docx(template: Path, spec: FormSpec, record: Record, out: Path, form_id: str = "") -> Path:
     """Fill ``template`` with ``record`` and write ``out`` atomically."""
     try:
         doc = DocxTemplate(str(template))
         doc.render(build_context(spec, record, form_id), jinja_environment(), autoescape=True)
+        ensure_cell_paragraphs(doc.docx.element.body)
     except JinjaTemplateError as exc:
         raise TemplateError(
             f"模板 {template} 的标记有误（第 {getattr(exc, 'lineno', '?')} 处）：{exc}"

@@ -26,7 +26,8 @@ def fill_xlsx(template: Path, spec: FormSpec, record: Record, out: Path) -> Path
     for name, ref in layout.cells:
         f = spec.field(name)
         value = record.get(name)
-        put(ws[ref], f, "、".join(map(str, value)) if isinstance(value, list) else value)
+        # One item per line: an item may itself contain 、 (“如烘焙、茶道等活动”).
+        put(ws[ref], f, "\n".join(map(str, value)) if isinstance(value, list) else value)
     table = spec.field(layout.table)
     value = record.get(layout.table)
     rows = [r for r in (value if isinstance(value, list) else []) if isinstance(r, dict)]

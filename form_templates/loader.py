@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NoReturn, cast
-
-import yaml
+from typing import cast
 
 from baodao.errors import SpecError
 from form_templates.spec import (
@@ -22,6 +19,7 @@ from form_templates.spec import (
     TextFormat,
     XlsxLayout,
 )
+from form_templates.yaml_fields import Fields, load_yaml
 
 FORM_KEYS = {
     "key",
@@ -66,58 +64,16 @@ FIELD_KEYS = {
 XLSX_KEYS = {"table", "header_row", "first_row", "cells"}
 
 
-class _Reader:
-    """Typed access to one mapping of a spec file; every complaint names the file and the key path."""
+SPEC_FILE_KIND = "表单说明文件"
 
-    def __init__(self, source: Path, where: str, data: object, allowed: set[str]) -> None:
-        self.source, self.where = source, where
-        if not isinstance(data, Mapping):
-            self.fail("", "应为键值表（mapping）")
-        self.data = cast(Mapping[str, Any], data)
-        unknown = sorted(set(self.data) - allowed)
-        if unknown:
-            self.fail(unknown[0], f"不认识的键“{unknown[0]}”（可用的键：{', '.join(sorted(allowed))}）")
 
-    def fail(self, key: str, reason: str) -> NoReturn:
-        path = f"{self.where}.{key}" if self.where and key else (self.where or key)
-        raise SpecError(f"表单说明文件 {self.source} 的 {path or '顶层'} 有误：{reason}")
-
-    def _get(self, key: str, kind: type | tuple[type, ...], required: bool, default: Any) -> Any:
-        if key not in self.data or self.data[key] is None:
-            if required:
-                self.fail(key, "缺少此项")
-            return default
-        value = self.data[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.fail(key, f"类型不对，得到 {type(value).__name__}")
-        return value
-
-    def text(self, key: str, required: bool = False, default: str | None = None) -> Any:
-        value = self._get(key, (str, int), required, default)
-        return str(value) if value is not None else None
-
-    def integer(self, key: str, default: int | None = None) -> Any:
-        return self._get(key, int, False, default)
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        return bool(self._get(key, bool, False, default))
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        values = self._get(key, list, False, [])
-        if not all(isinstance(v, str) for v in values):
-            self.fail(key, "每一项都应是文字")
-        return tuple(values)
-
-    def choice(self, key: str, allowed: tuple[str, ...], default: str | None) -> Any:
-        value = self.text(key, default=default)
-        if value is not None and value not in allowed:
-            self.fail(key, f"“{value}”不是可用的值（{', '.join(allowed)}）")
-        return value
+def _fields(source: Path, where: str, data: object, allowed: set[str]) -> Fields:
+    return Fields(source, SPEC_FILE_KIND, SpecError, where, data, allowed)
 
 
 def read_field(source: Path, where: str, data: object, in_table: bool = False) -> FieldSpec:
     """One field (or table column) of a spec, checked for consistency."""
-    r = _Reader(source, where, data, FIELD_KEYS)
+    r = _fields(source, where, data, FIELD_KEYS)
     name = r.text("name", required=True)
     if not NAME_PATTERN.match(name):
         r.fail("name", f"“{name}”应为小写英文字母、数字和下划线（snake_case）")
@@ -126,7 +82,7 @@ def read_field(source: Path, where: str, data: object, in_table: bool = False) -
         r.fail("type", "表格的列只能是单个值（text、integer、date、choice）")
     columns: tuple[FieldSpec, ...] = ()
     if ftype == "table":
-        raw = r._get("columns", list, True, [])
+        raw = r.get("columns", list, True, [])
         columns = tuple(read_field(source, f"{where}.columns[{i}]", c, True) for i, c in enumerate(raw))
         _check_unique(r, "columns", [c.name for c in columns])
     elif "columns" in r.data:
@@ -169,22 +125,18 @@ def read_field(source: Path, where: str, data: object, in_table: bool = False) -
 
 def read_spec(path: Path) -> FormSpec:
     """Load and validate one spec.yaml."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"表单说明文件 {path} 无法读取：{exc}") from exc
-    r = _Reader(path, "", data, FORM_KEYS)
-    raw_fields = r._get("fields", list, True, [])
+    r = _fields(path, "", load_yaml(path, SPEC_FILE_KIND, SpecError), FORM_KEYS)
+    raw_fields = r.get("fields", list, True, [])
     fields = tuple(read_field(path, f"fields[{i}]", f) for i, f in enumerate(raw_fields))
     _check_unique(r, "fields", [f.name for f in fields])
     xlsx = None
     if r.data.get("xlsx") is not None:
-        x = _Reader(path, "xlsx", r.data["xlsx"], XLSX_KEYS)
+        x = r.nested("xlsx", r.data["xlsx"], XLSX_KEYS)
         xlsx = XlsxLayout(
             table=x.text("table", required=True),
-            header_row=x.integer("header_row") or x.fail("header_row", "缺少此项"),
-            first_row=x.integer("first_row") or x.fail("first_row", "缺少此项"),
-            cells=tuple((str(k), str(v)) for k, v in (x._get("cells", dict, False, {})).items()),
+            header_row=x.integer("header_row", required=True),
+            first_row=x.integer("first_row", required=True),
+            cells=tuple((str(k), str(v)) for k, v in (x.get("cells", dict, False, {})).items()),
         )
     spec = FormSpec(
         key=r.text("key", required=True),
@@ -198,7 +150,7 @@ def read_spec(path: Path) -> FormSpec:
         design_note=r.text("design_note"),
         id_field=r.text("id_field"),
         has_receipt=r.flag("has_receipt"),
-        pages=r.integer("pages", 1),
+        pages=r.integer("pages", default=1),
         xlsx=xlsx,
         description=r.text("description", default=""),
         notes=r.texts("notes"),
@@ -219,7 +171,7 @@ def read_spec(path: Path) -> FormSpec:
     return spec
 
 
-def _check_unique(r: _Reader, key: str, names: list[str]) -> None:
+def _check_unique(r: Fields, key: str, names: list[str]) -> None:
     seen: set[str] = set()
     for n in names:
         if n in seen:

@@ -27,3 +27,22 @@ def rewrite_package(source: Path, out: Path, replacements: Mapping[str, bytes]) 
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write_reproducible(package: bytes, out: Path, overrides: Mapping[str, bytes] | None = None) -> None:
+    """Write ``package`` to ``out`` with every member's timestamp fixed, so equal content is equal bytes."""
+    import io
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.part")
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            data = (overrides or {}).get(info.filename)
+            dst.writestr(fixed, data if data is not None else src.read(info.filename))
+    os.replace(tmp, out)

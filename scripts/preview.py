@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
+from docgen.images import pdf_to_png
 from docgen.pdf import convert_to_pdf
 from docgen.render import render_docx
 from form_templates.builder.__main__ import build
@@ -22,8 +22,7 @@ def main(keys: list[str]) -> None:
         build(form)
         docs.append(render_docx(form.docx, form.spec, sample_record(form.spec), OUT / f"{form.key}.docx"))
     for pdf in convert_to_pdf(docs, OUT):
-        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(pdf.with_suffix(""))], check=True)
-        pages = sorted(OUT.glob(pdf.stem + "-*.png"))
+        pages = pdf_to_png(pdf, dpi=70)
         print(f"{pdf.stem}: {len(pages)} page(s): {' '.join(map(str, pages))}")
 
 

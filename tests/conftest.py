@@ -40,8 +40,18 @@ class Specimen:
 
 
 def pdf_text(path: Path) -> str:
+    """Page text plus each ruled cell's own text, white space removed.
+
+    A label that wraps inside a narrow cell comes out of line-ordered page text interleaved with its
+    neighbours; the cell's own text keeps it whole.
+    """
+    parts = []
     with pdfplumber.open(path) as pdf:
-        return re.sub(r"\s+", "", "".join(page.extract_text() or "" for page in pdf.pages))
+        for page in pdf.pages:
+            parts.append(page.extract_text() or "")
+            for table in page.extract_tables():
+                parts += [cell or "" for row in table for cell in row]
+    return re.sub(r"\s+", "", "|".join(parts))
 
 
 def pdf_fonts(path: Path) -> list[tuple[str, bool]]:

@@ -55,13 +55,7 @@ def set_run_font(
 ) -> None:
     """Set a run's face for Chinese and Latin alike, so digits and letters use the mapped CJK face too."""
     run.font.name = east_asia
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), east_asia)
+    _set_faces(run._element.get_or_add_rPr(), east_asia)
     if size is not None:
         run.font.size = Pt(size)
     if bold is not None:
@@ -75,13 +69,17 @@ def set_run_font(
 def set_style_font(style, east_asia: str, size: float) -> None:  # type: ignore[no-untyped-def]
     style.font.name = east_asia
     style.font.size = Pt(size)
-    rpr = style.element.get_or_add_rPr()
+    _set_faces(style.element.get_or_add_rPr(), east_asia)
+
+
+def _set_faces(rpr: Any, face: str) -> None:
+    """One face for every script: python-docx's font.name sets only the Latin slots."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), east_asia)
+        fonts.set(qn(attr), face)
 
 
 def set_cell_borders(cell, **edges: str) -> None:  # type: ignore[no-untyped-def]
@@ -192,3 +190,14 @@ def set_paragraph_border(
     el.set(qn("w:space"), str(space))
     el.set(qn("w:color"), color)
     borders.append(el)
+
+
+def set_cell_padding(table: Any, mm: float = 1.0) -> None:
+    """Left and right padding of every cell (Word's default is 1.9 mm): lets long labels keep to one line."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(mm * 56.6929)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)

@@ -6,6 +6,7 @@ labels and the jinja tags cannot drift from the spec that generation and intake 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from form_templates.builder import docx_kit as kit
+from form_templates.package import write_reproducible
 from form_templates.spec import FormSpec
 
 Align = Literal["left", "center", "right", "justify", "distribute"]
@@ -287,7 +289,6 @@ class FormBuilder:
         props.subject = f"{self.spec.key} · {self.spec.appendix}"
         props.author = "baodao"
         props.keywords = self.spec.key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        self.doc.save(str(tmp))
-        tmp.replace(path)
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        write_reproducible(buffer.getvalue(), path)

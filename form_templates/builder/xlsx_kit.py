@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from form_templates.package import write_reproducible
 from form_templates.spec import FormSpec
+
+_W3CDTF = re.compile(rb">\d{4}-\d\d-\d\dT[\d:]+Z<")
 
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -51,16 +58,29 @@ def build_table_xlsx(
             cell.font = Font(name="仿宋_GB2312", size=11)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.row_dimensions[r].height = 22
-    ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
+    finish_sheet(wb, ws, spec, layout.header_row)
+    save_workbook(wb, path)
+
+
+def finish_sheet(wb: Workbook, ws: Worksheet, spec: FormSpec, title_from: int) -> None:
+    """A4 in the form's orientation, one page wide, header rows repeated, panes frozen, key recorded."""
+    assert spec.xlsx is not None
+    ws.print_title_rows = f"{title_from}:{spec.xlsx.header_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = spec.orientation
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.freeze_panes = ws.cell(layout.first_row, 1)
+    ws.freeze_panes = ws.cell(spec.xlsx.first_row, 1)
     wb.properties.title = spec.title
     wb.properties.keywords = spec.key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+
+
+def save_workbook(wb: Workbook, path: Path) -> None:
+    """Save reproducibly: openpyxl stamps the save time into docProps/core.xml, so fix it."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as zf:
+        core = zf.read("docProps/core.xml")
+    core = _W3CDTF.sub(rb">2019-01-01T00:00:00Z<", core)
+    write_reproducible(buffer.getvalue(), path, {"docProps/core.xml": core})

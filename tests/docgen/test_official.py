@@ -72,8 +72,10 @@ def test_three_lists_print_landscape(notices: dict[str, Path]) -> None:
 def test_body_is_fangsong_at_three_hao_with_exact_spacing(notices: dict[str, Path]) -> None:
     xml = zipfile.ZipFile(notices["rongcheng-docx"]).read("word/document.xml").decode()
     assert 'w:lineRule="exact"' in xml and 'w:line="579"' in xml
-    styles = zipfile.ZipFile(notices["rongcheng-docx"]).read("word/styles.xml").decode()
-    assert 'w:eastAsia="仿宋_GB2312"' in styles and '<w:sz w:val="32"/>' in styles
+    body_run = (
+        '<w:rFonts w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:cs="仿宋_GB2312" w:eastAsia="仿宋_GB2312"/>'
+    )
+    assert body_run in xml and '<w:sz w:val="32"/>' in xml and '<w:spacing w:val="-5"/>' in xml
     assert 'w:color w:val="FF0000"' in xml
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
 
+import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from form_templates.catalog import forms
-from tests.conftest import MAPPED_FACES, Specimen, pdf_fonts
+from docgen.pdf import convert_to_pdf
+from docgen.render import render_docx
+from form_templates.catalog import forms, get_form
+from tests.conftest import MAPPED_FACES, Specimen, pdf_fonts, pdf_text
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 KEYS = [f.key for f in forms()]
 
@@ -74,3 +82,27 @@ def test_xlsx_twin_has_the_column_labels_and_rows(specimens: dict[str, Specimen]
     if isinstance(sample, list) and sample:
         first = ws.cell(layout.first_row, 1).value
         assert first is not None
+
+
+@pytest.fixture(scope="module")
+def blanks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Every form rendered with an empty record: what a clerk prints to fill in by hand."""
+    out = tmp_path_factory.mktemp("blanks")
+    docs = {f.key: render_docx(f.docx, f.spec, {}, out / f"{f.key}.docx") for f in forms()}
+    pdfs = convert_to_pdf(list(docs.values()), out)
+    return {key: (docx, pdf) for (key, docx), pdf in zip(docs.items(), pdfs, strict=True)}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_blank_form_keeps_its_labels_pages_and_cells(blanks: dict[str, tuple[Path, Path]], key: str) -> None:
+    docx, pdf = blanks[key]
+    spec = get_form(key).spec
+    body = ET.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+    cells = body.iter(f"{W}tc")
+    assert all(tc.find(f"{W}p") is not None for tc in cells), "a table cell lost its paragraph"
+    text = pdf_text(pdf)
+    for f in spec.fields:
+        if not f.unlabeled:
+            assert squash(f.label) in text, f"{key}: label {f.label} missing on the blank form"
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) == spec.pages

@@ -1,4 +1,4 @@
-"""Small python-docx touches the 004 (郑州双报到) layouts share: per-paragraph alignment and right tab stops in cells."""
+"""Small python-docx touches the 004 (郑州双报到) layouts share: alignment and tab stops inside cells."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from docx.shared import Mm
 from form_templates.builder.dsl import FormBuilder
 
 BLANK_DATE = "    年    月    日"
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT,
-          "center": WD_ALIGN_PARAGRAPH.CENTER, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
 
 
 def date_tag(b: FormBuilder, name: str) -> str:
@@ -25,9 +29,15 @@ def align_lines(table, row: int, col: int, aligns: dict[int, str]) -> None:  # t
 
 
 def right_tab(table, row: int, col: int, index: int, at_mm: float) -> None:  # type: ignore[no-untyped-def]
-    """A right tab stop in one paragraph of a cell, so “签名：\\t（盖章）” puts its second half flush right."""
+    """A right tab stop in one paragraph of a cell: “签名：\\t（盖章）” puts its second half flush right."""
     p = table.rows[row].cells[col].paragraphs[index]
     p.paragraph_format.tab_stops.add_tab_stop(Mm(at_mm), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def left_tab(table, row: int, col: int, at_mm: float) -> None:  # type: ignore[no-untyped-def]
+    """A left tab stop in every paragraph of a cell, so two columns of checkbox options line up."""
+    for p in table.rows[row].cells[col].paragraphs:
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(at_mm), WD_TAB_ALIGNMENT.LEFT)
 
 
 def stacked_label(b: FormBuilder, name: str) -> list[str]:
@@ -44,3 +54,30 @@ def pad(table, row: int, col: int, points: float = 3) -> None:  # type: ignore[n
     paragraphs = table.rows[row].cells[col].paragraphs
     paragraphs[0].paragraph_format.space_before = Pt(points)
     paragraphs[-1].paragraph_format.space_after = Pt(points)
+
+
+def number_line(b: FormBuilder, name: str = "number") -> None:
+    """“编号：____” flush right; the blank is ideographic spaces, which a right-aligned line does not trim."""
+    from form_templates.builder.dsl import Seg
+
+    b.para(
+        [b.label(name) + "：", Seg(b.tag(name, "\u3000" * 7), underline=True)],
+        align="right",
+        indent=False,
+        after=2,
+    )
+
+
+def receipt_break(b: FormBuilder) -> None:
+    """The slip's notes, the cut line, and the receipt's own 编号 line, so the 回执联 matches its slip."""
+    for note in b.spec.notes[:2]:
+        b.note(note, before=1)
+    b.spacer(2)
+    b.cut_line(label="回  执  联")
+    b.spacer(1)
+    number_line(b)
+
+
+def items(name: str) -> list[str]:
+    """A numbered list as cell paragraphs; the closing empty paragraph keeps an empty list's cell valid."""
+    return [f"{{%p for item in {name} %}}", "{{ loop.index }}. {{ item }}", "{%p endfor %}", ""]

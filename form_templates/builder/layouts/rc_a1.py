@@ -4,125 +4,148 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from form_templates.builder import docx_kit as kit
 from form_templates.builder.dsl import Cell, FormBuilder, Row
+from form_templates.builder.xlsx_kit import finish_sheet, save_workbook
 from form_templates.spec import FormSpec
 
-SIZES = {"body_size": 16.0, "table_size": 10.5}
+SIZES = {"table_size": 10.5}
 TABLE = "projects"
 MONTHS = ("plan_july", "plan_august", "plan_september", "plan_october", "plan_november", "plan_december")
 # The seed prints 服务计划 as one column holding the six month lines; it is a heading, not a field.
 PLAN_HEADING = "服务计划"
-ROWS_MM = 112.0
+ROWS_MM = 106.0  # the one ruled project row fills the page; each further project gets as much
 
 
 # -- helpers shared with rc_a2 ---------------------------------------------------------------------
-def first_only(b: FormBuilder, name: str) -> str:
-    """A record-level value printed in a project row: only the first row shows it, the rest merge into it."""
-    b.spec.field(name)
-    return f"{{{{ {name} if loop.first else '' }}}}"
+# The record's own fields (单位名称, 资源清单 …) span all its project rows, as the seed's merged cells do.
+# The first project gets a row of its own that starts those vertical merges; the rows looped over the
+# other projects continue them. Every merge is plain Word XML, so the template stays editable in Word/WPS.
+FIRST = f"{TABLE}[0]"
 
 
-def list_lines(b: FormBuilder, name: str, blanks: int = 3, sep: str = "") -> list[str]:
-    """A numbered list in the first project row; a blank form prints the seed's “1. 2. 3.” to write on."""
+def list_lines(b: FormBuilder, name: str, sep: str = "", blanks: int = 3, room: int = 4) -> list[str]:
+    """A numbered list; a blank form prints the seed's “1. 2. 3.” with room to write after each."""
     b.spec.field(name)
     blank = ", ".join(["''"] * blanks)
     mark = f"{{{{ '{sep}' if item and not loop.last else '' }}}}" if sep else ""
     return [
-        "{%p if loop.first %}",
         f"{{%p for item in ({name} or [{blank}]) %}}",
-        "{{ loop.index }}.{{ item }}" + mark,
+        f"{{{{ loop.index }}}}.{{{{ item }}}}{mark}{{{{ '' if item else '\\n' * {room} }}}}",
         "{%p endfor %}",
-        "{%p else %}",
-        "",
-        "{%p endif %}",
     ]
 
 
-def merge_down(table, row: int, columns: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """Cells of the looped row that every copy after the first continues, as the seed's merged cells do."""
-    cells = table.rows[row].cells
-    for c in columns:
-        tcpr = cells[c]._tc.get_or_add_tcPr()
-        vmerge = OxmlElement("w:vMerge")
-        vmerge.set(qn("w:val"), "{% if loop.first %}restart{% else %}continue{% endif %}")
-        anchor = tcpr.find(qn("w:gridSpan"))
-        if anchor is None:
-            anchor = tcpr.find(qn("w:tcW"))
-        if anchor is None:
-            tcpr.insert(0, vmerge)
-        else:
-            anchor.addnext(vmerge)
+def with_room(tag: str, value: str, lines: int) -> str:
+    """``tag`` followed by empty lines while ``value`` is blank: writing space on a form filled in by hand."""
+    return f"{tag}{{{{ '' if {value} else '\\n' * {lines} }}}}"
 
 
-def share_height(table, row: int, table_field: str, total_mm: float) -> None:  # type: ignore[no-untyped-def]
-    """The looped rows share ``total_mm`` (a minimum), so one project or several still fill one page."""
-    twips = round(Mm(total_mm).twips)
-    trpr = table.rows[row]._tr.get_or_add_trPr()
-    height = OxmlElement("w:trHeight")
-    height.set(qn("w:val"), f"{{{{ {twips} // ({table_field}|length or 1) }}}}")
-    height.set(qn("w:hRule"), "atLeast")
-    trpr.append(height)
+def _vmerge(tc, restart: bool) -> None:  # type: ignore[no-untyped-def]
+    el = OxmlElement("w:vMerge")
+    if restart:
+        el.set(qn("w:val"), "restart")
+    tc.get_or_add_tcPr().find(qn("w:tcW")).addnext(el)
 
 
-def narrow_margins(table, mm: float = 1.0) -> None:  # type: ignore[no-untyped-def]
-    """Slimmer cell padding, so four-character labels and mobile numbers keep to one line."""
-    tblpr = table._tbl.tblPr
-    mar = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(round(Mm(mm).twips)))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    tblpr.append(mar)
+def top_cell(content: str = "", lines: list[str] | None = None) -> Cell:
+    """A cell of running text or a list, read from its top-left corner."""
+    return Cell(content, align="left", valign="top", lines=lines or [])
 
 
-def loop_row(b: FormBuilder, cells: list[Cell], total_mm: float) -> list[Row]:
-    rows = b.loop_rows(TABLE, cells)
-    rows[1].height = None  # share_height sets it from the number of projects
-    return rows
+def single_spacing(b: FormBuilder) -> None:
+    """Single line spacing written on every paragraph that sets none, so the form keeps its look when a
+    notice (whose Normal style is the 公文's exact 28.95 pt) takes it in as an attachment."""
+    for el in b.doc.element.body.iter(qn("w:p")):
+        fmt = Paragraph(el, b.doc._body).paragraph_format
+        if fmt.line_spacing_rule is None:
+            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
-def finish(b: FormBuilder, table, data_row: int, merged: list[int], total_mm: float) -> None:  # type: ignore[no-untyped-def]
-    merge_down(table, data_row, merged)
-    share_height(table, data_row, TABLE, total_mm)
-    narrow_margins(table)
+def head_cell(text: str) -> Cell:
+    """A column heading whose bracketed instruction goes on a line of its own: 主要内容 / （150字以内）."""
+    label, bracket, rest = text.partition("（")
+    return Cell(lines=[label, bracket + rest] if bracket else [label], head=True)
+
+
+def project_table(
+    b: FormBuilder,
+    widths: list[float],
+    head: list[Row],
+    first: list[Cell],
+    more: list[Cell],
+    merged: list[int],
+    height: float,
+) -> None:
+    """The header rows, the first project's row, then a row looped over the other projects.
+
+    ``merged`` columns hold the record's own fields: filled in ``first``, left empty in ``more`` and merged
+    into the first row's cells. A project's row never breaks across pages.
+    """
+    b.spec.field(TABLE)
+    span = len(widths)
+    rows = [
+        *head,
+        Row(first, height=height),
+        Row([Cell(f"{{%tr for row in {TABLE}[1:] %}}", span=span)]),
+        Row(more, height=height),
+        Row([Cell("{%tr endfor %}", span=span)]),
+    ]
+    table = b.table(widths, rows)
+    first_row, looped = len(head), len(head) + 2
+    for r in (first_row, looped):
+        kit.set_cant_split(table.rows[r])
+    for c in merged:  # raw w:tc elements: these rows have no spans, and python-docx would follow the merge
+        _vmerge(table.rows[first_row]._tr.tc_lst[c], restart=True)
+        _vmerge(table.rows[looped]._tr.tc_lst[c], restart=False)
+    kit.set_cell_padding(table)
+    single_spacing(b)
 
 
 # -- the form --------------------------------------------------------------------------------------
-def build(b: FormBuilder) -> None:
-    b.heading(b.spec.appendix)
-    b.title(after=8)
+def project_cells(b: FormBuilder, var: str, first: bool) -> list[Cell]:
+    """One project's row; the unit's own cells are filled only in the first project's row."""
     col = b.spec.field(TABLE)
+    plan = [with_room(f"{col.column(m).label}：{b.cell_tag(TABLE, m, var)}", f"{var}.{m}", 2) for m in MONTHS]
+    return [
+        Cell(b.tag("unit_name") if first else ""),
+        Cell(b.tag("community") if first else ""),
+        top_cell(lines=list_lines(b, "resources")) if first else Cell(),
+        top_cell(lines=list_lines(b, "needs")) if first else Cell(),
+        Cell(b.cell_tag(TABLE, "project_name", var)),
+        top_cell(b.cell_tag(TABLE, "content", var)),
+        top_cell(lines=plan),
+        Cell(b.cell_tag(TABLE, "liaison", var)),
+        Cell(b.cell_tag(TABLE, "phone", var)),
+        Cell(b.tag("remarks") if first else ""),
+    ]
+
+
+def build(b: FormBuilder) -> None:
+    b.title(after=8)
     head = [Cell(b.label(n), rowspan=2, head=True) for n in ("unit_name", "community", "resources", "needs")]
     head += [Cell(b.label(TABLE), span=5, head=True), Cell(b.label("remarks"), rowspan=2, head=True)]
-    sub = [Cell(b.column_label(TABLE, n), head=True) for n in ("project_name", "content")]
+    sub = [head_cell(b.column_label(TABLE, n)) for n in ("project_name", "content")]
     sub += [Cell(PLAN_HEADING, head=True)]
-    sub += [Cell(b.column_label(TABLE, n), head=True) for n in ("liaison", "phone")]
-    plan = [f"{col.column(m).label}：{b.cell_tag(TABLE, m)}" for m in MONTHS]
-    data = [
-        Cell(first_only(b, "unit_name")),
-        Cell(first_only(b, "community")),
-        Cell(lines=list_lines(b, "resources"), align="left", valign="top"),
-        Cell(lines=list_lines(b, "needs"), align="left", valign="top"),
-        Cell(b.cell_tag(TABLE, "project_name")),
-        Cell(b.cell_tag(TABLE, "content"), align="justify", valign="top"),
-        Cell(lines=plan, align="left", valign="top"),
-        Cell(b.cell_tag(TABLE, "liaison")),
-        Cell(b.cell_tag(TABLE, "phone")),
-        Cell(first_only(b, "remarks")),
-    ]
-    table = b.table(
+    sub += [head_cell(b.column_label(TABLE, n)) for n in ("liaison", "phone")]
+    heads = [Row(head, height=9, repeat=True), Row(sub, height=9, repeat=True)]
+    project_table(
+        b,
         [19, 19, 30, 30, 21, 38, 32, 15, 24, 13],
-        [Row(head, height=9, repeat=True), Row(sub, height=9, repeat=True), *loop_row(b, data, ROWS_MM)],
+        heads,
+        project_cells(b, FIRST, first=True),
+        project_cells(b, "row", first=False),
+        [0, 1, 2, 3, 9],
+        ROWS_MM,
     )
-    finish(b, table, 3, [0, 1, 2, 3, 9], ROWS_MM)
 
 
 # -- the spreadsheet twin --------------------------------------------------------------------------
@@ -135,13 +158,19 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
-def grouped_xlsx(spec: FormSpec, path: Path, widths: list[float], groups: list[tuple[int, int, str]],
-                 blank_rows: int, list_height: float = 48) -> None:
-    """The record's own fields above, then the table under a group row (项目清单 / 服务计划) as the seed draws it.
+def grouped_xlsx(
+    spec: FormSpec,
+    path: Path,
+    widths: list[float],
+    groups: list[tuple[int, int, str]],
+    blank_rows: int,
+    list_height: float = 48,
+) -> None:
+    """The record's own fields above, then the table under its caption (项目清单) as the seed draws it.
 
-    ``groups`` are (first column, last column, text) on the row above the header row; columns outside every
-    group leave that row open, so their header reads as one cell while the labels stay on the header row.
-    A list field's cell holds one item per line.
+    ``groups`` are (first column, last column, text) on the row above the header row (服务计划); columns
+    outside every group leave that row open, so their header reads as one cell while every label stays on
+    the header row that intake reads.
     """
     layout = spec.xlsx
     assert layout is not None
@@ -159,17 +188,26 @@ def grouped_xlsx(spec: FormSpec, path: Path, widths: list[float], groups: list[t
         value = ws[ref]
         label = value.offset(column=-1)
         label.value = spec.field(name).label + "："
-        label.font, label.alignment = HEAD_FONT, Alignment(horizontal="right", vertical="top")
+        label.font, label.alignment = HEAD_FONT, CENTER
         row_refs = sorted(ws[r].column for r in refs.values() if ws[r].row == value.row)
         nxt = [c for c in row_refs if c > value.column]
         last = (nxt[0] - 2) if nxt else ncols
         if last > value.column:
             ws.merge_cells(start_row=value.row, start_column=value.column, end_row=value.row, end_column=last)
         value.font, value.alignment = BODY_FONT, WRAP
-        if spec.field(name).type == "list":
-            ws.row_dimensions[value.row].height = list_height
+        for c in range(label.column, last + 1):
+            ws.cell(value.row, c).border = GRID
+        is_list = spec.field(name).type == "list"
+        ws.row_dimensions[value.row].height = list_height if is_list else 22
     group_row = layout.header_row - 1
-    grouped: set[int] = set()
+    caption_row = group_row - 1 if groups else group_row
+    ws.merge_cells(start_row=caption_row, start_column=1, end_row=caption_row, end_column=ncols)
+    ws.cell(caption_row, 1, table.printed_label or table.label)
+    ws.cell(caption_row, 1).font, ws.cell(caption_row, 1).alignment = HEAD_FONT, CENTER
+    for c in range(1, ncols + 1):
+        ws.cell(caption_row, c).border = GRID
+    ws.row_dimensions[caption_row].height = 22
+    grouped: set[int] = set(range(1, ncols + 1)) if not groups else set()
     for first, last, text in groups:
         ws.merge_cells(start_row=group_row, start_column=first, end_row=group_row, end_column=last)
         ws.cell(group_row, first, text)
@@ -190,24 +228,14 @@ def grouped_xlsx(spec: FormSpec, path: Path, widths: list[float], groups: list[t
             cell = ws.cell(r, c)
             cell.border, cell.font, cell.alignment = GRID, BODY_FONT, WRAP
         ws.row_dimensions[r].height = 90
-    ws.print_title_rows = f"{group_row}:{layout.header_row}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = spec.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.freeze_panes = ws.cell(layout.first_row, 1)
-    wb.properties.title = spec.title
-    wb.properties.keywords = spec.key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    finish_sheet(wb, ws, spec, caption_row)
+    save_workbook(wb, path)
 
 
 def build_xlsx(spec: FormSpec, path: Path) -> None:
     table = spec.field(TABLE)
     names = [c.name for c in table.columns]
     first, last = names.index(MONTHS[0]) + 1, names.index(MONTHS[-1]) + 1
-    grouped_xlsx(spec, path, [22, 40, 14, 14, 14, 14, 14, 14, 10, 15],
-                 [(first, last, PLAN_HEADING)], blank_rows=3)
+    grouped_xlsx(
+        spec, path, [22, 40, 14, 14, 14, 14, 14, 14, 10, 15], [(first, last, PLAN_HEADING)], blank_rows=3
+    )

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from form_templates.builder.dsl import Cell, FormBuilder, Row
+from form_templates.builder.layouts._zs_kit import pad
+
+
+def _cell(b: FormBuilder, i: int, column: str, fixed: object) -> str:
+    """Row ``i``'s value of the ``posts`` field, or the seed's own text when the record leaves it empty."""
+    tag = b.cell_tag("posts", column, var=f"posts[{i}]")
+    return f"{tag[:-3]} or '{fixed or ''}' }}}}"
 
 
 def build(b: FormBuilder) -> None:
-    # The list is fixed text of the seed; the spec sample holds it verbatim so the member slip's
-    # options and this list come from one place.
+    # The list is the seed's fixed text (kept verbatim as the spec sample, where the member slip's
+    # options come from too); a record may still reprint it, row by row.
     posts = b.spec.field("posts")
+    entries = cast(list[dict[str, object]], posts.sample)
     b.title(after=10)
-    head = Row([Cell(b.column_label("posts", c.name), head=True) for c in posts.columns], height=12, repeat=True)
+    head = Row(
+        [Cell(b.column_label("posts", c.name), head=True) for c in posts.columns], height=12, repeat=True
+    )
     rows = [
-        Row([Cell(str(p["number"])), Cell(p["post"]), Cell(p["duties"], align="justify")], height=13)
-        for p in posts.sample
+        Row(
+            [
+                Cell(_cell(b, i, c.name, p[c.name]), align="justify" if c.name == "duties" else "center")
+                for c in posts.columns
+            ],
+            height=13,
+        )
+        for i, p in enumerate(entries)
     ]
-    b.table([13, 37, 106], [head, *rows])
+    table = b.table([13, 37, 106], [head, *rows])
+    for r in range(1, len(rows) + 1):
+        pad(table, r, 2, 2)

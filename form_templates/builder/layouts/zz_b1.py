@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 
+SIZES = {"table_size": 10.5}
+TICKS_PER_LINE = 3
+
 
 def build(b: FormBuilder) -> None:
     b.title()
@@ -11,8 +14,14 @@ def build(b: FormBuilder) -> None:
     b.para([b.label("number") + "：", Seg(b.tag("number"), underline=True)], indent=False, after=4)
     pairs = ["name", "gender", "age", "education", "joined_party_on"]
     first = [c for n in pairs for c in (Cell(b.label(n)), Cell(b.tag(n)))]
+    options = b.spec.field("skills").options
+    # Whole options per line: CJK text may break anywhere, which would part a word from its box.
+    tick_lines = [
+        " ".join(f"{o}{{{{ tick(skills, '{o}') }}}}" for o in options[i : i + TICKS_PER_LINE])
+        for i in range(0, len(options), TICKS_PER_LINE)
+    ]
     b.table(
-        [14, 17, 12, 9, 12, 9, 12, 17, 16, 20],
+        [12, 19, 12, 9, 12, 10, 12, 21, 21, 28],
         [
             Row(first, height=12),
             Row(
@@ -35,18 +44,17 @@ def build(b: FormBuilder) -> None:
             ),
             Row(
                 [
-                    Cell(b.label("skills"), span=4),
-                    Cell(b.label("intentions"), span=4),
+                    Cell(b.label("skills"), span=5),
+                    Cell(b.label("intentions"), span=3),
                     Cell(b.label("unit_opinion"), span=2),
                 ],
                 height=14,
             ),
             Row(
                 [
-                    Cell(b.ticks("skills", box_after=True, sep=" "), span=4, align="left", valign="top"),
+                    Cell(span=5, align="left", valign="top", lines=tick_lines),
                     Cell(
-                        "{%p for item in intentions %}",
-                        span=4,
+                        span=3,
                         align="left",
                         valign="top",
                         lines=[

@@ -30,9 +30,19 @@ def build(b: FormBuilder) -> None:
     b.spacer(12)
     b.table(
         [76, 80],
-        [Row([Cell(""), Cell(size=b.body_size, lines=[
-            b.tag("issuer", "中共\u3000\u3000\u3000\u3000\u3000\u3000组织部"),
-            b.tag("issued_on", "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"),
-        ])])],
+        [
+            Row(
+                [
+                    Cell(""),
+                    Cell(
+                        size=b.body_size,
+                        lines=[
+                            b.tag("issuer", "中共\u3000\u3000\u3000\u3000\u3000\u3000组织部"),
+                            b.tag("issued_on", "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"),
+                        ],
+                    ),
+                ]
+            )
+        ],
         borders=False,
     )

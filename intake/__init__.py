@@ -1,0 +1,1 @@
+"""Intake: returned filled forms (DOCX, XLSX, PDF) back into validated records."""

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The main job on the bundled sample data: check the catalog, render every form, typeset both seed notices.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export FONTCONFIG_FILE="$PWD/fonts/fonts.conf"
+baodao=.venv/bin/baodao
+out=output/demo
+mkdir -p "$out"
+
+echo "== 表单目录（baodao forms）"
+$baodao forms
+echo
+echo "== 检查全部内置模板（baodao forms check）"
+$baodao forms check | grep -c "：通过" | xargs -I{} echo "{} 个模板通过检查"
+echo
+echo "== 全部表单示例：DOCX、PDF、PNG（baodao forms gallery）"
+$baodao forms gallery --out "$out/gallery"
+echo
+echo "== 公文：荣社发〔2019〕3号 及其附件1–4；郑卫直机党〔2019〕31号 转发 郑直〔2019〕47号"
+for notice in data/notices/*.yaml; do
+  $baodao notice render "$notice" --out "$out/notices" --pdf | tail -n 1
+done
+echo
+echo "完成。请查看 $out/ 下的文件。"
