@@ -33,3 +33,7 @@ class DataError(BaodaoError):
 
 class OutputExistsError(BaodaoError):
     """An output would overwrite a file the user already has."""
+
+
+class StorageError(BaodaoError):
+    """The database cannot be opened, migrated or written."""

@@ -6,6 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
+from jinja2 import Undefined
+from jinja2.sandbox import SandboxedEnvironment
+
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
 
 # Control characters break WordprocessingML; tab and newline are kept.
@@ -57,3 +60,8 @@ def build_context(spec: FormSpec, record: Record, form_id: str = "") -> dict[str
     context.update(TEMPLATE_HELPERS)
     context["form_id"] = form_id
     return context
+
+
+def jinja_environment() -> SandboxedEnvironment:
+    """Templates are edited by users, so they render sandboxed: no attribute tricks, no imports."""
+    return SandboxedEnvironment(undefined=Undefined, autoescape=True)

@@ -53,13 +53,15 @@ def put(cell: Cell, f: FieldSpec, value: Scalar | None) -> None:
     elif isinstance(value, int) and f.type == "integer":
         cell.value = value
     else:
-        text = str(value)
-        cell.value = text
-        if text.startswith(FORMULA_STARTS):
-            cell.data_type = "s"
-            style = copy(cell.alignment)
-            cell.alignment = style
-            cell.quotePrefix = True
+        put_text(cell, str(value))
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """Text that stays text: a value typed by the public that starts with = + - @ never becomes a formula."""
+    cell.value = text
+    if text.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _copy_row_style(ws: Worksheet, source_row: int, target_row: int, ncols: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import cast
 
@@ -11,6 +12,7 @@ from form_templates.spec import (
     FIELD_TYPES,
     NAME_PATTERN,
     TEXT_FORMATS,
+    Deadline,
     FieldSpec,
     FieldType,
     FormSpec,
@@ -35,6 +37,7 @@ FORM_KEYS = {
     "has_receipt",
     "pages",
     "xlsx",
+    "deadline",
     "description",
     "notes",
 }
@@ -61,6 +64,7 @@ FIELD_KEYS = {
     "rule",
     "sample",
 }
+DEADLINE_KEYS = {"date", "rule"}
 XLSX_KEYS = {"table", "header_row", "first_row", "cells"}
 
 
@@ -152,6 +156,7 @@ def read_spec(path: Path) -> FormSpec:
         has_receipt=r.flag("has_receipt"),
         pages=r.integer("pages", default=1),
         xlsx=xlsx,
+        deadline=_deadline(r),
         description=r.text("description", default=""),
         notes=r.texts("notes"),
     )
@@ -169,6 +174,19 @@ def read_spec(path: Path) -> FormSpec:
     if spec.has_receipt != any(f.part == "receipt" for f in fields):
         r.fail("has_receipt", "有回执的表单须把回执上的字段标为 part: receipt，反之亦然")
     return spec
+
+
+def _deadline(r: Fields) -> Deadline | None:
+    if r.data.get("deadline") is None:
+        return None
+    d = r.nested("deadline", r.data["deadline"], DEADLINE_KEYS)
+    month_day = d.text("date", required=True)
+    try:
+        month, day = (int(p) for p in month_day.split("-"))
+        date(2000, month, day)  # a leap year, so 02-29 is allowed
+    except ValueError:
+        d.fail("date", f"“{month_day}”应写成 月-日，如 10-25")
+    return Deadline(month, day, d.text("rule", required=True))
 
 
 def _check_unique(r: Fields, key: str, names: list[str]) -> None:

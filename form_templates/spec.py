@@ -62,6 +62,20 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """The day of the year by which an issued form is due back, and the seed clause that sets it."""
+
+    month: int
+    day: int
+    rule: str
+
+    def after(self, issued: date) -> date:
+        """The first such day on or after ``issued``."""
+        due = date(issued.year, self.month, self.day)
+        return due if due >= issued else date(issued.year + 1, self.month, self.day)
+
+
+@dataclass(frozen=True)
 class XlsxLayout:
     """Where the table of a spreadsheet template sits: header row and first record row (1-based)."""
 
@@ -88,6 +102,7 @@ class FormSpec:
     has_receipt: bool = False
     pages: int = 1
     xlsx: XlsxLayout | None = None
+    deadline: Deadline | None = None
     description: str = ""
     notes: tuple[str, ...] = field(default=())
 

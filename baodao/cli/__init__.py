@@ -30,9 +30,12 @@ def main() -> None:
 
 def _register() -> None:
     from baodao.cli.forms import forms
+    from baodao.cli.generate import generate_command, issued_command
     from baodao.cli.notice import notice
 
     main.add_command(forms)
+    main.add_command(generate_command)
+    main.add_command(issued_command)
     main.add_command(notice)
 
 

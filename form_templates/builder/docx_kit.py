@@ -201,3 +201,16 @@ def set_cell_padding(table: Any, mm: float = 1.0) -> None:
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     table._tbl.tblPr.append(margins)
+
+
+def set_frame(paragraph: Any, x_mm: float, y_mm: float, width_mm: float) -> None:
+    """Make ``paragraph`` a frame placed on the page (not in the text flow), like Word's 图文框."""
+    frame = OxmlElement("w:framePr")
+    for attr, value in (("w", width_mm), ("x", x_mm), ("y", y_mm)):
+        frame.set(qn(f"w:{attr}"), str(round(value * 56.6929)))
+    frame.set(qn("w:hRule"), "auto")
+    frame.set(qn("w:wrap"), "around")
+    frame.set(qn("w:hAnchor"), "page")
+    frame.set(qn("w:vAnchor"), "page")
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert(0, frame)

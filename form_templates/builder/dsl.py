@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 
 from form_templates.builder import docx_kit as kit
 from form_templates.package import write_reproducible
+from form_templates.png import blank_png
 from form_templates.spec import FormSpec
 
 Align = Literal["left", "center", "right", "justify", "distribute"]
@@ -44,6 +45,13 @@ class Seg:
 
 
 Text = str | Seg | Sequence[str | Seg]
+
+# The issued form's QR code and id: a 15 mm square in the top margin, over the right edge of the text.
+QR_MM = 15.0
+QR_PICTURE_NAME = "baodao-qr"
+ID_FRAME_W_MM = 45.0
+ID_FRAME_TOP_MM = {False: 10.0, True: 5.0}
+ID_TEXT_PT = 7.5
 
 
 @dataclass
@@ -203,6 +211,10 @@ class FormBuilder:
         left, mid, right = table.rows[0].cells
         for edge_cell in (left, right):
             kit.set_cell_borders(edge_cell, bottom="dashed")
+        # The receipt carries its slip's id, so a returned 回执 can be matched on its own.
+        receipt_id = right.paragraphs[0]
+        receipt_id.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        kit.set_run_font(receipt_id.add_run("{{ form_id }}"), kit.FANGSONG, ID_TEXT_PT)
         p = mid.paragraphs[0]
         self._fill(p, label, kit.HEITI, size or self.body_size)
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -282,6 +294,30 @@ class FormBuilder:
         self.spec.field(table_field).column(column)
         return f"{{{{ {var}.{column} }}}}"
 
+    # -- the issued form's id ------------------------------------------------------------------------
+    def _id_frame(self) -> None:
+        """The QR code and form id in the top margin's right corner, in a frame outside the text flow.
+
+        Both sit inside ``{%r if form_id %}``, so a blank form prints nothing there; generation swaps the
+        stand-in picture for the form's own QR code.
+        """
+        p = self.doc.add_paragraph()
+        body = self.doc.element.body
+        body.remove(p._p)
+        body.insert(0, p._p)
+        kit.set_frame(p, x_mm=self._frame_x(), y_mm=ID_FRAME_TOP_MM[self.landscape], width_mm=ID_FRAME_W_MM)
+        p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.add_run("{%r if form_id %}")
+        picture = p.add_run().add_picture(io.BytesIO(blank_png()), width=Mm(QR_MM), height=Mm(QR_MM))
+        picture._inline.docPr.set("name", QR_PICTURE_NAME)
+        p.add_run().add_break()
+        kit.set_run_font(p.add_run("{{ form_id }}"), kit.FANGSONG, ID_TEXT_PT)
+        p.add_run("{%r endif %}")
+
+    def _frame_x(self) -> float:
+        left = kit.TOP_MM if self.landscape else kit.BINDING_MM
+        return left + self.width_mm - ID_FRAME_W_MM
+
     # -- output ---------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         props = self.doc.core_properties
@@ -289,6 +325,7 @@ class FormBuilder:
         props.subject = f"{self.spec.key} · {self.spec.appendix}"
         props.author = "baodao"
         props.keywords = self.spec.key
+        self._id_frame()
         buffer = io.BytesIO()
         self.doc.save(buffer)
         write_reproducible(buffer.getvalue(), path)

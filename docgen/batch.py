@@ -1,0 +1,193 @@
+"""A batch: a data file in, one filled form per record, a combined print file, and the issuance register.
+
+Every row is validated before anything is written; bad rows are reported (or, strictly, stop the batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from baodao.errors import DataError
+from docgen.combined import CombinedDocx
+from docgen.context import build_context
+from docgen.fastdocx import PreparedDocx
+from docgen.ids import file_stem, form_id, recipient
+from docgen.mapping import ColumnMap, MappedRow, RowProblem, normalize_header
+from docgen.outputs import OutputFolder
+from docgen.pdf import convert_to_pdf
+from docgen.report import write_problem_report
+from docgen.sources import read_table
+from docgen.xlsx import fill_xlsx
+from form_templates.catalog import Form
+from store.db import connect
+from store.register import IssuedForm, record_issued
+
+STRICT_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    """How a batch is made; ``issue_date`` and ``due_date`` go into the register."""
+
+    outdir: Path
+    pdf: bool = False
+    strict: bool = False
+    duplex: bool = False
+    force: bool = False
+    combined: bool = True
+    sheet: str | None = None
+    issuer: str = ""
+    issue_date: dt.date = field(default_factory=dt.date.today)
+    due_date: dt.date | None = None
+    db: str | None = None
+
+
+@dataclass
+class GenerateResult:
+    form_key: str
+    rows: int = 0
+    files: list[Path] = field(default_factory=list)
+    combined_docx: Path | None = None
+    combined_pdf: Path | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+    report: Path | None = None
+    registered: int = 0
+    already_registered: int = 0
+    unused_columns: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_rows(self) -> int:
+        return len({p.row for p in self.problems})
+
+
+@dataclass(frozen=True)
+class _Planned:
+    row: MappedRow
+    ident: str
+    who: str
+    stem: str
+
+
+def generate(
+    form: Form, data: Path, options: GenerateOptions, progress: Callable[[int], object] = lambda n: None
+) -> GenerateResult:
+    """Generate ``form`` for every good row of ``data`` into ``options.outdir``."""
+    spec = form.spec
+    known = {normalize_header(t) for f in spec.fields for t in f.labels} | {f.name for f in spec.fields}
+    table = read_table(data, lambda h: normalize_header(h) in known, options.sheet)
+    columns = ColumnMap(spec, table)
+    _check_columns(form, columns, data)
+    result = GenerateResult(spec.key, rows=len(table.rows), unused_columns=columns.unused)
+    planned = _plan(form, [columns.map_row(r) for r in table.rows], result)
+    if options.strict and result.problems:
+        raise DataError(_strict_message(data, result.problems))
+    if not planned:
+        raise DataError(
+            f"{data} 中没有可生成的行（共 {len(table.rows)} 行，均有问题）。" + _first(result.problems)
+        )
+    combined_name = f"{spec.key}-combined.docx"
+    names = [p.stem + ".docx" for p in planned] + ([p.stem + ".xlsx" for p in planned] if form.xlsx else [])
+    report_name = f"{spec.key}-问题行.xlsx"
+    names += [combined_name, combined_name.replace(".docx", ".pdf"), report_name]
+    OutputFolder(options.outdir, options.force).claim(names)
+    _write_forms(form, planned, options, result, progress)
+    if result.problems:
+        result.report = write_problem_report(result.problems, options.outdir / report_name, data)
+    _register(form, planned, options, data, result)
+    return result
+
+
+def _check_columns(form: Form, columns: ColumnMap, data: Path) -> None:
+    if not columns.fields:
+        labels = "、".join(f.label for f in form.spec.fields if f.type != "table")
+        raise DataError(
+            f"{data} 的表头与表单 {form.key}（{form.spec.title}）的字段对不上。可用的列名：{labels}"
+        )
+    if columns.missing_required:
+        missing = "、".join(f.label for f in columns.missing_required)
+        raise DataError(f"{data} 缺少表单 {form.key} 的必填列：{missing}。请在表头中加上这些列。")
+
+
+def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Planned]:
+    planned: list[_Planned] = []
+    seen: dict[str, int] = {}
+    spec = form.spec
+    for row in rows:
+        if row.problems:
+            result.problems += row.problems
+            continue
+        record = dict(row.record)
+        ident = form_id(spec, record)
+        if ident in seen:
+            label = spec.field(spec.id_field).label if spec.id_field else "内容"
+            result.problems.append(
+                RowProblem(row.number, label, ident, f"与第{seen[ident]}行重复，未重复生成")
+            )
+            continue
+        seen[ident] = row.number
+        if spec.id_field is not None and not record.get(spec.id_field):
+            record[spec.id_field] = ident  # the form's own 编号 box shows the id it was issued under
+        who = recipient(spec, record)
+        planned.append(
+            _Planned(MappedRow(row.number, record, ()), ident, who, file_stem(spec.key, ident, who))
+        )
+    return planned
+
+
+def _write_forms(
+    form: Form,
+    planned: list[_Planned],
+    options: GenerateOptions,
+    result: GenerateResult,
+    progress: Callable[[int], object],
+) -> None:
+    prepared = PreparedDocx(form.docx, form.key)
+    combined = CombinedDocx(prepared, options.duplex) if options.combined else None
+    issued = {"baodao.issue_date": options.issue_date.isoformat()}
+    try:
+        for p in planned:
+            context = build_context(form.spec, p.row.record, p.ident)
+            rendered = prepared.render(context, p.ident, issued)
+            out = options.outdir / f"{p.stem}.docx"
+            prepared.save(rendered, out)
+            result.files.append(out)
+            if form.xlsx is not None:
+                result.files.append(fill_xlsx(form.xlsx, form.spec, p.row.record, out.with_suffix(".xlsx")))
+            if combined is not None:
+                combined.add(rendered)
+            progress(1)
+        if combined is not None:
+            target = options.outdir / f"{form.key}-combined.docx"
+            combined.save(target, {"baodao.form_key": form.key, "baodao.forms": str(len(planned)), **issued})
+            result.combined_docx = target
+            if options.pdf:
+                result.combined_pdf = convert_to_pdf([target], options.outdir)[0]
+    finally:
+        if combined is not None:
+            combined.close()
+
+
+def _register(
+    form: Form, planned: list[_Planned], options: GenerateOptions, data: Path, result: GenerateResult
+) -> None:
+    deadline = form.spec.deadline
+    due = options.due_date or (deadline.after(options.issue_date) if deadline else None)
+    entries = [
+        IssuedForm(form.key, p.ident, p.who, options.issuer, options.issue_date, due, str(data), p.row.number)
+        for p in planned
+    ]
+    result.registered, result.already_registered = record_issued(connect(options.db), entries)
+
+
+def _first(problems: list[RowProblem]) -> str:
+    return f"例如：{problems[0]}" if problems else ""
+
+
+def _strict_message(data: Path, problems: list[RowProblem]) -> str:
+    shown = "\n".join(f"  {p}" for p in problems[:STRICT_SHOWN])
+    more = f"\n  ……另有 {len(problems) - STRICT_SHOWN} 处" if len(problems) > STRICT_SHOWN else ""
+    rows = len({p.row for p in problems})
+    return f"{data} 有 {rows} 行不符合要求（--strict：未生成任何文件）：\n{shown}{more}"

@@ -1,0 +1,181 @@
+"""The fast path: a DOCX template prepared once (docxtpl's own preprocessing), then rendered per record.
+
+Per record only the document XML (and headers/footers with tags) is rendered and the zip written, with
+every unchanged member's compressed bytes copied as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from docxtpl import DocxTemplate
+from jinja2 import Template
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from baodao.errors import RenderError, TemplateError
+from docgen.context import jinja_environment
+from docgen.qr import payload, qr_png
+from form_templates.package import Package
+
+DOCUMENT = "word/document.xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+CUSTOM = "docProps/custom.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+PACKAGE_RELS = "_rels/.rels"
+QR_PICTURE_NAME = "baodao-qr"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+_EMPTY_CELL = re.compile(r"(<w:tc>(?:<w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)?)(</w:tc>)", re.S)
+_HEADER_FOOTER = re.compile(r"^word/(header|footer)\d*\.xml$")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One record's rendered parts, ready to be written as a file or joined into a combined document."""
+
+    body: str
+    parts: dict[str, bytes]
+    qr: bytes | None
+
+
+class PreparedDocx:
+    """A template read and compiled once; ``render`` and ``save`` then cost one jinja pass per record."""
+
+    def __init__(self, template: Path, form_key: str) -> None:
+        self.template, self.form_key = template, form_key
+        try:
+            self.package = Package.open(template)
+            self._docxtpl = DocxTemplate(str(template))
+            self._docxtpl.render_init()
+        except Exception as exc:  # a broken zip or XML surfaces here in many guises
+            raise TemplateError(f"无法读取模板 {template}：{exc}") from exc
+        env = jinja_environment()
+        document = self.package.read(DOCUMENT).decode("utf-8")
+        start, end = document.index("<w:body"), document.rindex("</w:body>") + len("</w:body>")
+        self.head, self.tail = document[:start], document[end:]
+        source = self._docxtpl.patch_xml(self._docxtpl.get_xml())
+        self.body_open = source[: source.index(">") + 1]
+        self.fix_tables = "{%tc" in document or "{% tc" in document
+        self.body = self._compile(env, source)
+        self.headers_footers = {
+            name: self._compile(env, self._docxtpl.patch_xml(self._part_xml(name)))
+            for name in self.package.names
+            if _HEADER_FOOTER.match(name) and b"{" in self.package.read(name)
+        }
+        self.qr_rel, self.qr_member = self._find_qr()
+        self.custom_props, self.extra_parts = self._custom_properties_setup()
+
+    # -- preparation ------------------------------------------------------------------------------
+    def _compile(self, env: SandboxedEnvironment, source: str) -> Template:
+        try:
+            return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
+        except JinjaTemplateError as exc:
+            raise TemplateError(f"模板 {self.template} 的标记有误：{exc}") from exc
+
+    def _part_xml(self, name: str) -> str:
+        xml = self.package.read(name).decode("utf-8")
+        return re.sub(r"^<\?xml[^>]*\?>\s*", "", xml)
+
+    def _find_qr(self) -> tuple[str | None, str | None]:
+        """The relationship id and package member of the QR stand-in picture, if the template has one."""
+        document = self.package.read(DOCUMENT).decode("utf-8")
+        m = re.search(rf'name="{QR_PICTURE_NAME}".*?r:embed="([^"]+)"', document, re.S)
+        if m is None:
+            return None, None
+        rels = self.package.read(DOCUMENT_RELS).decode("utf-8")
+        target = re.search(rf'<Relationship [^>]*Id="{m.group(1)}"[^>]*Target="([^"]+)"', rels)
+        target = target or re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{m.group(1)}"', rels)
+        if target is None:
+            return None, None
+        return m.group(1), "word/" + target.group(1).lstrip("/").removeprefix("word/")
+
+    def _custom_properties_setup(self) -> tuple[list[str], dict[str, bytes]]:
+        """Keep the template's own custom properties; add the parts a package needs to carry ours."""
+        extra: dict[str, bytes] = {}
+        kept: list[str] = []
+        if CUSTOM in self.package:
+            existing = self.package.read(CUSTOM).decode("utf-8")
+            kept = [
+                p
+                for p in re.findall(r"<property\b.*?</property>", existing, re.S)
+                if 'name="baodao.' not in p
+            ]
+        else:
+            types = self.package.read(CONTENT_TYPES).decode("utf-8")
+            extra[CONTENT_TYPES] = types.replace(
+                "</Types>", f'<Override PartName="/{CUSTOM}" ContentType="{CUSTOM_TYPE}"/></Types>'
+            ).encode("utf-8")
+            rels = self.package.read(PACKAGE_RELS).decode("utf-8")
+            extra[PACKAGE_RELS] = rels.replace(
+                "</Relationships>",
+                f'<Relationship Id="rIdBaodaoCustom" Type="{CUSTOM_REL}" Target="{CUSTOM}"/></Relationships>',
+            ).encode("utf-8")
+        return kept, extra
+
+    # -- per record -------------------------------------------------------------------------------
+    def render(
+        self, context: dict[str, Any], form_id: str, properties: dict[str, str] | None = None
+    ) -> Rendered:
+        """Render one record's parts: body XML, headers/footers, custom properties and its QR code."""
+        try:
+            body = self._finish(self.body.render(context))
+            parts = {
+                name: self._finish(t.render(context)).encode("utf-8")
+                for name, t in self.headers_footers.items()
+            }
+        except JinjaTemplateError as exc:
+            raise RenderError(f"用模板 {self.template} 生成表单时出错：{exc}") from exc
+        if self.fix_tables:
+            from lxml import etree
+
+            tree = self._docxtpl.fix_tables(body)
+            body = etree.tostring(tree, encoding="unicode")
+        props = {"baodao.form_key": self.form_key, "baodao.form_id": form_id, **(properties or {})}
+        parts[CUSTOM] = self.custom_properties_xml(props)
+        qr = qr_png(payload(self.form_key, form_id)) if form_id and self.qr_member else None
+        return Rendered(body, parts, qr)
+
+    def _finish(self, xml: str) -> str:
+        """docxtpl's after-render steps, the listing pass only when a value holds tab, newline or break."""
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in _LISTING_CHARS):
+            xml = self._docxtpl.resolve_listing(xml)
+        if "</w:tcPr></w:tc>" in xml or "<w:tc></w:tc>" in xml:
+            # A cell that held only a loop over an empty list has lost its paragraph: Word calls such a
+            # file corrupt and LibreOffice drops the cell.
+            xml = _EMPTY_CELL.sub(r"\1<w:p/>\2", xml)
+        return xml
+
+    def custom_properties_xml(self, props: dict[str, str]) -> bytes:
+        entries = list(self.custom_props)
+        for name, value in props.items():
+            entries.append(
+                f'<property fmtid="{_FMTID}" pid="0" name="{escape(name)}">'
+                f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+            )
+        numbered = [re.sub(r'pid="\d+"', f'pid="{i}"', e, count=1) for i, e in enumerate(entries, start=2)]
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            + "".join(numbered)
+            + "</Properties>"
+        ).encode("utf-8")
+
+    def document_xml(self, body: str) -> bytes:
+        return (self.head + body + self.tail).encode("utf-8")
+
+    def save(self, rendered: Rendered, out: Path) -> None:
+        """Write one filled form, atomically."""
+        replace = {DOCUMENT: self.document_xml(rendered.body), **self.extra_parts, **rendered.parts}
+        if rendered.qr is not None and self.qr_member is not None:
+            replace[self.qr_member] = rendered.qr
+        self.package.save(out, replace)

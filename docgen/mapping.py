@@ -1,0 +1,143 @@
+"""Maps a data table's columns onto a form's fields and turns each row into a typed, validated record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docgen.sources import SourceCell, SourceRow, SourceTable
+from form_templates.coerce import CoerceError, coerce, coerce_scalar
+from form_templates.spec import FieldSpec, FormSpec, Record, Scalar
+from form_templates.validate import validate
+
+# Instructions printed after a label (“技能特长（请在“□”内打√选择，可多选）”) may be left off a header.
+_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
+_SPACES = re.compile(r"[\s\u3000:：*＊]+")
+
+
+def normalize_header(text: str) -> str:
+    return _SPACES.sub("", _BRACKETS.sub("", text)).lower()
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row cannot become a form: where (row, column), what was there, and the reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = f"“{self.value}”" if self.value else "（空）"
+        return f"第{self.row}行 {self.column}：{shown} {self.reason}"
+
+
+@dataclass(frozen=True)
+class MappedRow:
+    number: int
+    record: Record
+    problems: tuple[RowProblem, ...]
+
+
+class ColumnMap:
+    """Which column feeds which field: by printed label (instructions optional) or by field name."""
+
+    def __init__(self, spec: FormSpec, table: SourceTable) -> None:
+        self.spec, self.table = spec, table
+        self.fields: dict[int, FieldSpec] = {}
+        taken: set[str] = set()
+        for index, header in enumerate(table.headers):
+            f = _match(spec.fields, header, taken)
+            if f is not None and f.type != "table":
+                self.fields[index] = f
+                taken.add(f.name)
+        self.unused = [h for i, h in enumerate(table.headers) if i not in self.fields and h]
+
+    @property
+    def missing_required(self) -> list[FieldSpec]:
+        mapped = {f.name for f in self.fields.values()}
+        return [f for f in self.spec.required_fields if f.name not in mapped and f.type != "table"]
+
+    def column_of(self, field_name: str) -> str:
+        for index, f in self.fields.items():
+            if f.name == field_name:
+                return self.table.column_name(index)
+        return f"“{self.spec.field(field_name).label}”"
+
+    def map_row(self, row: SourceRow) -> MappedRow:
+        record: Record = {}
+        problems: list[RowProblem] = []
+        for index, f in self.fields.items():
+            cell = row.cells.get(index, SourceCell(None))
+            try:
+                record[f.name] = coerce(f, cell.value, cell.number_format)
+            except CoerceError as exc:
+                problems.append(
+                    RowProblem(row.number, self.table.column_name(index), _shown(cell.value), str(exc))
+                )
+        for f in self.spec.table_fields:
+            value = _table_cell(row, self.table, f)
+            if value is not None:
+                record[f.name], table_problems = _coerce_table(f, value, row.number)
+                problems += table_problems
+        failed = {p.column for p in problems}
+        for p in validate(self.spec, record):
+            column = self.column_of(p.field)
+            if column in failed:
+                continue  # the value was unreadable; its coercion problem already says why
+            value = record.get(p.field)
+            shown = "、".join(map(str, value)) if isinstance(value, list) and p.row is None else _shown(value)
+            where = column if p.row is None else f"{column}第{p.row}行“{p.column}”"
+            problems.append(RowProblem(row.number, where, shown if p.row is None else "", p.message))
+        return MappedRow(row.number, record, tuple(problems))
+
+
+def _match(fields: tuple[FieldSpec, ...], header: str, taken: set[str]) -> FieldSpec | None:
+    wanted = normalize_header(header)
+    if not wanted:
+        return None
+    for f in fields:
+        names = {normalize_header(t) for t in f.labels} | {f.name.lower()}
+        if wanted in names and f.name not in taken:
+            return f
+    return None
+
+
+def _table_cell(row: SourceRow, table: SourceTable, f: FieldSpec) -> object:
+    """A table field given as a list of objects in one JSON/YAML key (spreadsheets cannot nest)."""
+    for index, header in enumerate(table.headers):
+        if normalize_header(header) in {normalize_header(t) for t in f.labels} | {f.name}:
+            cell = row.cells.get(index)
+            return cell.value if cell is not None else None
+    return None
+
+
+def _coerce_table(
+    f: FieldSpec, value: object, number: int
+) -> tuple[list[dict[str, Scalar | None]], list[RowProblem]]:
+    """The rows of a table field, each cell read as its column's type."""
+    label = f"“{f.label}”"
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        return [], [RowProblem(number, label, _shown(value), "应是一组记录（每条一个键值表）")]
+    rows: list[dict[str, Scalar | None]] = []
+    problems = []
+    for n, raw in enumerate(value, start=1):
+        out: dict[str, Scalar | None] = {}
+        for key, cell in raw.items():
+            col = _match(f.columns, str(key), set())
+            if col is None:
+                continue
+            try:
+                out[col.name] = coerce_scalar(col, cell)
+            except CoerceError as exc:
+                problems.append(RowProblem(number, f"{label}第{n}行“{col.label}”", _shown(cell), str(exc)))
+        rows.append(out)
+    return rows, problems
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"

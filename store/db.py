@@ -1,0 +1,60 @@
+"""Opens the database named by --db, BAODAO_DB or the default file, and brings its schema up to date."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+
+from baodao.errors import StorageError
+from baodao.settings import OUTPUT_DIR
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_DB = OUTPUT_DIR / "baodao.sqlite3"
+ENV_VAR = "BAODAO_DB"
+
+
+def database_url(given: str | None = None) -> str:
+    """A SQLAlchemy URL from a path or URL; the default is output/baodao.sqlite3."""
+    raw = given or os.environ.get(ENV_VAR) or str(DEFAULT_DB)
+    if "://" in raw:
+        return raw
+    path = Path(raw).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def connect(given: str | None = None) -> Engine:
+    """An engine on an up-to-date schema; every schema change comes from a migration."""
+    url = database_url(given)
+    try:
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法打开数据库 {_safe(url)}：{exc.__class__.__name__}: {exc}") from exc
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
