@@ -13,6 +13,7 @@ from pathlib import Path
 from baodao.errors import DataError
 from docgen.combined import CombinedDocx
 from docgen.context import build_context
+from docgen.duplex import pad_for_duplex
 from docgen.fastdocx import PreparedDocx
 from docgen.ids import file_stem, form_id, recipient
 from docgen.mapping import ColumnMap, MappedRow, RowProblem, normalize_header
@@ -165,6 +166,8 @@ def _write_forms(
             result.combined_docx = target
             if options.pdf:
                 result.combined_pdf = convert_to_pdf([target], options.outdir)[0]
+                if options.duplex:
+                    pad_for_duplex(result.combined_pdf, [p.ident for p in planned])
     finally:
         if combined is not None:
             combined.close()

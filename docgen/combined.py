@@ -67,7 +67,12 @@ class CombinedDocx:
                 name = f"word/media/baodao-qr-{n}.png"
                 replace[name] = deflated(name, png)
             replace["docProps/custom.xml"] = self.prepared.custom_properties_xml(properties)
-            self.prepared.package.save(out, replace)
+            try:
+                self.prepared.package.save(out, replace)
+            finally:
+                streamed = replace[DOCUMENT]
+                if isinstance(streamed, Member) and not isinstance(streamed.data, bytes):
+                    streamed.data.close()
         self.close()
 
     def _relationships(self) -> bytes:
