@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from docgen.fastdocx import DOCUMENT, DOCUMENT_RELS, PreparedDocx, Rendered
-from form_templates.package import Member, deflate_stream, deflated
+from form_templates.package import Member, deflate_stream, stored
 
 IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _DOC_PR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
@@ -65,7 +65,7 @@ class CombinedDocx:
             replace[DOCUMENT_RELS] = self._relationships()
             for n, png in enumerate(self._qrs, start=1):
                 name = f"word/media/baodao-qr-{n}.png"
-                replace[name] = deflated(name, png)
+                replace[name] = stored(name, png)
             replace["docProps/custom.xml"] = self.prepared.custom_properties_xml(properties)
             try:
                 self.prepared.package.save(out, replace)

@@ -6,28 +6,17 @@ import re
 from datetime import date
 from typing import Any
 
-from jinja2 import Undefined
-from jinja2.sandbox import SandboxedEnvironment
-
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from form_templates.template_env import TEMPLATE_HELPERS
 
 # Control characters break WordprocessingML; tab and newline are kept.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-TICKED, UNTICKED = "■", "□"
-
-
-def tick(value: object, option: str) -> str:
-    """The printed box for ``option``: ticked when the value is (or contains) that option."""
-    chosen = value == option or (isinstance(value, (list, tuple)) and option in value)
-    return TICKED if chosen else UNTICKED
-
-
-TEMPLATE_HELPERS: dict[str, Any] = {"tick": tick}
-SYSTEM_VARIABLES = ("form_id",)
 
 
 def clean_text(text: str) -> str:
-    return _CONTROL.sub("", text)
+    """``text`` without the control characters WordprocessingML cannot hold (tab and newline kept)."""
+    # isprintable() is a fast C scan that is true for nearly every value; only the rest need the regex.
+    return text if text.isprintable() else _CONTROL.sub("", text)
 
 
 def print_scalar(f: FieldSpec, value: Scalar | None) -> str:
@@ -60,8 +49,3 @@ def build_context(spec: FormSpec, record: Record, form_id: str = "") -> dict[str
     context.update(TEMPLATE_HELPERS)
     context["form_id"] = form_id
     return context
-
-
-def jinja_environment() -> SandboxedEnvironment:
-    """Templates are edited by users, so they render sandboxed: no attribute tricks, no imports."""
-    return SandboxedEnvironment(undefined=Undefined, autoescape=True)

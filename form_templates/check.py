@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from jinja2 import Environment, TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateAssertionError, TemplateSyntaxError, meta, nodes
 from lxml import etree
 
 from baodao.errors import TemplateError
 from form_templates.package import rewrite_package
 from form_templates.spec import FormSpec
 from form_templates.tags import FoundTag, paragraphs_with_location, scan_paragraph
+from form_templates.template_env import jinja_environment
 
 Level = Literal["错误", "警告", "已修复"]
 # Names a template may use besides the spec's fields: baodao's helpers and system values, jinja's globals.
@@ -62,14 +63,19 @@ def check_template(template: Path, spec: FormSpec) -> CheckReport:
         elif tag.had_curly_quotes:
             report.add("已修复", tag.location, f"标记 {tag.text} 中的中文引号已改为英文引号")
     source = "\n".join(_DOCXTPL_PREFIX.sub("{% ", t.text) for t in tags)
+    env = jinja_environment()
     try:
-        ast = Environment().parse(source)
+        ast = env.parse(source)
     except TemplateSyntaxError as exc:
         where = tags[exc.lineno - 1].location if 0 < exc.lineno <= len(tags) else "模板"
         report.add("错误", where, f"标记写法有误：{exc.message}")
         return report
     locate = {t.text: t.location for t in tags}
-    _check_names(ast, spec, report, locate)
+    try:
+        _check_names(ast, spec, report, locate)
+    except TemplateAssertionError as exc:  # an unknown filter or test surfaces when jinja compiles
+        where = tags[exc.lineno - 1].location if exc.lineno and 0 < exc.lineno <= len(tags) else "模板"
+        report.add("错误", where, f"标记中用了不认识的过滤器或测试：{exc.message}")
     return report
 
 
@@ -131,17 +137,26 @@ def _check_names(ast: nodes.Template, spec: FormSpec, report: CheckReport, locat
                 for attr in _attributes_of(loop, loop.target.name):
                     if attr not in columns:
                         report.add("错误", where(attr), f"表格“{table.label}”没有名为“{attr}”的列")
-    for call in ast.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name == "tick" and len(call.args) == 2:
-            target, option = call.args
-            if isinstance(target, nodes.Name) and isinstance(option, nodes.Const) and target.name in fields:
-                f = fields[target.name]
-                if option.value not in f.options:
-                    report.add(
-                        "错误",
-                        where(target.name),
-                        f"勾选项“{option.value}”不是字段“{f.label}”的选项（{'、'.join(f.options)}）",
-                    )
+    for target, option in _tick_options(ast):
+        if isinstance(target, nodes.Name) and isinstance(option, nodes.Const) and target.name in fields:
+            f = fields[target.name]
+            if option.value not in f.options:
+                report.add(
+                    "错误",
+                    where(target.name),
+                    f"勾选项“{option.value}”不是字段“{f.label}”的选项（{'、'.join(f.options)}）",
+                )
+
+
+def _tick_options(ast: nodes.Template) -> list[tuple[nodes.Expr | None, nodes.Expr]]:
+    """(field, option) of every box: ``{{ skills|tick('写作') }}`` or ``{{ tick(skills, '写作') }}``."""
+    found = [(f.node, f.args[0]) for f in ast.find_all(nodes.Filter) if f.name == "tick" and len(f.args) == 1]
+    found += [
+        (c.args[0], c.args[1])
+        for c in ast.find_all(nodes.Call)
+        if isinstance(c.node, nodes.Name) and c.node.name == "tick" and len(c.args) == 2
+    ]
+    return found
 
 
 def _attributes_of(loop: nodes.For, var: str) -> set[str]:

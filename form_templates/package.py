@@ -46,6 +46,11 @@ def deflated(name: str, content: bytes) -> Member:
     return Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(content), len(content), data)
 
 
+def stored(name: str, content: bytes) -> Member:
+    """A member kept as it is: for content already compressed, such as a PNG."""
+    return Member(name, zipfile.ZIP_STORED, zlib.crc32(content), len(content), content)
+
+
 def deflate_stream(name: str, source: BinaryIO, chunk: int = 1 << 20) -> Member:
     """A member made from a large file, compressed chunk by chunk into a temporary file."""
     co = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)

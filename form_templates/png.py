@@ -14,11 +14,11 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 def png_1bit(rows: Sequence[bytes], width: int) -> bytes:
     """A 1-bit greyscale PNG; each row is packed bits, most significant first, 1 = white, 0 = black."""
     header = struct.pack(">IIBBBBB", width, len(rows), 1, 0, 0, 0, 0)
-    raw = b"".join(b"\x00" + row for row in rows)
+    raw = b"\x00" + b"\x00".join(rows)  # filter type 0 (none) before each row
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw, 9))
+        + _chunk(b"IDAT", zlib.compress(raw, 6))
         + _chunk(b"IEND", b"")
     )
 

@@ -94,7 +94,7 @@ def test_a_tick_for_an_option_the_field_lacks_is_an_error(tmp_path: Path) -> Non
         for row in table.rows:
             for cell in row.cells:
                 for p in cell.paragraphs:
-                    if "tick(skills, '写作')" in p.text:
+                    if "skills|tick('写作')" in p.text:
                         p.runs[0].text = p.runs[0].text.replace("'写作'", "'书法'")
     doc.save(str(edited))
     report = check_template(edited, form.spec)

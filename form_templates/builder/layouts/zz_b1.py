@@ -17,7 +17,7 @@ def build(b: FormBuilder) -> None:
     options = b.spec.field("skills").options
     # Whole options per line: CJK text may break anywhere, which would part a word from its box.
     tick_lines = [
-        " ".join(f"{o}{{{{ tick(skills, '{o}') }}}}" for o in options[i : i + TICKS_PER_LINE])
+        " ".join(o + b.tick("skills", o) for o in options[i : i + TICKS_PER_LINE])
         for i in range(0, len(options), TICKS_PER_LINE)
     ]
     b.table(
