@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
-.PHONY: setup system demo test lint gallery templates clean
+.PHONY: setup system demo test lint gallery templates bench-generate clean
 
 setup: system $(STAMP)
 
@@ -35,6 +35,9 @@ gallery: setup
 
 templates: setup
 	$(BIN)/python -m form_templates.builder
+
+bench-generate: setup
+	$(BIN)/python bench/generate.py
 
 clean:
 	rm -rf output/gallery output/demo

@@ -16,7 +16,7 @@ from docgen.context import build_context
 from docgen.duplex import pad_for_duplex
 from docgen.fastdocx import PreparedDocx
 from docgen.ids import file_stem, form_id, recipient
-from docgen.mapping import ColumnMap, MappedRow, RowProblem, normalize_header
+from docgen.mapping import ColumnMap, MappedRow, RowProblem, TableRowsMap, normalize_header
 from docgen.outputs import OutputFolder
 from docgen.pdf import convert_to_pdf
 from docgen.report import write_problem_report
@@ -40,6 +40,7 @@ class GenerateOptions:
     force: bool = False
     combined: bool = True
     sheet: str | None = None
+    group_by: str | None = None
     issuer: str = ""
     issue_date: dt.date = field(default_factory=dt.date.today)
     due_date: dt.date | None = None
@@ -77,12 +78,23 @@ def generate(
 ) -> GenerateResult:
     """Generate ``form`` for every good row of ``data`` into ``options.outdir``."""
     spec = form.spec
-    known = {normalize_header(t) for f in spec.fields for t in f.labels} | {f.name for f in spec.fields}
+    every = [*spec.fields, *(c for f in spec.table_fields for c in f.columns)]
+    known = {normalize_header(t) for f in every for t in f.labels} | {f.name for f in every}
     table = read_table(data, lambda h: normalize_header(h) in known, options.sheet)
-    columns = ColumnMap(spec, table)
-    _check_columns(form, columns, data)
-    result = GenerateResult(spec.key, rows=len(table.rows), unused_columns=columns.unused)
-    planned = _plan(form, [columns.map_row(r) for r in table.rows], result)
+    if TableRowsMap.applies(spec, table):
+        rows_map = TableRowsMap(spec, table, options.group_by)
+        _check_columns(form, rows_map.scalars, data, table_form=True)
+        mapped = [rows_map.map_group(group) for group in rows_map.groups()]
+        unused = rows_map.unused
+    else:
+        if options.group_by is not None:
+            raise DataError(f"表单 {form.key} 不是汇总类表格，不能按列分组（--group-by 只用于表格类表单）")
+        columns = ColumnMap(spec, table)
+        _check_columns(form, columns, data)
+        mapped = [columns.map_row(r) for r in table.rows]
+        unused = columns.unused
+    result = GenerateResult(spec.key, rows=len(table.rows), unused_columns=unused)
+    planned = _plan(form, mapped, result)
     if options.strict and result.problems:
         raise DataError(_strict_message(data, result.problems))
     if not planned:
@@ -101,8 +113,8 @@ def generate(
     return result
 
 
-def _check_columns(form: Form, columns: ColumnMap, data: Path) -> None:
-    if not columns.fields:
+def _check_columns(form: Form, columns: ColumnMap, data: Path, table_form: bool = False) -> None:
+    if not columns.fields and not table_form:
         labels = "、".join(f.label for f in form.spec.fields if f.type != "table")
         raise DataError(
             f"{data} 的表头与表单 {form.key}（{form.spec.title}）的字段对不上。可用的列名：{labels}"

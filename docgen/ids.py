@@ -32,8 +32,9 @@ def _plain(value: object) -> str:
 
 
 def recipient(spec: FormSpec, record: Record) -> str:
-    """Whom the form is for: its 姓名 field, else the first required field whose name ends in “name”."""
+    """Whom the form is for: its 姓名, else a text field named “…name”, else its first required text."""
     candidates = ["name"] + [f.name for f in spec.fields if f.name.endswith("name") and f.type == "text"]
+    candidates += [f.name for f in spec.fields if f.required and f.type == "text"]
     for name in candidates:
         value = record.get(name)
         if isinstance(value, str) and value.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from baodao.errors import DataError
 from docgen.sources import SourceCell, SourceRow, SourceTable
 from form_templates.coerce import CoerceError, coerce, coerce_scalar
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar
@@ -141,3 +142,90 @@ def _shown(value: object) -> str:
         return ""
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+class TableRowsMap:
+    """For a table form (汇总表, 统计表): each data row is one row of the form's table.
+
+    Rows become one record, or one record per value of the ``group_by`` column (one 汇总表 per unit);
+    columns that match the form's own fields (单位党组织, 统计时段) are taken from a group's first row.
+    """
+
+    def __init__(self, spec: FormSpec, table: SourceTable, group_by: str | None = None) -> None:
+        if spec.xlsx is None:
+            raise ValueError(f"{spec.key} is not a table form")
+        self.spec, self.table = spec, table
+        self.table_field = spec.field(spec.xlsx.table)
+        self.columns: dict[int, FieldSpec] = {}
+        taken: set[str] = set()
+        for index, header in enumerate(table.headers):
+            col = _match(self.table_field.columns, header, taken)
+            if col is not None:
+                self.columns[index] = col
+                taken.add(col.name)
+        self.scalars = ColumnMap(spec, table)
+        self.group_index = None
+        if group_by is not None:
+            wanted = normalize_header(group_by)
+            matches = [i for i, h in enumerate(table.headers) if normalize_header(h) == wanted]
+            if not matches:
+                have = "、".join(table.headers)
+                raise DataError(f"{table.path} 中没有名为“{group_by}”的列，无法按它分组（现有列：{have}）")
+            self.group_index = matches[0]
+        self.unused = [
+            h
+            for i, h in enumerate(table.headers)
+            if h and i not in self.columns and i not in self.scalars.fields and i != self.group_index
+        ]
+
+    @staticmethod
+    def applies(spec: FormSpec, table: SourceTable) -> bool:
+        """Whether the data looks like table rows: at least two of its headers are the table's columns."""
+        if spec.xlsx is None:
+            return False
+        columns = spec.field(spec.xlsx.table).columns
+        return sum(1 for h in table.headers if _match(columns, h, set()) is not None) >= 2
+
+    def groups(self) -> list[list[SourceRow]]:
+        if self.group_index is None:
+            return [self.table.rows] if self.table.rows else []
+        grouped: dict[str, list[SourceRow]] = {}
+        for row in self.table.rows:
+            cell = row.cells.get(self.group_index)
+            key = "" if cell is None else str(cell.value).strip()
+            grouped.setdefault(key, []).append(row)
+        return list(grouped.values())
+
+    def map_group(self, rows: list[SourceRow]) -> MappedRow:
+        first = self.scalars.map_row(rows[0])
+        record: Record = {k: v for k, v in first.record.items()}
+        problems = [p for p in first.problems if not p.column.startswith(f"“{self.table_field.label}”")]
+        items: list[dict[str, Scalar | None]] = []
+        for row in rows:
+            item: dict[str, Scalar | None] = {}
+            for index, col in self.columns.items():
+                cell = row.cells.get(index, SourceCell(None))
+                try:
+                    item[col.name] = coerce_scalar(col, cell.value, cell.number_format)
+                except CoerceError as exc:
+                    problems.append(
+                        RowProblem(row.number, self.table.column_name(index), _shown(cell.value), str(exc))
+                    )
+            items.append(item)
+        record[self.table_field.name] = items
+        where = {col.name: self.table.column_name(i) for i, col in self.columns.items()}
+        failed = {(p.row, p.column) for p in problems}
+        for p in validate(self.spec, record):
+            if p.field != self.table_field.name:
+                continue  # the scalar fields were checked with the group's first row
+            if p.row is None:
+                problems.append(RowProblem(rows[0].number, f"“{self.table_field.label}”", "", p.message))
+                continue
+            source = rows[p.row - 1].number if p.row <= len(rows) else rows[0].number
+            column = next(
+                (w for name, w in where.items() if self.table_field.column(name).label == p.column),
+                f"“{p.column}”",
+            )
+            if (source, column) not in failed:
+                problems.append(RowProblem(source, column, "", p.message))
+        return MappedRow(rows[0].number, record, tuple(problems))

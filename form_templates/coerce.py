@@ -15,6 +15,7 @@ _DATE_PATTERNS = [
 ]
 _MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _SPACES = re.compile(r"[\s\u3000]+")
+_NUMBERING = re.compile(r"(^|[；;，,/\n])\s*\d{1,2}\s*[、.．)）]\s*")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－", "0123456789-")
 
 
@@ -113,10 +114,11 @@ def _items(raw: object) -> list[str]:
     if isinstance(raw, (list, tuple)):
         parts = [str(v).strip() for v in raw]
     else:
-        text = _text(raw)
+        # Numbering (“1、” “2.”) goes first: its 、 would otherwise split a number from its item.
+        text = _NUMBERING.sub(r"\1", _text(raw))
         # Items on their own lines may contain 、 themselves; only a one-line cell is split on 、,；.
         parts = text.splitlines() if "\n" in text.strip() else ITEM_SEPARATORS.split(text)
-    return [re.sub(r"^\d+\s*[.、．]\s*", "", p) for p in parts if p]
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _option(f: FieldSpec, text: str) -> str:

@@ -21,4 +21,11 @@ for notice in data/notices/*.yaml; do
   $baodao notice render "$notice" --out "$out/notices" --pdf | tail -n 1
 done
 echo
-echo "完成。请查看 $out/ 下的文件。"
+echo "== 批量生成：合成名册 → 每人一份《在职党员社区报到证》，合并打印文件及 PDF，登记发放"
+$baodao generate zz-b1 --data data/roster/members-synthetic.xlsx --out "$out/zz-b1" --pdf \
+  --issuer "上街区委组织部" --issue-date 2025-03-01
+echo
+echo "== 发放登记：到 2025-04-01 仍未交回的（应于 3 月 31 日前报到，003 §4.2）"
+$baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 4
+echo
+echo "完成。请查看 $out/ 下的文件（数据库：output/baodao.sqlite3）。"

@@ -31,6 +31,8 @@ def database_url(given: str | None = None) -> str:
 def connect(given: str | None = None) -> Engine:
     """An engine on an up-to-date schema; every schema change comes from a migration."""
     url = database_url(given)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")  # psycopg 3, installed with baodao
     try:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
@@ -42,6 +44,8 @@ def connect(given: str | None = None) -> Engine:
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
         raise StorageError(f"无法打开数据库 {_safe(url)}：{exc.__class__.__name__}: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        raise StorageError(f"无法打开数据库 {_safe(url)}：缺少它的驱动程序（{exc.name}）") from exc
     return engine
 
 

@@ -53,6 +53,7 @@ DB_HELP = "数据库：文件路径或 URL（默认 output/baodao.sqlite3，或�
 )
 @click.option("--pdf", is_flag=True, help="同时生成合并打印文件的 PDF（LibreOffice）。")
 @click.option("--sheet", help="Excel 工作表名称（默认第一个）。")
+@click.option("--group-by", help="汇总类表格（如 zz-f1）：按这一列分组，每组生成一份（如“单位”）。")
 @click.option("--strict", is_flag=True, help="有任何一行不合格就停止，不生成任何文件。")
 @click.option("--duplex", is_flag=True, help="双面打印：合并文件中每份表单从新的一张纸（奇数页）开始。")
 @click.option("--no-combined", is_flag=True, help="不生成合并打印文件。")
@@ -67,6 +68,7 @@ def generate_command(
     outdir: Path,
     pdf: bool,
     sheet: str | None,
+    group_by: str | None,
     strict: bool,
     duplex: bool,
     no_combined: bool,
@@ -86,6 +88,7 @@ def generate_command(
         force=force,
         combined=not no_combined,
         sheet=sheet,
+        group_by=group_by,
         issuer=issuer,
         issue_date=issue_date.date() if issue_date else dt.date.today(),
         due_date=due.date() if due else None,

@@ -83,3 +83,104 @@ def test_sample_writes_docx_and_pdf(tmp_path: Path) -> None:
         p.text for p in Document(str(tmp_path / "zz-b1.docx")).tables[0].rows[0].cells[1].paragraphs
     )
     assert text == "李晓燕"
+
+
+def roster_file(tmp_path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "编号",
+            "姓名",
+            "性别",
+            "年龄",
+            "工作单位及职务",
+            "联系方式",
+            "家庭住址",
+            "所属社区",
+            "服务意向",
+            "报到地党组织",
+        ]
+    )
+    ws.append(
+        [
+            "C-1",
+            "李晓燕",
+            "女",
+            36,
+            "区卫健委",
+            "13803710001",
+            "新安路1号",
+            "新安社区",
+            "政策宣讲、法律援助",
+            "新安社区党委",
+        ]
+    )
+    ws.append(
+        [
+            "C-2",
+            "王建国",
+            "男",
+            "abc",
+            "区审计局",
+            "13803710002",
+            "中心路2号",
+            "金华社区",
+            "环境整治、治安巡逻",
+            "金华社区党委",
+        ]
+    )
+    path = tmp_path / "名册.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_generate_reports_what_it_made_and_what_it_skipped(tmp_path: Path) -> None:
+    data, out, db = roster_file(tmp_path), tmp_path / "out", str(tmp_path / "db.sqlite3")
+    code, stdout, stderr = run(
+        "generate", "zz-b1", "--data", str(data), "--out", str(out), "--db", db, "--issue-date", "2025-03-01"
+    )
+    assert code == 0, stderr
+    assert "已生成 1 份表单（数据共 2 行）" in stdout
+    assert "发放登记：新增 1 条，已有 0 条" in stdout
+    assert "有 1 行未生成" in stderr and "第3行 D列（年龄）：“abc” “abc”不是整数" in stderr
+    assert "生成 zz-b1" not in stderr  # no progress bar when output is not a terminal
+    assert (out / "zz-b1-C-1-李晓燕.docx").is_file()
+    code, stdout, _ = run("issued", "--db", db, "--json")
+    entries = json.loads(stdout)
+    assert entries == [
+        {
+            "form": "zz-b1",
+            "id": "C-1",
+            "recipient": "李晓燕",
+            "issuer": "",
+            "issued": "2025-03-01",
+            "due": "2025-03-31",
+            "status": "issued",
+            "overdue": True,
+        }
+    ]
+    code, stdout, _ = run("issued", "--db", db, "--overdue", "--today", "2025-03-31")
+    assert code == 0 and "没有逾期未交回的表单" in stdout
+    code, stdout, _ = run("issued", "--db", db, "--overdue", "--today", "2025-04-01")
+    assert "C-1" in stdout and "逾期未交回" in stdout and "共 1 条" in stdout
+
+
+def test_generate_strict_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    data, out = roster_file(tmp_path), tmp_path / "out"
+    code, _, stderr = run(
+        "generate",
+        "zz-b1",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--strict",
+        "--db",
+        str(tmp_path / "db.sqlite3"),
+    )
+    assert code == 1
+    assert stderr.startswith("Error: ") and "--strict：未生成任何文件" in stderr
+    assert not out.exists() or not list(out.glob("*.docx"))

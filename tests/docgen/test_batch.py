@@ -300,3 +300,55 @@ def test_missing_required_column_is_named(tmp_path: Path) -> None:
     wb.save(data)
     with pytest.raises(DataError, match="缺少表单 zz-b1 的必填列：姓名"):
         generate(get_form("zz-b1"), data, GenerateOptions(outdir=tmp_path / "o", db=str(tmp_path / "d.db")))
+
+
+def summary_roster(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        ["单位党组织", "社区党组织", "统计时段", "姓名", "是否报到", "积分情况", "评星情况", "社区评语"]
+    )
+    for unit, name, reported, points in [
+        ("卫健委机关党委", "李晓燕", "是", 36),
+        ("人民医院党委", "赵磊", "是", 52),
+        ("卫健委机关党委", "王建国", "否", 0),
+        ("人民医院党委", "陈静", "是", "十二"),
+    ]:
+        ws.append(
+            [
+                unit,
+                "新安社区党委",
+                "2025年上半年",
+                name,
+                reported,
+                points,
+                points // 10 if isinstance(points, int) else 1,
+                "表现良好",
+            ]
+        )
+    wb.save(path)
+    return path
+
+
+def test_table_form_rows_are_grouped_into_one_summary_each(tmp_path: Path) -> None:
+    data = summary_roster(tmp_path / "汇总.xlsx")
+    options = GenerateOptions(outdir=tmp_path / "out", db=str(tmp_path / "d.db"), group_by="单位党组织")
+    result = generate(get_form("zz-f1"), data, options)
+    docs = [f for f in result.files if f.suffix == ".docx"]
+    assert [f.name.rsplit("-", 1)[1] for f in docs] == ["卫健委机关党委.docx"]
+    assert [str(p) for p in result.problems] == ["第5行 F列（积分情况）：“十二” “十二”不是整数"]
+    sheet = load_workbook(docs[0].with_suffix(".xlsx")).active
+    layout = get_form("zz-f1").spec.xlsx
+    assert layout is not None
+    rows = [
+        [c.value for c in r] for r in sheet.iter_rows(min_row=layout.first_row, max_row=layout.first_row + 1)
+    ]
+    assert rows == [["李晓燕", "是", 36, 3, "表现良好"], ["王建国", "否", 0, 0, "表现良好"]]
+    table = Document(str(docs[0])).tables[-1]
+    assert [c.text for c in table.rows[1].cells][:4] == ["1", "李晓燕", "是", "36"]
+
+
+def test_group_by_needs_a_table_form(batch: tuple[Path, GenerateOptions]) -> None:
+    data, options = batch
+    with pytest.raises(DataError, match="不是汇总类表格"):
+        generate(get_form("zz-b1"), data, GenerateOptions(**{**options.__dict__, "group_by": "姓名"}))
