@@ -59,6 +59,7 @@ class GenerateResult:
     registered: int = 0
     already_registered: int = 0
     unused_columns: list[str] = field(default_factory=list)
+    blank_fields: list[str] = field(default_factory=list)
 
     @property
     def skipped_rows(self) -> int:
@@ -85,15 +86,16 @@ def generate(
         rows_map = TableRowsMap(spec, table, options.group_by)
         _check_columns(form, rows_map.scalars, data, table_form=True)
         mapped = [rows_map.map_group(group) for group in rows_map.groups()]
-        unused = rows_map.unused
+        unused, absent = rows_map.unused, rows_map.scalars.absent
     else:
         if options.group_by is not None:
             raise DataError(f"表单 {form.key} 不是汇总类表格，不能按列分组（--group-by 只用于表格类表单）")
         columns = ColumnMap(spec, table)
         _check_columns(form, columns, data)
         mapped = [columns.map_row(r) for r in table.rows]
-        unused = columns.unused
-    result = GenerateResult(spec.key, rows=len(table.rows), unused_columns=unused)
+        unused, absent = columns.unused, columns.absent
+    blank = [f.label for f in absent if f.required]
+    result = GenerateResult(spec.key, rows=len(table.rows), unused_columns=unused, blank_fields=blank)
     planned = _plan(form, mapped, result)
     if options.strict and result.problems:
         raise DataError(_strict_message(data, result.problems))
@@ -119,9 +121,6 @@ def _check_columns(form: Form, columns: ColumnMap, data: Path, table_form: bool 
         raise DataError(
             f"{data} 的表头与表单 {form.key}（{form.spec.title}）的字段对不上。可用的列名：{labels}"
         )
-    if columns.missing_required:
-        missing = "、".join(f.label for f in columns.missing_required)
-        raise DataError(f"{data} 缺少表单 {form.key} 的必填列：{missing}。请在表头中加上这些列。")
 
 
 def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Planned]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from baodao.errors import DataError
 from docgen.sources import SourceCell, SourceRow, SourceTable
 from form_templates.coerce import CoerceError, coerce, coerce_scalar
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar
+from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
 from form_templates.validate import validate
 
 # Instructions printed after a label (“技能特长（请在“□”内打√选择，可多选）”) may be left off a header.
@@ -56,9 +56,10 @@ class ColumnMap:
         self.unused = [h for i, h in enumerate(table.headers) if i not in self.fields and h]
 
     @property
-    def missing_required(self) -> list[FieldSpec]:
+    def absent(self) -> list[FieldSpec]:
+        """Fields no column feeds: printed blank, to be filled in by hand on paper."""
         mapped = {f.name for f in self.fields.values()}
-        return [f for f in self.spec.required_fields if f.name not in mapped and f.type != "table"]
+        return [f for f in self.spec.fields if f.name not in mapped and f.type != "table"]
 
     def column_of(self, field_name: str) -> str:
         for index, f in self.fields.items():
@@ -70,28 +71,35 @@ class ColumnMap:
         record: Record = {}
         problems: list[RowProblem] = []
         for index, f in self.fields.items():
-            cell = row.cells.get(index, SourceCell(None))
-            try:
-                record[f.name] = coerce(f, cell.value, cell.number_format)
-            except CoerceError as exc:
-                problems.append(
-                    RowProblem(row.number, self.table.column_name(index), _shown(cell.value), str(exc))
-                )
+            record[f.name] = read_cell(self.table, row, index, f, problems)
         for f in self.spec.table_fields:
             value = _table_cell(row, self.table, f)
             if value is not None:
                 record[f.name], table_problems = _coerce_table(f, value, row.number)
                 problems += table_problems
         failed = {p.column for p in problems}
+        blank = {f.name for f in self.absent}
         for p in validate(self.spec, record):
             column = self.column_of(p.field)
-            if column in failed:
-                continue  # the value was unreadable; its coercion problem already says why
+            if column in failed or p.field in blank:
+                continue  # unreadable (its coercion problem says why), or left for the person to fill in
             value = record.get(p.field)
             shown = "、".join(map(str, value)) if isinstance(value, list) and p.row is None else _shown(value)
             where = column if p.row is None else f"{column}第{p.row}行“{p.column}”"
             problems.append(RowProblem(row.number, where, shown if p.row is None else "", p.message))
         return MappedRow(row.number, record, tuple(problems))
+
+
+def read_cell(
+    table: SourceTable, row: SourceRow, index: int, f: FieldSpec, problems: list[RowProblem]
+) -> Value:
+    """Column ``index`` of ``row`` as field ``f``'s type; an unreadable value is noted in ``problems``."""
+    cell = row.cells.get(index, SourceCell(None))
+    try:
+        return coerce(f, cell.value, cell.number_format)
+    except CoerceError as exc:
+        problems.append(RowProblem(row.number, table.column_name(index), _shown(cell.value), str(exc)))
+        return None
 
 
 def _match(fields: tuple[FieldSpec, ...], header: str, taken: set[str]) -> FieldSpec | None:
@@ -204,13 +212,8 @@ class TableRowsMap:
         for row in rows:
             item: dict[str, Scalar | None] = {}
             for index, col in self.columns.items():
-                cell = row.cells.get(index, SourceCell(None))
-                try:
-                    item[col.name] = coerce_scalar(col, cell.value, cell.number_format)
-                except CoerceError as exc:
-                    problems.append(
-                        RowProblem(row.number, self.table.column_name(index), _shown(cell.value), str(exc))
-                    )
+                value = read_cell(self.table, row, index, col, problems)
+                item[col.name] = "、".join(map(str, value)) if isinstance(value, list) else value
             items.append(item)
         record[self.table_field.name] = items
         where = {col.name: self.table.column_name(i) for i, col in self.columns.items()}

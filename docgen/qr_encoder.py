@@ -52,29 +52,6 @@ for _i in range(255, 512):
     _EXP[_i] = _EXP[_i - 255]
 
 
-def encode(data: bytes) -> list[list[bool]] | None:
-    """The module matrix (True = dark) for ``data``, or None when it needs a version above 10."""
-    rows = encode_rows(data)
-    if rows is None:
-        return None
-    size = len(rows)
-    return [[bool(row >> (size - 1 - c) & 1) for c in range(size)] for row in rows]
-
-
-def encode_rows(data: bytes) -> list[int] | None:
-    """The code as one integer per row, leftmost module in the highest bit (1 = dark)."""
-    found = data_bits(data)
-    if found is None:
-        return None
-    version, stream = found
-    base, order = _rows(version)
-    rows = list(base)
-    for flag, (r, bit) in zip(stream, order, strict=False):
-        if flag == "1":
-            rows[r] ^= bit
-    return rows
-
-
 def data_bits(data: bytes) -> tuple[int, str] | None:
     """The smallest version that holds ``data``, and its codewords (data and error correction) as bits."""
     for version in range(1, MAX_VERSION + 1):
@@ -90,9 +67,16 @@ def data_order(version: int) -> tuple[tuple[int, int], ...]:
     return tuple(_layout(version)[1])
 
 
+@cache
 def masked_base(version: int) -> tuple[int, ...]:
-    """Rows of the code with every data bit 0: function patterns plus the mask (1 = dark)."""
-    return _rows(version)[0]
+    """Rows of the code with every data bit 0 (function patterns plus the mask), as integers with the
+    leftmost module in the highest bit, 1 = dark."""
+    dark, order = _layout(version)
+    size = len(dark)
+    masked = [row[:] for row in dark]
+    for r, c in order:
+        masked[r][c] = c % 3 == 0  # mask 2 darkens a light data module in every third column
+    return tuple(sum(1 << (size - 1 - c) for c in range(size) if masked[r][c]) for r in range(size))
 
 
 def _codewords(data: bytes, count_bits: int, ec: int, blocks: list[int]) -> list[int]:
@@ -151,18 +135,6 @@ def _products(generator: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(
         int.from_bytes(bytes(_EXP[_LOG[f] + lg] if f else 0 for lg in logs), "big") for f in range(256)
     )
-
-
-@cache
-def _rows(version: int) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
-    """The function patterns and the mask over all-light data, as row integers; each data module's place."""
-    dark, order = _layout(version)
-    size = len(dark)
-    masked = [row[:] for row in dark]
-    for r, c in order:
-        masked[r][c] = c % 3 == 0  # mask 2 darkens a light data module in every third column
-    rows = tuple(sum(1 << (size - 1 - c) for c in range(size) if masked[r][c]) for r in range(size))
-    return rows, tuple((r, 1 << (size - 1 - c)) for r, c in order)
 
 
 @cache

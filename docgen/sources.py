@@ -72,12 +72,12 @@ def read_table(path: Path, is_header: Callable[[str], bool], sheet: str | None =
 
 
 def _header_row(rows: list[list[object]], is_header: Callable[[str], bool]) -> int:
-    """The first row (0-based) whose cells are mostly known column titles; title rows above it are skipped."""
+    """The row (0-based) with the most known column titles among the first ten; title rows above it and
+    a roster's own extra columns (序号, 备注 …) do not matter."""
     best, best_hits = 0, 0
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        texts = [str(v).strip() for v in row if v not in (None, "")]
-        hits = sum(1 for t in texts if is_header(t))
-        if hits > best_hits and hits * 2 >= len(texts):
+        hits = sum(1 for v in row if v not in (None, "") and is_header(str(v).strip()))
+        if hits > best_hits:
             best, best_hits = i, hits
     return best
 

@@ -103,6 +103,8 @@ def generate_command(
     if result.combined_pdf:
         click.echo(f"合并 PDF：{result.combined_pdf}")
     click.echo(f"发放登记：新增 {result.registered} 条，已有 {result.already_registered} 条")
+    if result.blank_fields:
+        click.echo(f"数据中没有这些必填项，表上留空由本人手填：{'、'.join(result.blank_fields)}")
     if result.unused_columns:
         click.echo(f"未使用的列：{'、'.join(result.unused_columns)}")
     if result.problems:

@@ -293,13 +293,21 @@ def test_duplex_starts_each_form_on_an_odd_page(batch: tuple[Path, GenerateOptio
     assert "李晓燕" in texts[0] and texts[1].strip() == "" and "王建国" in texts[2]
 
 
-def test_missing_required_column_is_named(tmp_path: Path) -> None:
+def test_a_column_the_roster_lacks_is_left_blank_for_handwriting(tmp_path: Path) -> None:
     data = roster(tmp_path / "r.xlsx", GOOD)
     wb = load_workbook(data)
-    wb.active.delete_cols(2)  # 姓名
+    wb.active.delete_cols(10, 2)  # 技能特长, 服务意向: the member ticks and writes them on paper
+    wb.active.insert_cols(1)
+    wb.active["A2"] = "序号"  # a roster's own column, under a title row
     wb.save(data)
-    with pytest.raises(DataError, match="缺少表单 zz-b1 的必填列：姓名"):
-        generate(get_form("zz-b1"), data, GenerateOptions(outdir=tmp_path / "o", db=str(tmp_path / "d.db")))
+    options = GenerateOptions(outdir=tmp_path / "o", db=str(tmp_path / "d.db"))
+    result = generate(get_form("zz-b1"), data, options)
+    assert result.problems == [] and result.blank_fields == ["服务意向"]
+    assert result.unused_columns == ["序号"]
+    card = Document(str(result.files[0])).tables[0]
+    assert card.rows[0].cells[1].text == "李晓燕"
+    assert "写作□" in card.rows[4].cells[0].text and "■" not in card.rows[4].cells[0].text
+    assert card.rows[4].cells[5].text.strip() == ""
 
 
 def summary_roster(path: Path) -> Path:
