@@ -1,0 +1,49 @@
+"""What intake makes of a file: a read record with its doubts, or a rejection with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# A field's value as the JSON output contract gives it: text → str, integer → int, date → "YYYY-MM-DD",
+# choice → the option's printed text, choices/list → list of str, table → list of {column: value}.
+JsonValue = str | int | None | list[str] | list[dict[str, str | int | None]]
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """A doubt about one field (kept with the value, never a reason to drop it), in Chinese."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class ReadRecord:
+    """One form read from one file."""
+
+    source: Path
+    form: str
+    form_id: str | None
+    fields: dict[str, JsonValue]
+    issues: list[FieldIssue] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "source": str(self.source),
+            "form": self.form,
+            "id": self.form_id,
+            "fields": self.fields,
+            "issues": [{"field": i.field, "message": i.message} for i in self.issues],
+        }
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file that could not be read as any form, left where it is, with the reason."""
+
+    source: Path
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"source": str(self.source), "reason": self.reason}
