@@ -14,8 +14,9 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
 _MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SPACES = re.compile(r"[\s\u3000]+")
-_NUMBERING = re.compile(r"(^|[；;，,/\n])\s*\d{1,2}\s*[、.．)）]\s*")
+_NUMBERING = re.compile(r"(^|[；;，,/\n])[ \t\u3000]*\d{1,2}[ \t\u3000]*[、.．)）][ \t\u3000]*", re.M)
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－", "0123456789-")
 
 
@@ -23,7 +24,7 @@ class CoerceError(ValueError):
     """A value that cannot be read as its field's type; the message is for a clerk."""
 
 
-def coerce(f: FieldSpec, raw: object, number_format: str | None = None) -> Value:
+def coerce(f: FieldSpec, raw: object, number_format: str | None = None, year: int | None = None) -> Value:
     """``raw`` as the typed value of field ``f``; None for an empty cell.
 
     ``number_format`` is the spreadsheet cell's display format, so a phone number typed as a number in a
@@ -34,7 +35,9 @@ def coerce(f: FieldSpec, raw: object, number_format: str | None = None) -> Value
     if f.type == "integer":
         return _integer(raw)
     if f.type == "date":
-        return _date(raw, month_only="{d}" not in f.date_style)
+        return _date(
+            raw, month_only="{d}" not in f.date_style, year=year if "{y}" not in f.date_style else None
+        )
     if f.type == "choice":
         return _option(f, _text(raw, number_format))
     if f.type == "choices":
@@ -47,9 +50,11 @@ def coerce(f: FieldSpec, raw: object, number_format: str | None = None) -> Value
     return _text(raw, number_format)
 
 
-def coerce_scalar(f: FieldSpec, raw: object, number_format: str | None = None) -> Scalar | None:
+def coerce_scalar(
+    f: FieldSpec, raw: object, number_format: str | None = None, year: int | None = None
+) -> Scalar | None:
     """A table cell's value: like ``coerce`` but always a single value."""
-    value = coerce(f, raw, number_format)
+    value = coerce(f, raw, number_format, year)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return value
@@ -86,7 +91,7 @@ def _integer(raw: object) -> int:
     raise CoerceError(f"“{raw}”不是整数")
 
 
-def _date(raw: object, month_only: bool) -> date:
+def _date(raw: object, month_only: bool, year: int | None = None) -> date:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -99,6 +104,9 @@ def _date(raw: object, month_only: bool) -> date:
     m = _MONTH_PATTERN.match(text)
     if m and month_only:
         return _make_date(raw, int(m[1]), int(m[2]), 1)
+    m = _MONTH_DAY.match(text)
+    if m and year is not None:  # the form prints 1月11日 and states its year elsewhere (2025年上半年)
+        return _make_date(raw, year, int(m[1]), int(m[2]))
     style = "2010年7月 或 2010-07" if month_only else "2025年3月12日 或 2025-03-12"
     raise CoerceError(f"“{raw}”不是日期（应写成 {style}）")
 
@@ -118,7 +126,7 @@ def _items(raw: object) -> list[str]:
         text = _NUMBERING.sub(r"\1", _text(raw))
         # Items on their own lines may contain 、 themselves; only a one-line cell is split on 、,；.
         parts = text.splitlines() if "\n" in text.strip() else ITEM_SEPARATORS.split(text)
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip().rstrip("；;，,") for p in parts if p.strip().rstrip("；;，,")]
 
 
 def _option(f: FieldSpec, text: str) -> str:

@@ -1,0 +1,164 @@
+"""Reads a form's fields from a grid with its spec: typed values, and a doubt for every value that fails.
+
+Each field is looked for, most exact first: by its template's pattern (baodao's own layout), by the cell
+beside or below its label, and as “label：value” text. A value that does not read or validate is kept,
+as written, with its issue; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from form_templates.coerce import CoerceError, coerce, coerce_scalar
+from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from form_templates.validate import validate
+from intake.grid import Grid
+from intake.labels import LabelIndex, norm, ticked_options
+from intake.model import FieldIssue, JsonValue
+from intake.patterns import AfterAnchor, TextPattern, text_sequences
+from intake.tables import read_table_rows
+
+_BLANK_DATE = re.compile(r"^[\s_年月日]*$")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def extract(
+    grid: Grid, spec: FormSpec, patterns: tuple[TextPattern, ...] = (), anchored: tuple[AfterAnchor, ...] = ()
+) -> tuple[Record, list[FieldIssue]]:
+    """The record ``grid`` holds for ``spec``, with the doubts about it."""
+    columns = [c for f in spec.table_fields for c in f.columns]
+    labels = {t for f in [*spec.fields, *columns] for t in f.labels}
+    index = LabelIndex(grid, labels)
+    from_patterns = _match_patterns(grid, patterns, index)
+    sequences = text_sequences(grid)
+    for reader in anchored:
+        for name, value in (reader.read(sequences) or {}).items():
+            from_patterns.setdefault(name, value)
+    record: Record = {}
+    issues: list[FieldIssue] = []
+    ordinal: dict[str, int] = {}
+    for f in spec.fields:
+        if f.type == "table":
+            record[f.name] = _table(grid, f, issues, _year_of(grid))
+            continue
+        nth = ordinal.get(norm(f.label), 0)
+        ordinal[norm(f.label)] = nth + 1
+        raw = from_patterns.get(f.name)
+        if raw is None:
+            found = index.beside(f, nth) or index.inline(f)
+            raw = found.text if found is not None else None
+        boxes = _ticked_anywhere(grid, f) if f.type in ("choice", "choices") else None
+        record[f.name] = _value(f, raw, issues, boxes)
+    unreadable = {i.field for i in issues}
+    for problem in validate(spec, record):
+        if problem.field not in unreadable:
+            issues.append(FieldIssue(problem.field, str(problem)))
+    return record, issues
+
+
+def _ticked_anywhere(grid: Grid, f: FieldSpec) -> list[str] | None:
+    """Options ticked in any text of the file (grids put each option in its own cell), or None if no
+    text shows two or more of the options beside boxes."""
+    texts = [p.text for p in grid.paragraphs] + [c.text for t in grid.tables for c in t.cells]
+    seen = chosen = 0
+    picked: set[str] = set()
+    for text in texts:
+        found = ticked_options(text, f.options)
+        if found is None:
+            continue
+        shown = sum(1 for o in f.options if o in text)
+        if shown == 0:
+            continue
+        seen += shown
+        chosen += len(found)
+        picked.update(found)
+    if seen < min(2, len(f.options)):
+        return None
+    return [o for o in f.options if o in picked]
+
+
+def _match_patterns(grid: Grid, patterns: tuple[TextPattern, ...], index: LabelIndex) -> dict[str, str]:
+    texts = [p.text for p in grid.paragraphs] + [c.text for t in grid.tables for c in t.cells]
+    found: dict[str, str] = {}
+    used: set[int] = set()  # each text answers one pattern: two “联系电话：…” lines are two fields
+    for pattern in patterns:
+        for at, text in enumerate(texts):
+            if at in used:
+                continue
+            values = pattern.read(text)
+            if values is not None and not any(norm(v) in index.labels for v in values.values() if v):
+                for name, value in values.items():
+                    found.setdefault(name, value)
+                used.add(at)
+                break
+    return found
+
+
+def _value(f: FieldSpec, raw: str | None, issues: list[FieldIssue], boxes: list[str] | None = None) -> Value:
+    if boxes is not None and f.type in ("choice", "choices"):
+        raw = raw or ""
+    elif raw is None or not raw.strip() or (f.type == "date" and _BLANK_DATE.match(raw)):
+        return [] if f.type in ("choices", "list") else None
+    if f.type in ("choice", "choices"):
+        chosen = ticked_options(raw, f.options) if boxes is None else boxes
+        if chosen is not None:
+            if f.type == "choices":
+                return chosen
+            if len(chosen) > 1:
+                shown = "、".join(chosen)
+                issues.append(FieldIssue(f.name, f"{f.label}：勾选了{len(chosen)}项（{shown}），只能选一项"))
+            return chosen[0] if chosen else None
+    try:
+        return coerce(f, raw)
+    except CoerceError as exc:
+        issues.append(FieldIssue(f.name, f"{f.label}：{exc}"))
+        return raw.strip()
+
+
+def _year_of(grid: Grid) -> int | None:
+    """The year a form states somewhere (“2025年上半年”, a dated seal), for dates printed without one."""
+    m = _YEAR.search(grid.all_text())
+    return int(m.group(1)) if m else None
+
+
+def _table(grid: Grid, f: FieldSpec, issues: list[FieldIssue], year: int | None) -> Value:
+    rows = read_table_rows(grid, f)
+    if rows is None:
+        return []
+    out: list[dict[str, Scalar | None]] = []
+    for n, raw_row in enumerate(rows, start=1):
+        row: dict[str, Scalar | None] = {}
+        for col in f.columns:
+            text = raw_row.get(col.name, "")
+            if not text or (col.type == "date" and _BLANK_DATE.match(text)):
+                row[col.name] = None
+                continue
+            try:
+                row[col.name] = coerce_scalar(col, text, year=year)
+            except CoerceError as exc:
+                issues.append(FieldIssue(f.name, f"{f.label}第{n}行“{col.label}”：{exc}"))
+                row[col.name] = text
+        out.append(row)
+    return out
+
+
+def to_json(record: Record) -> dict[str, JsonValue]:
+    """The output contract's values: dates as YYYY-MM-DD, everything else as read."""
+    return {name: _json(value) for name, value in record.items()}
+
+
+def _json(value: Value) -> JsonValue:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [{k: _scalar(v) for k, v in item.items()} for item in value if isinstance(item, dict)]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return _scalar(value)
+
+
+def _scalar(value: Scalar | None) -> str | int | None:
+    if value == "":
+        return None  # an empty text is no value, as the contract gives it
+    return value.isoformat() if isinstance(value, dt.date) else value
