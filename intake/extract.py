@@ -16,7 +16,7 @@ from form_templates.validate import validate
 from intake.grid import Grid
 from intake.labels import LabelIndex, norm, ticked_options
 from intake.model import FieldIssue, JsonValue
-from intake.patterns import AfterAnchor, TextPattern, text_sequences
+from intake.patterns import AfterAnchor, ListRegion, TextPattern, text_sequences
 from intake.tables import read_table_rows
 
 _BLANK_DATE = re.compile(r"^[\s_年月日]*$")
@@ -24,7 +24,11 @@ _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
 def extract(
-    grid: Grid, spec: FormSpec, patterns: tuple[TextPattern, ...] = (), anchored: tuple[AfterAnchor, ...] = ()
+    grid: Grid,
+    spec: FormSpec,
+    patterns: tuple[TextPattern, ...] = (),
+    anchored: tuple[AfterAnchor, ...] = (),
+    lists: tuple[ListRegion, ...] = (),
 ) -> tuple[Record, list[FieldIssue]]:
     """The record ``grid`` holds for ``spec``, with the doubts about it."""
     columns = [c for f in spec.table_fields for c in f.columns]
@@ -48,6 +52,10 @@ def extract(
         if raw is None:
             found = index.beside(f, nth) or index.inline(f)
             raw = found.text if found is not None else None
+        if raw is None and f.type == "list":
+            region = next((r for r in lists if r.field == f.name), None)
+            items = region.read(sequences[0]) if region is not None else None
+            raw = "\n".join(items) if items else None
         boxes = _ticked_anywhere(grid, f) if f.type in ("choice", "choices") else None
         record[f.name] = _value(f, raw, issues, boxes)
     unreadable = {i.field for i in issues}

@@ -7,6 +7,7 @@ are the fields, so values in sentences, and dates under a seal, are read where n
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -101,7 +102,7 @@ class AfterAnchor:
     """A paragraph holding only tags (a date, a signer), found by its distance from the nearest
     paragraph above it that has fixed words: the same distance in the returned file."""
 
-    anchor: str | TextPattern
+    anchor: str | TextPattern | AtPosition
     distance: int
     fields: tuple[str, ...]
     blanks: dict[str, str]
@@ -109,6 +110,11 @@ class AfterAnchor:
 
     def read(self, sequences: list[list[str]]) -> dict[str, str] | None:
         """Look in the sequences of the anchor's kind: the paragraphs, or each table's cells in order."""
+        if isinstance(self.anchor, AtPosition):
+            place = self.anchor
+            if place.sequence < len(sequences) and len(sequences[place.sequence]) == place.length:
+                return self._values(sequences[place.sequence][place.index])
+            return None
         for texts in sequences[1:] if self.in_table else sequences[:1]:
             for at, text in enumerate(texts):
                 hit = (
@@ -117,12 +123,15 @@ class AfterAnchor:
                     else (squash(text) == self.anchor)
                 )
                 if hit and 0 <= at + self.distance < len(texts):
-                    lines = texts[at + self.distance].split("\n")
-                    if len(lines) != len(self.fields):
-                        return None
-                    values = {name: line.strip() for name, line in zip(self.fields, lines, strict=True)}
-                    return {n: "" if squash(v) == self.blanks.get(n) else v for n, v in values.items()}
+                    return self._values(texts[at + self.distance])
         return None
+
+    def _values(self, text: str) -> dict[str, str] | None:
+        lines = text.split("\n")
+        if len(lines) != len(self.fields):
+            return None
+        values = {name: line.strip() for name, line in zip(self.fields, lines, strict=True)}
+        return {n: "" if squash(v) == self.blanks.get(n) else v for n, v in values.items()}
 
 
 def text_sequences(grid: Grid) -> list[list[str]]:
@@ -132,36 +141,71 @@ def text_sequences(grid: Grid) -> list[list[str]]:
 
 def build_anchored(template: Grid) -> list[AfterAnchor]:
     """AfterAnchor readers for every text of a template that holds only tags."""
+    sequences = text_sequences(template)
+    paragraph_counts = Counter(squash(_TAG.sub("", t)) for t in sequences[0])
+    cell_counts = Counter(squash(_TAG.sub("", t)) for texts in sequences[1:] for t in texts)
     found = []
-    for n, texts in enumerate(text_sequences(template)):
-        found += _anchored_in(texts, in_table=n > 0)
+    for n, texts in enumerate(sequences):
+        found += _anchored_in(texts, n, cell_counts if n else paragraph_counts)
     return found
 
 
-def _anchored_in(texts: list[str], in_table: bool) -> list[AfterAnchor]:
+_BLOCK_ONLY = re.compile(r"\s*(\{%.*?%\}\s*)+", re.S)
+_LOOP = re.compile(r"\{%-?\s*[a-z]?\s*(for|endfor)\b")
+
+
+def _anchored_in(texts: list[str], sequence: int, counts: Counter[str]) -> list[AfterAnchor]:
     literals = [squash(_TAG.sub("", t)) for t in texts]
     found = []
     for i, text in enumerate(texts):
         tags = _simple_tags(text)
         if not tags or literals[i]:
             continue
-        # The nearest fixed text above, else below; a text printed twice (两个“联系电话”) cannot anchor.
-        for j in [*range(i - 1, -1, -1), *range(i + 1, len(texts))]:
-            if "{%" in texts[j]:
-                if j < i:
-                    continue  # a loop above: the distance would change with the record; try below
-                break
-            if not literals[j]:
-                continue
-            if literals.count(literals[j]) > 1:
-                continue
-            anchor: str | TextPattern | None = _pattern(texts[j]) if "{{" in texts[j] else literals[j]
+        names = tuple(name for name, _ in tags)
+        blanks = {n: squash(b) for n, b in tags}
+        near = _nearest(texts, literals, counts, i, -1) or _nearest(texts, literals, counts, i, +1)
+        if near is not None:
+            j, distance = near
+            anchor = _pattern(texts[j]) if "{{" in texts[j] else literals[j]
             if anchor is not None:
-                names = tuple(name for name, _ in tags)
-                blanks = {n: squash(b) for n, b in tags}
-                found.append(AfterAnchor(anchor, i - j, names, blanks, in_table))
-                break
+                found.append(AfterAnchor(anchor, distance, names, blanks, sequence > 0))
+                continue
+        # Nothing fixed nearby (a signature table of tags alone): the same place in the same table.
+        found.append(AfterAnchor(AtPosition(sequence, i, len(texts)), 0, names, blanks, sequence > 0))
     return found
+
+
+def _nearest(
+    texts: list[str], literals: list[str], counts: Counter[str], i: int, step: int
+) -> tuple[int, int] | None:
+    """The nearest text printed once only, and how many rendered texts away it is (negative: below).
+
+    Paragraphs holding only ``{%p if %}``-style tags vanish when rendered, so they are not counted; a
+    loop between makes the distance depend on the record, so it ends the search.
+    """
+    distance, j = 0, i + step
+    while 0 <= j < len(texts):
+        if _BLOCK_ONLY.fullmatch(texts[j]):
+            if _LOOP.search(texts[j]):
+                return None
+            j += step
+            continue
+        distance += 1
+        if literals[j] and counts[literals[j]] == 1 and "{%" not in texts[j]:
+            return j, distance if step < 0 else -distance
+        if "{%" in texts[j]:
+            return None
+        j += step
+    return None
+
+
+@dataclass(frozen=True)
+class AtPosition:
+    """A text's place: its sequence (0 = paragraphs, n = the n-th table), index, and the sequence length."""
+
+    sequence: int
+    index: int
+    length: int
 
 
 def _simple_tags(text: str) -> list[tuple[str, str]]:
@@ -182,3 +226,64 @@ def template_anchored(template: Path) -> tuple[AfterAnchor, ...]:
     from intake.docx_reader import read_docx
 
     return tuple(build_anchored(read_docx(template)))
+
+
+@dataclass(frozen=True)
+class ListRegion:
+    """A list printed one paragraph per item (``{%p for item in clauses %}``) between two fixed texts."""
+
+    field: str
+    before: str | TextPattern
+    after: str | TextPattern | None
+
+    def read(self, paragraphs: list[str]) -> list[str] | None:
+        start = _find(paragraphs, self.before, 0)
+        if start is None:
+            return None
+        end = _find(paragraphs, self.after, start + 1) if self.after is not None else None
+        items = paragraphs[start + 1 : end if end is not None else len(paragraphs)]
+        return [text.strip() for text in items if text.strip()]
+
+
+def _find(texts: list[str], anchor: str | TextPattern, start: int) -> int | None:
+    for at in range(start, len(texts)):
+        text = texts[at]
+        if (anchor.read(text) is not None) if isinstance(anchor, TextPattern) else squash(text) == anchor:
+            return at
+    return None
+
+
+_FOR = re.compile(r"\{%-?\s*p\s+for\s+\w+\s+in\s+\(?\s*([a-z][a-z0-9_]*)")
+
+
+def build_list_regions(template: Grid) -> list[ListRegion]:
+    """Regions of the template's paragraphs that a ``{%p for %}`` loop fills, by the texts around them."""
+    texts = text_sequences(template)[0]
+    counts = Counter(squash(_TAG.sub("", t)) for t in texts)
+    literals = [squash(_TAG.sub("", t)) for t in texts]
+    regions = []
+    for i, text in enumerate(texts):
+        m = _FOR.search(text)
+        if m is None:
+            continue
+        end = next((k for k in range(i + 1, len(texts)) if "endfor" in texts[k]), None)
+        before = next((j for j in range(i - 1, -1, -1) if literals[j] and counts[literals[j]] == 1), None)
+        if end is None or before is None:
+            continue
+        after = next(
+            (j for j in range(end + 1, len(texts)) if literals[j] and counts[literals[j]] == 1), None
+        )
+        anchor_before = _pattern(texts[before]) if "{{" in texts[before] else literals[before]
+        anchor_after = None
+        if after is not None:
+            anchor_after = _pattern(texts[after]) if "{{" in texts[after] else literals[after]
+        if anchor_before is not None:
+            regions.append(ListRegion(m.group(1), anchor_before, anchor_after))
+    return regions
+
+
+@cache
+def template_lists(template: Path) -> tuple[ListRegion, ...]:
+    from intake.docx_reader import read_docx
+
+    return tuple(build_list_regions(read_docx(template)))

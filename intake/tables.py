@@ -20,10 +20,25 @@ def read_table_rows(grid: Grid, f: FieldSpec) -> list[dict[str, str]] | None:
         for r in range(table.n_rows):
             groups = _header_groups(table, r, f)
             if groups:
+                r = _second_header_row(table, r, f, groups)
                 placed = {name for g in groups for name in g}
                 inline = {norm(t): c.name for c in f.columns if c.name not in placed for t in c.labels}
                 return _rows_below(table, r, groups, inline)
     return None
+
+
+def _second_header_row(table: Table, row: int, f: FieldSpec, groups: list[dict[str, int]]) -> int:
+    """A header in two rows (活动次数 over 联席会 / 主题党日 / 志愿服务): add the lower row's columns to
+    the first group and return the row the header ends on."""
+    if row + 1 >= table.n_rows:
+        return row
+    placed = {name for g in groups for name in g}
+    wanted = {norm(t): col.name for col in f.columns if col.name not in placed for t in col.labels}
+    lower = {wanted[norm(c.text)]: c.col for c in table.row_cells(row + 1) if norm(c.text) in wanted}
+    if not lower:
+        return row
+    groups[0].update(lower)
+    return row + 1
 
 
 def _header_groups(table: Table, row: int, f: FieldSpec) -> list[dict[str, int]]:
