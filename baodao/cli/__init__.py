@@ -31,12 +31,16 @@ def main() -> None:
 def _register() -> None:
     from baodao.cli.forms import forms
     from baodao.cli.generate import generate_command, issued_command
+    from baodao.cli.intake import intake_command, records, review
     from baodao.cli.notice import notice
 
     main.add_command(forms)
     main.add_command(generate_command)
     main.add_command(issued_command)
     main.add_command(notice)
+    main.add_command(intake_command)
+    main.add_command(review)
+    main.add_command(records)
 
 
 _register()

@@ -25,7 +25,9 @@ def text_values(f: FieldSpec) -> st.SearchStrategy[str]:
 
 def scalar_values(f: FieldSpec) -> st.SearchStrategy[object]:
     if f.type == "integer":
-        return st.integers(f.minimum if f.minimum is not None else 0, f.maximum if f.maximum is not None else 99)
+        return st.integers(
+            f.minimum if f.minimum is not None else 0, f.maximum if f.maximum is not None else 99
+        )
     if f.type == "date":
         days = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
         return days.map(lambda d: d.replace(day=1)) if "{d}" not in f.date_style else days

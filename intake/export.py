@@ -1,0 +1,104 @@
+"""Exports a form's stored records for clerks' own spreadsheets: XLSX, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from baodao.errors import DataError
+from docgen.output import atomic_path
+from docgen.xlsx import FORMULA_STARTS, put_text
+from form_templates.spec import FormSpec
+from store.records import JsonValue, StoredRow
+
+FIXED = ("记录号", "编号", "来源文件", "存疑")
+
+
+def export_records(spec: FormSpec, rows: list[StoredRow], out: Path) -> Path:
+    """Write ``rows`` to ``out``; the format follows its suffix."""
+    suffix = out.suffix.lower()
+    if suffix == ".xlsx":
+        _xlsx(spec, rows, out)
+    elif suffix == ".csv":
+        _csv(spec, rows, out)
+    elif suffix == ".json":
+        data = [
+            {
+                "record": r.record_id,
+                "id": r.form_id,
+                "source": str(r.source),
+                "fields": r.fields,
+                "issues": [{"field": i.field, "message": i.message} for i in r.issues],
+            }
+            for r in rows
+        ]
+        with atomic_path(out) as tmp:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        raise DataError(f"不支持导出为 {out.suffix or '无扩展名'}：请用 .xlsx、.csv 或 .json")
+    return out
+
+
+def _flat(value: JsonValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return json.dumps(value, ensure_ascii=False)
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _header(spec: FormSpec) -> list[str]:
+    return [*FIXED, *(f.label for f in spec.fields if f.type != "table")]
+
+
+def _line(spec: FormSpec, row: StoredRow) -> list[str]:
+    doubt = "；".join(i.message for i in row.issues)
+    fixed = [str(row.record_id), row.form_id or "", str(row.source), doubt]
+    return fixed + [_flat(row.fields.get(f.name)) for f in spec.fields if f.type != "table"]
+
+
+def _xlsx(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.key
+    ws.append(_header(spec))
+    for row in rows:
+        ws.append([None] * len(_header(spec)))
+        for c, text in enumerate(_line(spec, row), start=1):
+            put_text(ws.cell(ws.max_row, c), text)
+    for table in spec.table_fields:
+        sheet = wb.create_sheet(table.label[:31])
+        sheet.append(["记录号", "编号", *(c.label for c in table.columns)])
+        for row in rows:
+            items = row.fields.get(table.name)
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict):
+                    sheet.append([None] * (2 + len(table.columns)))
+                    texts = [str(row.record_id), row.form_id or ""] + [
+                        _flat(item.get(c.name)) for c in table.columns
+                    ]
+                    for c, text in enumerate(texts, start=1):
+                        put_text(sheet.cell(sheet.max_row, c), text)
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+
+
+def _csv(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_header(spec))
+    for row in rows:
+        writer.writerow([_safe(text) for text in _line(spec, row)])
+    with atomic_path(out) as tmp:
+        tmp.write_text(buffer.getvalue(), encoding="utf-8-sig")  # the BOM tells Excel it is UTF-8
+
+
+def _safe(text: str) -> str:
+    """A value typed by the public never runs as a formula when the CSV is opened in Excel."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
