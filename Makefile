@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
-.PHONY: setup system demo test lint gallery templates bench-generate clean
+.PHONY: setup system demo test lint gallery templates bench-generate bench-intake clean
 
 setup: system $(STAMP)
 
@@ -37,7 +37,10 @@ templates: setup
 	$(BIN)/python -m form_templates.builder
 
 bench-generate: setup
-	$(BIN)/python bench/generate.py
+	$(BIN)/python -m bench.generate
+
+bench-intake: setup
+	$(BIN)/python -m bench.intake
 
 clean:
 	rm -rf output/gallery output/demo

@@ -14,31 +14,29 @@ from form_templates.coerce import CoerceError, coerce, coerce_scalar
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
 from form_templates.validate import validate
 from intake.grid import Grid
-from intake.labels import LabelIndex, norm, ticked_options
+from intake.labels import LabelIndex, norm, squash, ticked_options
 from intake.model import FieldIssue, JsonValue
-from intake.patterns import AfterAnchor, ListRegion, TextPattern, text_sequences
+from intake.patterns import TemplateGuide, TextPattern, text_sequences
 from intake.tables import read_table_rows
 
 _BLANK_DATE = re.compile(r"^[\s_年月日]*$")
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) +| +(?=[\u3000-\u9fff\uff00-\uffef])")
+_DATE_LINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
 def extract(
-    grid: Grid,
-    spec: FormSpec,
-    patterns: tuple[TextPattern, ...] = (),
-    anchored: tuple[AfterAnchor, ...] = (),
-    lists: tuple[ListRegion, ...] = (),
+    grid: Grid, spec: FormSpec, guide: TemplateGuide | None = None
 ) -> tuple[Record, list[FieldIssue]]:
     """The record ``grid`` holds for ``spec``, with the doubts about it."""
+    guide = guide or TemplateGuide()
     columns = [c for f in spec.table_fields for c in f.columns]
-    labels = {t for f in [*spec.fields, *columns] for t in f.labels}
-    index = LabelIndex(grid, labels)
-    from_patterns = _match_patterns(grid, patterns, index)
+    index = LabelIndex(grid, {t for f in [*spec.fields, *columns] for t in f.labels})
+    found = _match_patterns(grid, guide.patterns, index)
     sequences = text_sequences(grid)
-    for reader in anchored:
+    for reader in guide.anchored:
         for name, value in (reader.read(sequences) or {}).items():
-            from_patterns.setdefault(name, value)
+            found.setdefault(name, value)
     record: Record = {}
     issues: list[FieldIssue] = []
     ordinal: dict[str, int] = {}
@@ -48,21 +46,59 @@ def extract(
             continue
         nth = ordinal.get(norm(f.label), 0)
         ordinal[norm(f.label)] = nth + 1
-        raw = from_patterns.get(f.name)
+        raw = found.get(f.name)
         if raw is None:
-            found = index.beside(f, nth) or index.inline(f)
-            raw = found.text if found is not None else None
+            spot = index.beside(f, nth) or index.inline(f)
+            raw = spot.text if spot is not None else None
         if raw is None and f.type == "list":
-            region = next((r for r in lists if r.field == f.name), None)
+            region = next((r for r in guide.lists if r.field == f.name), None)
             items = region.read(sequences[0]) if region is not None else None
             raw = "\n".join(items) if items else None
+        if raw is not None:
+            raw = _trim(raw, index, guide, f.label, pdf=grid.kind == "pdf")
         boxes = _ticked_anywhere(grid, f) if f.type in ("choice", "choices") else None
         record[f.name] = _value(f, raw, issues, boxes)
+    if grid.kind == "pdf":
+        _dates_under_seals(grid, spec, record)
     unreadable = {i.field for i in issues}
     for problem in validate(spec, record):
         if problem.field not in unreadable:
             issues.append(FieldIssue(problem.field, str(problem)))
     return record, issues
+
+
+def _trim(raw: str, index: LabelIndex, guide: TemplateGuide, label: str, pdf: bool) -> str:
+    """A value without what a PDF line or cell joined to it: another “label：…”, or the form's own fixed
+    lines below it (“社区党组织（盖章）”); and, in a PDF, without the spaces it puts beside CJK."""
+    value = index.cut_at_labels(raw)
+    kept = []
+    for line in value.split("\n"):
+        if squash(line) in guide.fixed_lines:
+            break
+        kept.append(line)
+    value = "\n".join(kept).strip()
+    return _CJK_SPACE.sub("", value) if pdf else value
+
+
+def _dates_under_seals(grid: Grid, spec: FormSpec, record: Record) -> None:
+    """A PDF keeps no paragraphs, only lines: give unlabeled dates still missing the free-standing date
+    lines (“2019年10月21日” under a seal) in the order both come."""
+    missing = [f for f in spec.fields if f.unlabeled and f.type == "date" and record.get(f.name) is None]
+    if not missing:
+        return
+    taken = {v for v in record.values() if isinstance(v, dt.date)}
+    lines = [squash(line) for text in grid.all_text().split("\n") for line in [text]]
+    dates = []
+    for line in lines:
+        if _DATE_LINE.fullmatch(line):
+            try:
+                day = coerce(missing[0], line)
+            except CoerceError:
+                continue
+            if isinstance(day, dt.date) and day not in taken:
+                dates.append(day)
+    for f, day in zip(missing, dates, strict=False):
+        record[f.name] = day
 
 
 def _ticked_anywhere(grid: Grid, f: FieldSpec) -> list[str] | None:
@@ -87,7 +123,10 @@ def _ticked_anywhere(grid: Grid, f: FieldSpec) -> list[str] | None:
 
 
 def _match_patterns(grid: Grid, patterns: tuple[TextPattern, ...], index: LabelIndex) -> dict[str, str]:
-    texts = [p.text for p in grid.paragraphs] + [c.text for t in grid.tables for c in t.cells]
+    paragraphs = [p.text for p in grid.paragraphs]
+    texts = paragraphs + [c.text for t in grid.tables for c in t.cells]
+    # A sentence a PDF wrapped over lines: try runs of up to four lines joined back together.
+    texts += ["".join(paragraphs[i : i + n]) for n in (2, 3, 4) for i in range(len(paragraphs) - n + 1)]
     found: dict[str, str] = {}
     used: set[int] = set()  # each text answers one pattern: two “联系电话：…” lines are two fields
     for pattern in patterns:

@@ -70,24 +70,16 @@ class LabelIndex:
         for line in self._lines():
             for label in f.labels:
                 at = _label_at(line, label)
-                if at is None:
-                    continue
-                rest = line[at:]
-                cut = min(
-                    (
-                        i
-                        for i in (
-                            _label_at(rest, other, anywhere=True, start=False)
-                            for other in self.labels
-                            if other != norm(label)
-                        )
-                        if i is not None
-                    ),
-                    default=None,
-                )
-                value = rest if cut is None else rest[:cut]
-                return Found(value.strip().rstrip("，,；;"), f"“{f.label}：”后")
+                if at is not None:
+                    value = self.cut_at_labels(line[at:])
+                    return Found(value.strip().rstrip("，,；;"), f"“{f.label}：”后")
         return None
+
+    def cut_at_labels(self, value: str) -> str:
+        """``value`` up to where a printed “label：” begins (PDF lines join texts set side by side)."""
+        cuts = (_label_at(value, other, anywhere=True, start=False) for other in self.labels)
+        cut = min((i for i in cuts if i is not None), default=None)
+        return value if cut is None else value[:cut]
 
     def _lines(self) -> list[str]:
         lines = [p.text for p in self.grid.paragraphs]

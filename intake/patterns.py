@@ -89,14 +89,6 @@ def _loose(literal: str) -> str:
     return "".join(re.escape(ch) + _GAP for ch in literal)
 
 
-@cache
-def template_patterns(template: Path) -> tuple[TextPattern, ...]:
-    """The patterns of a bundled template, read once per process."""
-    from intake.docx_reader import read_docx
-
-    return tuple(build_patterns(read_docx(template)))
-
-
 @dataclass(frozen=True)
 class AfterAnchor:
     """A paragraph holding only tags (a date, a signer), found by its distance from the nearest
@@ -221,13 +213,6 @@ def _simple_tags(text: str) -> list[tuple[str, str]]:
     return tags
 
 
-@cache
-def template_anchored(template: Path) -> tuple[AfterAnchor, ...]:
-    from intake.docx_reader import read_docx
-
-    return tuple(build_anchored(read_docx(template)))
-
-
 @dataclass(frozen=True)
 class ListRegion:
     """A list printed one paragraph per item (``{%p for item in clauses %}``) between two fixed texts."""
@@ -282,8 +267,30 @@ def build_list_regions(template: Grid) -> list[ListRegion]:
     return regions
 
 
+@dataclass(frozen=True)
+class TemplateGuide:
+    """Everything a template tells about where its values stand: patterns, anchored texts, list regions,
+    and its fixed lines (a value read from a PDF cell stops where one of them begins)."""
+
+    patterns: tuple[TextPattern, ...] = ()
+    anchored: tuple[AfterAnchor, ...] = ()
+    lists: tuple[ListRegion, ...] = ()
+    fixed_lines: frozenset[str] = frozenset()
+
+
 @cache
-def template_lists(template: Path) -> tuple[ListRegion, ...]:
+def template_guide(template: Path) -> TemplateGuide:
+    """The guide of a bundled template, read once per process."""
     from intake.docx_reader import read_docx
 
-    return tuple(build_list_regions(read_docx(template)))
+    grid = read_docx(template)
+    texts = [p.text for p in grid.paragraphs] + [c.text for t in grid.tables for c in t.cells]
+    fixed = frozenset(
+        squash(line)
+        for text in texts
+        for line in text.split("\n")
+        if "{" not in line and len(squash(line)) >= 4
+    )
+    return TemplateGuide(
+        tuple(build_patterns(grid)), tuple(build_anchored(grid)), tuple(build_list_regions(grid)), fixed
+    )

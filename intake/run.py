@@ -17,7 +17,7 @@ from intake.extract import extract, to_json
 from intake.grid import Grid
 from intake.identify import identify
 from intake.model import FieldIssue, ReadRecord, Rejected
-from intake.patterns import template_anchored, template_lists, template_patterns
+from intake.patterns import template_guide
 from intake.pdf_reader import read_pdf
 from intake.xlsx_reader import read_xlsx
 from store.records import StoredIssue, StoredRecord, ingest
@@ -67,10 +67,7 @@ def read_file(path: Path) -> ReadRecord | Rejected:
 
 
 def _record(path: Path, grid: Grid, form: Form, form_id: str | None) -> ReadRecord:
-    template = form.docx
-    values, issues = extract(
-        grid, form.spec, template_patterns(template), template_anchored(template), template_lists(template)
-    )
+    values, issues = extract(grid, form.spec, template_guide(form.docx))
     fields = to_json(values)
     if form_id is None and form.spec.id_field is not None:
         given = fields.get(form.spec.id_field)

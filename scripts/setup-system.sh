@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system parts baodao needs (LibreOffice, poppler, CJK fonts) when they are missing; idempotent.
+# Installs the system parts baodao needs (LibreOffice, poppler, CJK fonts, PostgreSQL for the store tests)
+# when they are missing; idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 fontdir="$here/fonts"
-packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk)
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql)
 
 missing=()
 for p in "${packages[@]}"; do

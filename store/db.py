@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def connect(given: str | None = None) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")  # psycopg 3, installed with baodao
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, json_serializer=_json_text)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         with engine.begin() as conn:
@@ -47,6 +48,11 @@ def connect(given: str | None = None) -> Engine:
     except ModuleNotFoundError as exc:
         raise StorageError(f"无法打开数据库 {_safe(url)}：缺少它的驱动程序（{exc.name}）") from exc
     return engine
+
+
+def _json_text(value: object) -> str:
+    """JSON columns keep Chinese as it is written, so the database stays readable with plain tools."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:

@@ -12,7 +12,13 @@ from form_templates.spec import FieldSpec, FormSpec, Record
 ALPHABET = "甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳"
 
 
+STATED_YEAR = 2025
+PERIOD_LABELS = ("半年度", "年度", "统计时段")
+
+
 def text_values(f: FieldSpec) -> st.SearchStrategy[str]:
+    if any(word in f.label for word in PERIOD_LABELS):
+        return st.sampled_from([f"{STATED_YEAR}年上半年", f"{STATED_YEAR}年下半年", f"{STATED_YEAR}年度"])
     if f.format == "phone":
         return st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
     if f.format == "postcode":
@@ -25,10 +31,12 @@ def text_values(f: FieldSpec) -> st.SearchStrategy[str]:
 
 def scalar_values(f: FieldSpec) -> st.SearchStrategy[object]:
     if f.type == "integer":
-        return st.integers(
-            f.minimum if f.minimum is not None else 0, f.maximum if f.maximum is not None else 99
-        )
+        low = f.minimum if f.minimum is not None else 0
+        return st.integers(low, f.maximum if f.maximum is not None else low + 99)
     if f.type == "date":
+        if "{y}" not in f.date_style:
+            # The form prints 1月11日 and states its year once elsewhere (see PERIOD_LABELS).
+            return st.dates(dt.date(STATED_YEAR, 1, 1), dt.date(STATED_YEAR, 12, 31))
         days = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
         return days.map(lambda d: d.replace(day=1)) if "{d}" not in f.date_style else days
     if f.type == "choice":

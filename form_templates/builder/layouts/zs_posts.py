@@ -9,9 +9,10 @@ from form_templates.builder.layouts._zs_kit import pad
 
 
 def _cell(b: FormBuilder, i: int, column: str, fixed: object) -> str:
-    """Row ``i``'s value of the ``posts`` field, or the seed's own text when the record leaves it empty."""
-    tag = b.cell_tag("posts", column, var=f"posts[{i}]")
-    return f"{tag[:-3]} or '{fixed or ''}' }}}}"
+    """Row ``i``'s value of the ``posts`` field; the seed's own list when the record gives no posts at all
+    (a blank form shows the catalogue; a filled one exactly its rows)."""
+    b.spec.field("posts").column(column)
+    return f"{{{{ posts[{i}].{column} if posts[0].post else '{fixed or ''}' }}}}"
 
 
 def build(b: FormBuilder) -> None:
