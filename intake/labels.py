@@ -90,7 +90,8 @@ class LabelIndex:
 def _label_at(line: str, label: str, anywhere: bool = False, start: bool = True) -> int | None:
     """Where the value after “label：” begins in ``line`` (or where the label begins, for cutting)."""
     pattern = r"\s*".join(map(re.escape, norm(label)))
-    prefix = "" if anywhere else r"^[\s\u3000]*"
+    # A label starts its line or follows a space or punctuation: never the tail of a longer word.
+    prefix = "" if anywhere else r"(?:^|(?<=[\s\u3000，,；;。]))"
     m = re.search(prefix + f"({pattern})" + r"[\s\u3000]*(?:[（(][^）)]*[）)])?[\s\u3000]*[:：]", line)
     if m is None:
         return None

@@ -184,3 +184,55 @@ def test_generate_strict_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     assert code == 1
     assert stderr.startswith("Error: ") and "--strict：未生成任何文件" in stderr
     assert not out.exists() or not list(out.glob("*.docx"))
+
+
+def test_intake_prints_the_json_contract_and_exits_one_on_a_rejected_file(tmp_path: Path) -> None:
+    from docgen.render import render_docx
+    from form_templates.samples import sample_record
+
+    form = get_form("zz-b1")
+    folder = tmp_path / "returned"
+    render_docx(
+        form.docx, form.spec, sample_record(form.spec), folder / "李晓燕.docx", form_id="SJ-2025-0001"
+    )
+    (folder / "notes.txt").write_text("不是表单", encoding="utf-8")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 truncated")
+    db = str(tmp_path / "db.sqlite3")
+    code, out, _ = run("intake", str(folder), "--db", db, "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert [r["source"].rsplit("/", 1)[1] for r in data["rejected"]] == ["broken.docx", "notes.txt"]
+    assert "无法读取" in data["rejected"][0]["reason"] or "损坏" in data["rejected"][0]["reason"]
+    [record] = data["records"]
+    assert (record["form"], record["id"], record["issues"]) == ("zz-b1", "SJ-2025-0001", [])
+    assert record["fields"]["name"] == "李晓燕" and record["fields"]["age"] == 36
+    assert record["fields"]["joined_party_on"] == "2010-07-01"
+    assert record["fields"]["skills"] == ["写作", "法律", "医疗保健"]
+    code, out, _ = run("intake", str(folder / "李晓燕.docx"), "--db", db)
+    assert code == 0 and "以前已读入（未改动）" in out
+
+
+def test_review_lists_doubts_and_set_corrects_them(tmp_path: Path) -> None:
+    from docgen.render import render_docx
+    from form_templates.samples import sample_record
+
+    form = get_form("zz-b1")
+    record = {**sample_record(form.spec), "intentions": ["政策宣讲"]}
+    path = render_docx(form.docx, form.spec, record, tmp_path / "b1.docx", form_id="SJ-9")
+    db = str(tmp_path / "db.sqlite3")
+    assert run("intake", str(path), "--db", db)[0] == 0
+    code, out, _ = run("review", "--db", db)
+    assert "intentions" in out and "至少应有2项，现有1项" in out and "共 1 处存疑" in out
+    record_id = out.split()[1]
+    code, out, err = run(
+        "review", "set", record_id, "intentions", "政策宣讲、法律援助", "--who", "王干事", "--db", db
+    )
+    assert code == 0, err
+    assert "已更正记录" in out and "王干事" in out and '["政策宣讲", "法律援助"]' in out
+    assert "没有存疑的值" in run("review", "--db", db)[1]
+    code, _, err = run("review", "set", record_id, "nickname", "x", "--db", db)
+    assert code == 1 and "没有字段“nickname”" in err
+    out_file = tmp_path / "导出.csv"
+    assert run("records", "export", "--form", "zz-b1", "--out", str(out_file), "--db", db)[0] == 0
+    text = out_file.read_text(encoding="utf-8-sig")
+    assert "服务意向" in text.splitlines()[0] and "政策宣讲、法律援助" in text
