@@ -60,6 +60,9 @@ def read_file(path: Path) -> ReadRecord | Rejected:
         return Rejected(path, str(exc))
     except Exception as exc:  # a damaged file fails inside the parser in many ways; none may stop the batch
         return Rejected(path, f"文件已损坏或格式不对，无法读取（{type(exc).__name__}: {exc}）")
+    if "baodao.forms" in grid.properties:
+        count = grid.properties["baodao.forms"]
+        return Rejected(path, f"这是 baodao 的合并打印文件（{count} 份表单），不是交回的单份表单，未读取")
     found = identify(grid)
     if found is None:
         return Rejected(path, "认不出是哪一种表单：没有 baodao 的编号，标题和栏目也对不上目录中的表单")

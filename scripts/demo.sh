@@ -28,4 +28,9 @@ echo
 echo "== 发放登记：到 2025-04-01 仍未交回的（应于 3 月 31 日前报到，003 §4.2）"
 $baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 4
 echo
+echo "== 回收：读入交回的报到证（这里以刚生成的文件代替交回的表单），登记随之改为已交回"
+$baodao intake "$out"/zz-b1/zz-b1-SJ-*.docx | tail -n 1
+$baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 1
+$baodao records export --form zz-b1 --out "$out/zz-b1-回收记录.xlsx"
+echo
 echo "完成。请查看 $out/ 下的文件（数据库：output/baodao.sqlite3）。"

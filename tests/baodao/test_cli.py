@@ -236,3 +236,12 @@ def test_review_lists_doubts_and_set_corrects_them(tmp_path: Path) -> None:
     assert run("records", "export", "--form", "zz-b1", "--out", str(out_file), "--db", db)[0] == 0
     text = out_file.read_text(encoding="utf-8-sig")
     assert "服务意向" in text.splitlines()[0] and "政策宣讲、法律援助" in text
+
+
+def test_a_combined_print_file_is_refused_with_its_reason(tmp_path: Path) -> None:
+    data, out = roster_file(tmp_path), tmp_path / "out"
+    db = str(tmp_path / "db.sqlite3")
+    assert run("generate", "zz-b1", "--data", str(data), "--out", str(out), "--db", db)[0] == 0
+    code, stdout, _ = run("intake", str(out / "zz-b1-combined.docx"), "--db", db, "--json")
+    assert code == 1
+    assert "合并打印文件（1 份表单）" in json.loads(stdout)["rejected"][0]["reason"]
