@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
-.PHONY: setup system demo test lint gallery templates bench-generate bench-intake clean
+.PHONY: setup system demo test lint gallery templates bench-generate bench-intake fuzz clean
 
 setup: system $(STAMP)
 
@@ -41,6 +41,11 @@ bench-generate: setup
 
 bench-intake: setup
 	$(BIN)/python -m bench.intake
+
+# A long mutation campaign over DOCX and XLSX intake (FUZZ_EXAMPLES per file kind; minutes, not seconds).
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1500} $(BIN)/pytest -q -p no:cacheprovider --hypothesis-show-statistics \
+		tests/intake/test_hostile.py -k mutated
 
 clean:
 	rm -rf output/gallery output/demo

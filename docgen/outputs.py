@@ -37,6 +37,10 @@ class OutputFolder:
             )
         self.ours.update(names)
         self.folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            # Temporaries a killed run left behind: a rerun must leave the folder as one clean run would.
+            for stale in self.folder.glob(f".{Path(name).stem}.*.part"):
+                stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=self.folder)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump({"files": sorted(self.ours)}, fh, ensure_ascii=False, indent=1)

@@ -11,18 +11,17 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from baodao.errors import BaodaoError
+from baodao.limits import Limits
 from form_templates.catalog import Form
-from intake.docx_reader import read_docx
 from intake.extract import extract, to_json
 from intake.grid import Grid
 from intake.identify import identify
 from intake.model import FieldIssue, ReadRecord, Rejected
 from intake.patterns import template_guide
-from intake.pdf_reader import read_pdf
-from intake.xlsx_reader import read_xlsx
+from intake.worker import ReadingWorker, read_grid
 from store.records import StoredIssue, StoredRecord, ingest
 
-READERS: dict[str, Callable[[Path], Grid]] = {".docx": read_docx, ".xlsx": read_xlsx, ".pdf": read_pdf}
+SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf")
 
 
 @dataclass
@@ -49,13 +48,19 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def read_file(path: Path) -> ReadRecord | Rejected:
-    """One file as a record of its form, or the reason it cannot be one."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+def read_file(
+    path: Path, worker: ReadingWorker | None = None, limits: Limits | None = None
+) -> ReadRecord | Rejected:
+    """One file as a record of its form, or the reason it cannot be one.
+
+    With a ``worker``, the file is parsed in that process under its time and memory limits.
+    """
+    if path.suffix.lower() not in SUPPORTED:
         return Rejected(path, f"不是 DOCX、XLSX 或 PDF 文件（{path.suffix or '无扩展名'}），未读取")
     try:
-        grid = reader(path)
+        grid = (
+            worker.read(path) if worker is not None else read_grid(path, limits or Limits.from_environment())
+        )
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     except Exception as exc:  # a damaged file fails inside the parser in many ways; none may stop the batch
@@ -83,21 +88,29 @@ def intake(
 ) -> IntakeReport:
     """Read and store every file under ``paths``; a file stored before (same content) changes nothing."""
     report = IntakeReport()
-    for path in collect(paths):
-        outcome = read_file(path)
-        data = path.read_bytes()
-        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
-        if isinstance(outcome, Rejected):
-            stored = ingest(engine, path, hashlib.sha256(data).hexdigest(), len(data), mtime, outcome.reason)
-            report.rejected.append(outcome)
-        else:
-            record = StoredRecord(outcome.form, outcome.form_id, outcome.fields, _issues(outcome.issues))
-            stored = ingest(engine, path, hashlib.sha256(data).hexdigest(), len(data), mtime, [record])
-            report.records.append(outcome)
-        if stored.already:
-            report.already.append(path)
-        progress(1)
+    with ReadingWorker(Limits.from_environment()) as worker:
+        for path in collect(paths):
+            _intake_one(path, engine, worker, report)
+            progress(1)
     return report
+
+
+def _intake_one(path: Path, engine: Engine, worker: ReadingWorker, report: IntakeReport) -> None:
+    """Read and store one file; every outcome is stored, a rejection with its reason."""
+    outcome = read_file(path, worker)
+    with path.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()  # streamed: a hostile file may be huge
+    stat = path.stat()
+    mtime = dt.datetime.fromtimestamp(stat.st_mtime)
+    if isinstance(outcome, Rejected):
+        stored = ingest(engine, path, digest, stat.st_size, mtime, outcome.reason)
+        report.rejected.append(outcome)
+    else:
+        record = StoredRecord(outcome.form, outcome.form_id, outcome.fields, _issues(outcome.issues))
+        stored = ingest(engine, path, digest, stat.st_size, mtime, [record])
+        report.records.append(outcome)
+    if stored.already:
+        report.already.append(path)
 
 
 def _issues(issues: list[FieldIssue]) -> tuple[StoredIssue, ...]:

@@ -1,0 +1,5 @@
+"""`python -m baodao.cli`: the same as the `baodao` command."""
+
+from baodao.cli import main
+
+main()
