@@ -14,6 +14,7 @@ from pathlib import Path
 import pdfplumber
 from docx import Document
 
+from baodao.limits import Limits
 from bench.generate import records
 from docgen.context import build_context
 from docgen.fastdocx import PreparedDocx
@@ -21,7 +22,7 @@ from docgen.ids import form_id
 from docgen.pdf import convert_to_pdf
 from form_templates.catalog import get_form
 from intake.model import ReadRecord
-from intake.run import read_file
+from intake.worker import read_in_turn
 
 FORM = "zz-b1"
 
@@ -54,9 +55,9 @@ def walk_docx(paths: list[Path]) -> None:
 
 
 def read_all(paths: list[Path]) -> None:
-    for p in paths:
-        outcome = read_file(p)
-        assert isinstance(outcome, ReadRecord) and outcome.fields["name"], p
+    """As `baodao intake` reads: each file parsed in the worker process, under its limits."""
+    for outcome in read_in_turn(paths, Limits.from_environment()):
+        assert isinstance(outcome, ReadRecord) and outcome.fields["name"], outcome
 
 
 def plumb_text(paths: list[Path]) -> None:

@@ -40,10 +40,14 @@ _CJK = re.compile(
 )
 
 
-def read_pdf(path: Path) -> Grid:
+def read_pdf(path: Path, max_pages: int | None = None) -> Grid:
     """Every page's tables and the lines of text outside them, top to bottom; Title/Keywords/Subject."""
     try:
         with pdfplumber.open(path) as pdf:
+            if max_pages is not None and len(pdf.pages) > max_pages:
+                raise DataError(
+                    f"PDF 共 {len(pdf.pages)} 页，超过上限 {max_pages} 页（一份交回的表单应只有几页）"
+                )
             grid = Grid(kind="pdf")
             for key in META_KEYS:
                 value = pdf.metadata.get(key)

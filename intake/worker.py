@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -15,9 +18,12 @@ from typing import Any
 from baodao.errors import DataError
 from baodao.limits import Limits
 from intake.grid import Grid
+from intake.model import ReadRecord, Rejected
+from intake.reading import from_grid
 from intake.safety import MB, check_file
 
 Reply = tuple[str, Any]
+SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf")
 
 
 def read_grid(path: Path, limits: Limits) -> Grid:
@@ -26,25 +32,18 @@ def read_grid(path: Path, limits: Limits) -> Grid:
     from intake.pdf_reader import read_pdf
     from intake.xlsx_reader import read_xlsx
 
-    check_file(path, limits)
     suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise DataError(f"不是 DOCX、XLSX 或 PDF 文件（{path.suffix or '无扩展名'}），未读取")
+    check_file(path, limits)
     if suffix == ".pdf":
-        _check_pages(path, limits)
-        return read_pdf(path)
+        with path.open("rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                raise DataError("扩展名是 .pdf，内容却不是 PDF：请确认文件类型")
+        return read_pdf(path, limits.max_pdf_pages)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     return read_docx(path)
-
-
-def _check_pages(path: Path, limits: Limits) -> None:
-    from pypdf import PdfReader
-
-    with path.open("rb") as fh:
-        if fh.read(5) != b"%PDF-":
-            raise DataError("扩展名是 .pdf，内容却不是 PDF：请确认文件类型")
-    pages = len(PdfReader(str(path)).pages)
-    if pages > limits.max_pdf_pages:
-        raise DataError(f"PDF 共 {pages} 页，超过上限 {limits.max_pdf_pages} 页（一份交回的表单应只有几页）")
 
 
 class ReadingWorker:
@@ -53,6 +52,7 @@ class ReadingWorker:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._context = multiprocessing.get_context("fork")
+        self._sent = 0.0
         self._start()
 
     def _start(self) -> None:
@@ -68,22 +68,33 @@ class ReadingWorker:
         self._conn.close()
         self._start()
 
-    def read(self, path: Path) -> Grid:
-        kind, payload = self._ask(path)
+    def read(self, path: Path) -> ReadRecord | Rejected:
+        self.send(path)
+        return self.receive(path)
+
+    def send(self, path: Path) -> None:
+        """Hand the worker a file; ``receive`` collects the answer (another worker may work meanwhile)."""
+        self._sent = time.monotonic()
+        self._conn.send(str(path))
+
+    def receive(self, path: Path) -> ReadRecord | Rejected:
+        """The file's record, or its rejection: identified and extracted in the worker too, so two
+        workers use both cores."""
+        kind, payload = self._answer()
         if kind == "memory":  # the worker may have grown over the batch: one more try in a fresh one
             self._restart()
-            kind, payload = self._ask(path)
+            self.send(path)
+            kind, payload = self._answer()
         if kind == "ok":
-            assert isinstance(payload, Grid)
+            assert isinstance(payload, ReadRecord | Rejected)
             return payload
         if kind == "memory":
             self._restart()
-        raise DataError(str(payload))
+        return Rejected(path, str(payload))
 
-    def _ask(self, path: Path) -> Reply:
-        self._conn.send(str(path))
+    def _answer(self) -> Reply:
         seconds = self.limits.seconds_per_file
-        if not self._conn.poll(seconds):
+        if not self._conn.poll(max(0.0, self._sent + seconds - time.monotonic())):
             self._restart()
             return "error", f"读取超时（超过 {seconds:g} 秒），已停止读取此文件"
         try:
@@ -118,7 +129,7 @@ def _serve(conn: Connection, limits: Limits) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: Reply = ("ok", read_grid(Path(path), limits))
+            reply: Reply = ("ok", from_grid(Path(path), read_grid(Path(path), limits)))
         except MemoryError:
             reply = ("memory", f"读取时超过内存上限（{limits.memory_mb:g} MB），已停止读取此文件")
         except DataError as exc:
@@ -136,3 +147,25 @@ def _virtual_size() -> int:
         if line.startswith("VmSize:"):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def read_in_turn(paths: Iterable[Path], limits: Limits, workers: int = 2) -> Iterator[ReadRecord | Rejected]:
+    """Each file's record or rejection, in order, ``workers`` files read at once (one per core)."""
+    pool = [ReadingWorker(limits) for _ in range(max(1, workers))]
+    try:
+        free = list(pool)
+        pending: deque[tuple[Path, ReadingWorker]] = deque()
+        todo = iter(paths)
+        while True:
+            while free and (path := next(todo, None)) is not None:
+                worker = free.pop()
+                worker.send(path)
+                pending.append((path, worker))
+            if not pending:
+                return
+            path, worker = pending.popleft()
+            yield worker.receive(path)
+            free.append(worker)
+    finally:
+        for worker in pool:
+            worker.close()
