@@ -80,3 +80,31 @@ def specimens(tmp_path_factory: pytest.TempPathFactory, catalog: tuple[Form, ...
         key: Specimen(form, made[0], pdf, made[1] if len(made) > 1 else None)
         for (key, made), pdf, form in zip(files.items(), pdfs, catalog, strict=True)
     }
+
+
+# A short roster's headers, as a clerk's sheet for zz-b1 might have them (no 技能特长: ticked by hand).
+ROSTER_HEADERS = [
+    "编号",
+    "姓名",
+    "性别",
+    "年龄",
+    "工作单位及职务",
+    "联系方式",
+    "家庭住址",
+    "所属社区",
+    "服务意向",
+    "报到地党组织",
+]
+
+
+def write_roster(path: Path, rows: list[list[object]], headers: list[str] = ROSTER_HEADERS) -> Path:
+    """An Excel roster: a header row, then ``rows``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path

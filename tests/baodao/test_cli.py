@@ -11,6 +11,7 @@ from docx import Document
 
 from baodao.cli import main
 from form_templates.catalog import Form, get_form
+from tests.conftest import write_roster
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -86,55 +87,35 @@ def test_sample_writes_docx_and_pdf(tmp_path: Path) -> None:
 
 
 def roster_file(tmp_path: Path) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append(
+    return write_roster(
+        tmp_path / "名册.xlsx",
         [
-            "编号",
-            "姓名",
-            "性别",
-            "年龄",
-            "工作单位及职务",
-            "联系方式",
-            "家庭住址",
-            "所属社区",
-            "服务意向",
-            "报到地党组织",
-        ]
+            [
+                "C-1",
+                "李晓燕",
+                "女",
+                36,
+                "区卫健委",
+                "13803710001",
+                "新安路1号",
+                "新安社区",
+                "政策宣讲、法律援助",
+                "新安社区党委",
+            ],
+            [
+                "C-2",
+                "王建国",
+                "男",
+                "abc",
+                "区审计局",
+                "13803710002",
+                "中心路2号",
+                "金华社区",
+                "环境整治、治安巡逻",
+                "金华社区党委",
+            ],
+        ],
     )
-    ws.append(
-        [
-            "C-1",
-            "李晓燕",
-            "女",
-            36,
-            "区卫健委",
-            "13803710001",
-            "新安路1号",
-            "新安社区",
-            "政策宣讲、法律援助",
-            "新安社区党委",
-        ]
-    )
-    ws.append(
-        [
-            "C-2",
-            "王建国",
-            "男",
-            "abc",
-            "区审计局",
-            "13803710002",
-            "中心路2号",
-            "金华社区",
-            "环境整治、治安巡逻",
-            "金华社区党委",
-        ]
-    )
-    path = tmp_path / "名册.xlsx"
-    wb.save(path)
-    return path
 
 
 def test_generate_reports_what_it_made_and_what_it_skipped(tmp_path: Path) -> None:

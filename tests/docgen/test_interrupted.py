@@ -11,46 +11,28 @@ import sys
 import time
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from store.db import connect
 from store.register import list_issued
-
-HEADERS = [
-    "编号",
-    "姓名",
-    "性别",
-    "年龄",
-    "工作单位及职务",
-    "联系方式",
-    "家庭住址",
-    "所属社区",
-    "服务意向",
-    "报到地党组织",
-]
+from tests.conftest import write_roster
 
 
 def roster(path: Path, count: int) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for i in range(count):
-        ws.append(
-            [
-                f"K-{i:04d}",
-                f"测试{i}",
-                "女",
-                30 + i % 20,
-                "区卫健委",
-                f"138{i:08d}",
-                f"新安路{i}号",
-                "新安社区",
-                "政策宣讲、法律援助",
-                "新安社区党委",
-            ]
-        )
-    wb.save(path)
-    return path
+    rows: list[list[object]] = [
+        [
+            f"K-{i:04d}",
+            f"测试{i}",
+            "女",
+            30 + i % 20,
+            "区卫健委",
+            f"138{i:08d}",
+            f"新安路{i}号",
+            "新安社区",
+            "政策宣讲、法律援助",
+            "新安社区党委",
+        ]
+        for i in range(count)
+    ]
+    return write_roster(path, rows)
 
 
 def command(data: Path, out: Path, db: Path) -> list[str]:
