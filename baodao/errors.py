@@ -37,3 +37,7 @@ class OutputExistsError(BaodaoError):
 
 class StorageError(BaodaoError):
     """The database cannot be opened, migrated or written."""
+
+
+class PolicyError(BaodaoError):
+    """A policy profile is missing or does not fit its schema."""

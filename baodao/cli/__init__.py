@@ -33,6 +33,7 @@ def _register() -> None:
     from baodao.cli.generate import generate_command, issued_command
     from baodao.cli.intake import intake_command, records, review
     from baodao.cli.notice import notice
+    from baodao.cli.policies import policies
 
     main.add_command(forms)
     main.add_command(generate_command)
@@ -41,6 +42,7 @@ def _register() -> None:
     main.add_command(intake_command)
     main.add_command(review)
     main.add_command(records)
+    main.add_command(policies)
 
 
 _register()

@@ -226,3 +226,17 @@ def test_a_combined_print_file_is_refused_with_its_reason(tmp_path: Path) -> Non
     code, stdout, _ = run("intake", str(out / "zz-b1-combined.docx"), "--db", db, "--json")
     assert code == 1
     assert "合并打印文件（1 份表单）" in json.loads(stdout)["rejected"][0]["reason"]
+
+
+def test_policies_lists_and_shows_rules_with_their_clauses() -> None:
+    code, out, _ = run("policies")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [
+        "rongcheng-2019",
+        "yuepu-2015",
+        "zhengzhou-2019",
+    ]
+    code, out, _ = run("policies", "show", "rongcheng-2019")
+    assert "min_activities_per_year = 4：000 三（三）：在职党员每年参与社区活动不得低于4次" in out
+    assert "期限 rc-a1 6月17日" in out
+    code, _, err = run("policies", "show", "nowhere")
+    assert code == 1 and err.startswith("Error: 没有名为“nowhere”的规则")

@@ -1,0 +1,1 @@
+"""Tallies: each jurisdiction's rules (policy profiles) applied to the stored records."""
