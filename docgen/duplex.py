@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from baodao.errors import ConversionError
-from docgen.output import atomic_path
+from baodao.files import atomic_path
 
 
 def page_texts(pdf: Path) -> list[str]:

@@ -17,9 +17,9 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docxcompose.composer import Composer
 
+from baodao.files import atomic_path
 from docgen.compose import append_document
 from docgen.notice_model import Attachment, Enclosure, Notice
-from docgen.output import atomic_path
 from docgen.render import render_docx
 from form_templates.builder import docx_kit as kit
 from form_templates.catalog import get_form

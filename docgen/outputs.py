@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from baodao.errors import OutputExistsError
+from baodao.files import atomic_path
 
 MANIFEST = ".baodao-outputs.json"
 
@@ -41,7 +40,6 @@ class OutputFolder:
             # Temporaries a killed run left behind: a rerun must leave the folder as one clean run would.
             for stale in self.folder.glob(f".{Path(name).stem}.*.part"):
                 stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=self.folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"files": sorted(self.ours)}, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.path)
+        with atomic_path(self.path) as tmp:
+            listing = json.dumps({"files": sorted(self.ours)}, ensure_ascii=False, indent=1)
+            tmp.write_text(listing, encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from baodao.errors import ConversionError
+from baodao.files import atomic_path
 from baodao.settings import font_environment, soffice_binary
 
 SECONDS_PER_FILE = 20
@@ -68,9 +68,8 @@ def convert_to_pdf(sources: Sequence[Path], outdir: Path) -> list[Path]:
                     f"LibreOffice 未能把 {src} 转换为 PDF（退出码 {proc.returncode}）：{detail}"
                 )
             target = outdir / made.name
-            tmp = target.with_name(f".{target.name}.part")
-            shutil.move(str(made), tmp)
-            os.replace(tmp, target)
+            with atomic_path(target) as tmp:
+                shutil.move(made, tmp)
             results.append(target)
         return results
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from baodao.files import atomic_path
 from docgen.mapping import RowProblem
-from docgen.output import atomic_path
 from docgen.xlsx import put_text
 
 HEADERS = ("行号", "列", "填写的内容", "原因")

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docgen.output import atomic_path
+from baodao.files import atomic_path
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar
 
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from baodao.files import atomic_path
+
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00: equal content is equal bytes
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
@@ -122,15 +124,8 @@ class Package:
 
     def save(self, path: Path, replace: Mapping[str, bytes | Member] | None = None) -> None:
         """Write to ``path`` atomically: a temporary file beside it, renamed into place when complete."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                self.write(fh, replace)
-            os.replace(name, path)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        with atomic_path(path) as tmp, tmp.open("wb") as fh:
+            self.write(fh, replace)
 
 
 def rewrite_package(source: Path, out: Path, replacements: Mapping[str, bytes]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from baodao.errors import DataError
-from docgen.output import atomic_path
+from baodao.files import atomic_path
 from docgen.xlsx import FORMULA_STARTS, put_text
 from form_templates.spec import FormSpec
 from store.records import JsonValue, StoredRow

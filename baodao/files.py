@@ -1,4 +1,4 @@
-"""Atomic output: every file is written beside its target and renamed into place when complete."""
+"""Atomic output: every file is written beside its target and renamed into place only when complete."""
 
 from __future__ import annotations
 
