@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from baodao.errors import DataError
 from docgen.sources import SourceCell, SourceRow, SourceTable
 from form_templates.coerce import CoerceError, coerce, coerce_scalar
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from form_templates.text import bare_label
 from form_templates.validate import validate
 
-# Instructions printed after a label (“技能特长（请在“□”内打√选择，可多选）”) may be left off a header.
-_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
-_SPACES = re.compile(r"[\s\u3000:：*＊]+")
+# A header may carry a colon or a “required” asterisk the printed label does not.
+_MARKS = str.maketrans("", "", ":：*＊")
 
 
 def normalize_header(text: str) -> str:
-    return _SPACES.sub("", _BRACKETS.sub("", text)).lower()
+    """A column header as it is matched against a form's labels and field names."""
+    return bare_label(text).translate(_MARKS).lower()
 
 
 @dataclass(frozen=True)

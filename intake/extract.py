@@ -12,9 +12,10 @@ import re
 
 from form_templates.coerce import CoerceError, coerce, coerce_scalar
 from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from form_templates.text import squash
 from form_templates.validate import validate
 from intake.grid import Grid
-from intake.labels import LabelIndex, norm, squash, ticked_options
+from intake.labels import LabelIndex, norm, ticked_options
 from intake.model import FieldIssue, JsonValue
 from intake.patterns import TemplateGuide, TextPattern, text_sequences
 from intake.tables import read_table_rows

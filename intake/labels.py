@@ -6,20 +6,15 @@ import re
 from dataclasses import dataclass
 
 from form_templates.spec import FieldSpec
+from form_templates.text import bare_label, squash
 from intake.grid import TICKED, UNTICKED, Cell, Grid, Table
 
-_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
-_SPACE = re.compile(r"[\s\u3000]+")
 _COLON = "：:"
 
 
 def norm(text: str) -> str:
-    """Text as labels are compared: no spaces, no bracketed instructions, no trailing colon."""
-    return _SPACE.sub("", _BRACKETS.sub("", text)).strip(TICKED + UNTICKED).rstrip(_COLON)
-
-
-def squash(text: str) -> str:
-    return _SPACE.sub("", text)
+    """Text as labels are compared: no spaces, no bracketed instructions, no box glyphs, no trailing colon."""
+    return bare_label(text).strip(TICKED + UNTICKED).rstrip(_COLON)
 
 
 @dataclass(frozen=True)

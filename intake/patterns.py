@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from form_templates.text import squash
 from intake.grid import Grid
-from intake.labels import squash
 
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _SIMPLE = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(?:\|\s*join\('[^']*'\)\s*)?(?:or\s*'([^']*)'\s*)?$")
