@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FORM_TEMPLATES_DIR = PROJECT_ROOT / "form_templates"
 DATA_DIR = PROJECT_ROOT / "data"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 FONTCONFIG_FILE = PROJECT_ROOT / "fonts" / "fonts.conf"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from baodao.cli.generate import DB_HELP, progress_bar
+from baodao.cli.common import DB_HELP, progress_bar
 from baodao.errors import DataError
 from form_templates.catalog import get_form
 from form_templates.coerce import CoerceError, coerce
