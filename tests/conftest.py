@@ -19,6 +19,8 @@ from form_templates.catalog import Form, forms
 # The faces fonts/fonts.conf maps every Chinese font name to; nothing else may reach a PDF.
 MAPPED_FACES = re.compile(r"^[A-Z]{6}\+(FandolFang|FandolKai|NotoSerifCJK\w*|NotoSansCJK\w*)-")
 os.environ.setdefault("FONTCONFIG_FILE", str(FONTCONFIG_FILE))
+# The `engine` fixture (SQLite, and a real PostgreSQL server) for the store and tally tests.
+pytest_plugins = ["tests.postgres"]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ def _register() -> None:
     from baodao.cli.intake import intake_command, records, review
     from baodao.cli.notice import notice
     from baodao.cli.policies import policies
+    from baodao.cli.tally import ledger, report_command, roster, tally_command
 
     main.add_command(forms)
     main.add_command(generate_command)
@@ -43,6 +44,10 @@ def _register() -> None:
     main.add_command(review)
     main.add_command(records)
     main.add_command(policies)
+    main.add_command(tally_command)
+    main.add_command(report_command)
+    main.add_command(roster)
+    main.add_command(ledger)
 
 
 _register()

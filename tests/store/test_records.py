@@ -56,7 +56,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def test_backend_is_real_and_migrated(engine: Engine, request: pytest.FixtureRequest) -> None:
     with engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
         if request.node.callspec.params["engine"] == "postgresql":
             assert engine.dialect.name == "postgresql"
             assert str(conn.scalar(text("SELECT version()"))).startswith("PostgreSQL ")

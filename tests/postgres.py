@@ -1,4 +1,4 @@
-"""Store tests run twice: on SQLite, and on a real PostgreSQL server started for the session in a temp dir.
+"""Database tests run twice: on SQLite, and on a real PostgreSQL server started for the session in a temp dir.
 
 The server comes from the PostgreSQL binaries on this machine (Debian: /usr/lib/postgresql/N/bin, from the
 `postgresql` package that scripts/setup-system.sh installs). It listens on 127.0.0.1 only, on a free port,

@@ -1,0 +1,129 @@
+"""Documents the rules call for that no seed drew: the 十星 荣誉证书 (003 §3.6.2) and the 先锋榜 (§3.5.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Pt
+
+from baodao.files import atomic_path
+from form_templates.builder import docx_kit as kit
+
+RED = "C00000"
+
+
+@dataclass(frozen=True)
+class Certificate:
+    name: str
+    unit: str
+    period: str  # “2025年上半年”
+    points: int
+    issuer: str
+    date: str  # as printed, “2025年7月10日”
+
+
+@dataclass(frozen=True)
+class Pioneer:
+    name: str
+    unit: str
+    points: int
+    stars: int
+
+
+@dataclass(frozen=True)
+class HonourRoll:
+    community: str
+    period: str
+    pioneers: Sequence[Pioneer]
+    issuer: str
+    date: str
+
+
+def _paragraph(
+    doc: DocxDocument,
+    text: str,
+    font: str,
+    size: float,
+    align: str = "left",
+    color: str | None = None,
+    before: float = 0,
+    indent: bool = False,
+) -> None:
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
+    fmt.space_before, fmt.space_after = Pt(before), Pt(0)
+    fmt.line_spacing = 1.5
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    kit.set_run_font(p.add_run(text), font, size, color=color)
+
+
+def write_certificates(certificates: Sequence[Certificate], out: Path) -> Path:
+    """One landscape page per ten-star volunteer: the wording a community gives with its flowers."""
+    doc = Document()
+    kit.setup_section(doc.sections[0], landscape=True)
+    for i, c in enumerate(certificates):
+        _paragraph(doc, "荣 誉 证 书", kit.XIAOBIAOSONG, 48, "center", RED, before=0 if i else 24)
+        _paragraph(doc, f"{c.name}同志：", kit.FANGSONG, kit.SIZE_2HAO, before=30)
+        body = (
+            f"你在{c.period}在职党员志愿服务积分评星中，积分{c.points}分，被评定为“十星级党员志愿者”。"
+            "特发此证，以资鼓励。"
+        )
+        _paragraph(doc, body, kit.FANGSONG, kit.SIZE_2HAO, indent=True)
+        _paragraph(doc, f"（{c.unit}）", kit.KAITI, kit.SIZE_3HAO, "right")
+        _paragraph(doc, c.issuer, kit.FANGSONG, kit.SIZE_2HAO, "right", before=36)
+        _paragraph(doc, c.date, kit.FANGSONG, kit.SIZE_2HAO, "right")
+        if i + 1 < len(certificates):
+            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    with atomic_path(out) as tmp:
+        doc.save(str(tmp))
+    return out
+
+
+def write_honour_rolls(rolls: Sequence[HonourRoll], out: Path) -> Path:
+    """One page per community: its starred volunteers, most stars first, for the notice board."""
+    doc = Document()
+    kit.setup_section(doc.sections[0], landscape=False)
+    for i, roll in enumerate(rolls):
+        _paragraph(
+            doc, f"{roll.community}在职党员志愿服务先锋榜", kit.XIAOBIAOSONG, kit.SIZE_2HAO, "center", RED
+        )
+        _paragraph(doc, f"（{roll.period}）", kit.KAITI, kit.SIZE_3HAO, "center")
+        table = doc.add_table(rows=1, cols=5)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        kit.set_table_borders(table)
+        kit.set_table_layout_fixed(table, [14, 24, 72, 18, 28])
+        for cell, text in zip(table.rows[0].cells, ("名次", "姓名", "工作单位", "积分", "星级"), strict=True):
+            _cell(cell, text, kit.HEITI)
+        rank, previous = 0, None
+        for n, p in enumerate(roll.pioneers, start=1):
+            if (p.stars, p.points) != previous:
+                rank, previous = n, (p.stars, p.points)
+            row = table.add_row()
+            texts = (str(rank), p.name, p.unit, str(p.points), "★" * p.stars)
+            for cell, text in zip(row.cells, texts, strict=True):
+                _cell(cell, text, kit.FANGSONG, RED if text.startswith("★") else None)
+        _paragraph(doc, roll.issuer, kit.FANGSONG, kit.SIZE_3HAO, "right", before=18)
+        _paragraph(doc, roll.date, kit.FANGSONG, kit.SIZE_3HAO, "right")
+        if i + 1 < len(rolls):
+            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    with atomic_path(out) as tmp:
+        doc.save(str(tmp))
+    return out
+
+
+def _cell(cell, text: str, font: str, color: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    p = cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    kit.set_run_font(p.add_run(text), font, kit.SIZE_4HAO, color=color)

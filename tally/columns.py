@@ -1,0 +1,79 @@
+"""Columns of a user's spreadsheet (roster, activity ledger) found by their Chinese titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from baodao.errors import DataError
+from docgen.sources import SourceRow, SourceTable, read_table
+from form_templates.text import bare_label
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row was not taken, in the words a clerk reads: “第5行 D列（日期）：…”."""
+
+    path: Path
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name} 第{self.row}行：{self.message}"
+
+
+class Columns:
+    """Where each wanted column is in a table, by any of its accepted titles."""
+
+    def __init__(
+        self, path: Path, aliases: Mapping[str, tuple[str, ...]], required: tuple[str, ...], what: str
+    ):
+        known = {bare_label(a): name for name, names in aliases.items() for a in names}
+        self.table: SourceTable = read_table(path, lambda h: bare_label(h) in known)
+        self.index: dict[str, int] = {}
+        for i, header in enumerate(self.table.headers):
+            name = known.get(bare_label(header))
+            if name is not None and name not in self.index:
+                self.index[name] = i
+        missing = [aliases[n][0] for n in required if n not in self.index]
+        if missing:
+            seen = "、".join(h for h in self.table.headers if h) or "无"
+            raise DataError(
+                f"{path} 不像{what}：找不到“{'”“'.join(missing)}”列"
+                f"（第{self.table.header_row}行的列名：{seen}）"
+            )
+
+    def text(self, row: SourceRow, name: str) -> str:
+        cell = row.cells.get(self.index[name]) if name in self.index else None
+        if cell is None or cell.value is None:
+            return ""
+        value = cell.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def date(self, row: SourceRow, name: str) -> dt.date | str | None:
+        """The cell as a date; None when empty; the text as written when it is not a date."""
+        cell = row.cells.get(self.index[name]) if name in self.index else None
+        if cell is None or cell.value in (None, ""):
+            return None
+        if isinstance(cell.value, dt.datetime):
+            return cell.value.date()
+        if isinstance(cell.value, dt.date):
+            return cell.value
+        text = str(cell.value).strip()
+        found = _DATE.match(text)
+        if found:
+            try:
+                return dt.date(*(int(g) for g in found.groups()))
+            except ValueError:
+                return text
+        return text
+
+    def where(self, name: str) -> str:
+        return self.table.column_name(self.index[name])

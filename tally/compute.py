@@ -1,0 +1,99 @@
+"""`tally()`: bring the facts up to date, aggregate them in SQL, and judge them under a policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from baodao.errors import PolicyError, StorageError
+from tally import queries
+from tally.members import member_tally
+from tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
+from tally.names import unit_key
+from tally.period import Period
+from tally.policy import Policy
+from tally.sync import sync
+from tally.units import unit_tally
+
+
+def tally(
+    engine: Engine, policy: Policy, period: Period, as_of: dt.date | None = None, unit: str | None = None
+) -> Tally:
+    """Every member, unit and community the stored forms (and roster) know, judged under ``policy``."""
+    as_of = as_of or dt.date.today()
+    if as_of < period.start:
+        raise PolicyError(f"统计日 {as_of} 早于{period.label}的开始")
+    sync(engine)
+    cap = policy.unit.max_project_score
+    wanted = unit_key(unit) if unit else None
+    try:
+        with engine.connect() as conn:
+            people = queries.people(conn, wanted)
+            regs = queries.registrations(conn, min(period.end, as_of))
+            acts = queries.member_activities(conn, period, policy.member.points)
+            unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
+            grades = queries.ratings(conn, period)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取统计数据：{exc}") from exc
+    if wanted is not None and not people:
+        raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
+    members = [
+        member_tally(p, regs.get(p.id, []), acts.get(p.id, {}), policy, period, as_of)
+        for p in people
+        if p.kind == "member"
+    ]
+    members.sort(key=lambda m: (m.unit, m.name))
+    units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
+    communities = _communities(units, members, policy)
+    return Tally(policy.key, period, as_of, members, units, communities)
+
+
+def _units(
+    people: list[queries.PersonRow],
+    members: list[MemberTally],
+    unit_acts: dict[int, dict[tuple[int, str], queries.Counted]],
+    grades: dict[int, str],
+    regs: dict[int, list[tuple[str, dt.date | None]]],
+    policy: Policy,
+    period: Period,
+    as_of: dt.date,
+) -> list[UnitTally]:
+    by_unit: dict[str, list[MemberTally]] = defaultdict(list)
+    for m in members:
+        by_unit[m.unit].append(m)
+    rows = {p.unit: p for p in people if p.kind == "unit"}
+    result = []
+    for name in sorted(set(by_unit) | set(rows)):
+        row = rows.get(name)
+        pid = row.id if row else None
+        unit_regs = regs.get(pid, []) if pid is not None else []
+        community = unit_regs[-1][0] if unit_regs else (row.community if row else "")
+        start = UnitTally(pid, name, community)
+        counted = unit_acts.get(pid, {}) if pid is not None else {}
+        grade = grades.get(pid) if pid is not None else None
+        result.append(unit_tally(start, by_unit.get(name, []), counted, grade, policy, period, as_of))
+    return result
+
+
+def _communities(units: list[UnitTally], members: list[MemberTally], policy: Policy) -> list[CommunityTally]:
+    found: dict[str, CommunityTally] = {}
+    for u in units:
+        if u.community:
+            c = found.setdefault(u.community, CommunityTally(u.community))
+            c.units.append(u.name)
+            c.active_units += (
+                1 if u.activities_by_month or u.joint_meetings_by_quarter or u.theme_days_by_half else 0
+            )
+    for m in members:
+        if m.reported and m.community:
+            found.setdefault(m.community, CommunityTally(m.community)).members_reported += 1
+    limit = policy.max_units_per_community
+    for c in found.values():
+        if limit is not None and len(c.units) > limit.value:
+            c.shortfalls.append(
+                Shortfall(f"报到单位{len(c.units)}家，超过{limit.value:g}家", limit.rule, limit.warn_only)
+            )
+    return sorted(found.values(), key=lambda c: c.name)

@@ -1,0 +1,102 @@
+"""A member's tally under a policy: reported or not (moves included), activities, points, stars, minimums."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tally.categories import PARTY_LIFE
+from tally.model import MemberTally, Shortfall
+from tally.period import Period
+from tally.policy import Policy
+from tally.queries import Counted, PersonRow
+
+Registrations = list[tuple[str, dt.date | None]]
+
+
+def member_tally(
+    person: PersonRow,
+    regs: Registrations,
+    counted: dict[tuple[int, str], Counted],
+    policy: Policy,
+    period: Period,
+    as_of: dt.date,
+) -> MemberTally:
+    community = regs[-1][0] if regs else person.community
+    m = MemberTally(
+        person.id, person.name, person.unit, community, person.member_no, person.on_roster, bool(regs), None
+    )
+    _reported(m, person, regs, policy, as_of)
+    for (half, category), c in counted.items():
+        m.activities += c.count
+        m.activities_by_half[half] = m.activities_by_half.get(half, 0) + c.count
+        m.points += c.points
+        m.points_by_half[half] = m.points_by_half.get(half, 0) + c.points
+        m.points_adjusted += c.adjusted
+        if category in PARTY_LIFE:
+            m.party_life += c.count
+    _stars(m, policy, period)
+    _minimums(m, policy, period, as_of)
+    if m.points_adjusted and policy.member.points:
+        band = f"{policy.member.points.base}±{policy.member.points.max_adjust}"
+        m.notes.append(f"{m.points_adjusted}次活动所记积分超出{band}分，已按上下限计（一事一记的除外）")
+    return m
+
+
+def _reported(m: MemberTally, person: PersonRow, regs: Registrations, policy: Policy, as_of: dt.date) -> None:
+    dated = [on for _, on in regs if on is not None]
+    m.reported_on = dated[-1] if dated else None
+    rule = policy.member.move_within_days
+    moved = person.moved_on
+    if not regs or moved is None or moved > as_of:
+        return
+    after = [on for on in dated if on >= moved]
+    allowed = int(rule.value) if rule else None
+    if after:
+        late = (after[0] - moved).days
+        if allowed is not None and late > allowed:
+            m.notes.append(f"{moved:%Y-%m-%d}迁居，{late}天后才到新社区报到（应在{allowed}天内）")
+        return
+    waited = (as_of - moved).days
+    if allowed is not None and waited <= allowed:
+        m.notes.append(f"{moved:%Y-%m-%d}迁居，尚未到新社区报到（还有{allowed - waited}天）")
+        return
+    # Moved and never reported to the new community: the old registration no longer counts.
+    m.reported = False
+    m.community = person.community
+    m.notes.append(f"{moved:%Y-%m-%d}迁居后未到新居住地社区报到")
+
+
+def _stars(m: MemberTally, policy: Policy, period: Period) -> None:
+    stars = policy.member.stars
+    if stars is None:
+        return
+    if stars.settle == "half_year":
+        for half in period.halves:
+            points = m.points_by_half.get(half, 0)
+            m.stars_by_half[half] = min(stars.max_stars, points // stars.points_per_star)
+    else:
+        m.stars_by_half[0] = min(stars.max_stars, m.points // stars.points_per_star)
+
+
+def _minimums(m: MemberTally, policy: Policy, period: Period, as_of: dt.date) -> None:
+    """Not reporting is a shortfall at once; the yearly minimums are judged on a whole year, and until the
+    year is over a shortfall only reminds (there is still time)."""
+    rules = policy.member
+    if not m.reported:
+        cited = rules.deduction_per_unreported or rules.below_minimum
+        m.shortfalls.append(Shortfall("未到居住地社区报到", cited.rule if cited else ""))
+        if rules.deduction_per_unreported and m.on_roster:
+            m.deduction = rules.deduction_per_unreported.value
+    checks = (
+        (rules.min_activities_per_year, m.activities, "参加活动{n}次，少于{v}次"),
+        (rules.min_credit_points_per_year, m.points, "信用加分{n}分，低于{v}分"),
+        (rules.min_party_life_per_year, m.party_life, "参加组织生活或主题活动{n}次，少于{v}次"),
+    )
+    yearly, early = period.half is None, as_of < period.end
+    for rule, found, text in checks:
+        if yearly and rule is not None and found < rule.value:
+            what = text.format(n=found, v=f"{rule.value:g}")
+            m.shortfalls.append(Shortfall(what, rule.rule, rule.warn_only, pending=early))
+    m.minimum_met = not any(s.counts for s in m.shortfalls)
+    if not m.minimum_met and rules.below_minimum:
+        m.consequence = rules.below_minimum.consequence

@@ -1,0 +1,132 @@
+"""The tally's SQL: every activity row is aggregated in the database; Python sees one row per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, Integer, case, cast, extract, func, literal, select
+
+from store.schema import tally_activities, tally_people, tally_ratings, tally_registrations
+from tally.period import Period
+from tally.policy import Points
+
+A = tally_activities.c
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    kind: str
+    name: str
+    unit: str
+    community: str
+    member_no: str | None
+    on_roster: bool
+    moved_on: dt.date | None
+
+
+@dataclass
+class Counted:
+    """Activities of one kind: how many, their points as the policy counts them, how many adjusted."""
+
+    count: int = 0
+    points: int = 0
+    adjusted: int = 0
+
+
+def people(conn: Connection, unit: str | None) -> list[PersonRow]:
+    p = tally_people.c
+    query = select(p.id, p.kind, p.name, p.unit, p.community, p.member_no, p.on_roster, p.moved_on)
+    if unit is not None:
+        query = query.where(p.unit == unit)
+    return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in conn.execute(query)]
+
+
+def registrations(conn: Connection, until: dt.date) -> dict[int, list[tuple[str, dt.date | None]]]:
+    """Each person's registrations up to ``until`` (undated ones count), oldest first."""
+    r = tally_registrations.c
+    query = (
+        select(r.person_id, r.community, r.on_date)
+        .where((r.on_date <= until) | r.on_date.is_(None))
+        .order_by(r.person_id, r.on_date, r.id)
+    )
+    found: dict[int, list[tuple[str, dt.date | None]]] = defaultdict(list)
+    for pid, community, on in conn.execute(query):
+        found[pid].append((community, on))
+    return found
+
+
+def earned_points(points: Points | None) -> ColumnElement[int]:
+    """The points one activity earns under the policy."""
+    return _points(points)[0]
+
+
+def _points(points: Points | None) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """The points an activity earns under the policy, and 1 where the written points were brought back."""
+    if points is None:
+        return func.coalesce(A.points, 0), literal(0)
+    high, low = points.base + points.max_adjust, points.base - points.max_adjust
+    earned = case(
+        (A.points.is_(None), points.base),
+        (A.category == "extra", A.points),
+        (A.points > high, high),
+        (A.points < low, low),
+        else_=A.points,
+    )
+    adjusted = case(((A.category != "extra") & ((A.points > high) | (A.points < low)), 1), else_=0)
+    return earned, adjusted
+
+
+def member_activities(
+    conn: Connection, period: Period, points: Points | None
+) -> dict[int, dict[tuple[int, str], Counted]]:
+    """Per member: (half, category) → activities counted, points earned, points adjusted."""
+    earned, adjusted = _points(points)
+    half = case((A.on_date <= dt.date(period.year, 6, 30), 1), else_=2)
+    query = (
+        select(A.person_id, half, A.category, func.count(), func.sum(earned), func.sum(adjusted))
+        .join(tally_people, tally_people.c.id == A.person_id)
+        .where(tally_people.c.kind == "member", A.on_date.between(period.start, period.end))
+        .group_by(A.person_id, half, A.category)
+    )
+    found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
+    for pid, h, category, count, pts, adj in conn.execute(query):
+        found[pid][(int(h), category)] = Counted(int(count), int(pts or 0), int(adj or 0))
+    return found
+
+
+def unit_activities(
+    conn: Connection, period: Period, project_cap: int | None
+) -> dict[int, dict[tuple[int, str], Counted]]:
+    """Per unit: (month, category) → activities, and for projects their scores, each capped at the limit."""
+    month = cast(extract("month", A.on_date), Integer)
+    score: ColumnElement[int] = func.coalesce(A.points, 0)
+    if project_cap is not None:
+        score = case((score > project_cap, project_cap), else_=score)
+    capped = case((score != func.coalesce(A.points, 0), 1), else_=0)
+    query = (
+        select(A.person_id, month, A.category, func.count(), func.sum(score), func.sum(capped))
+        .join(tally_people, tally_people.c.id == A.person_id)
+        .where(tally_people.c.kind == "unit", A.on_date.between(period.start, period.end))
+        .group_by(A.person_id, month, A.category)
+    )
+    found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
+    for pid, m, category, count, pts, adj in conn.execute(query):
+        found[pid][(int(m), category)] = Counted(int(count), int(pts or 0), int(adj or 0))
+    return found
+
+
+def ratings(conn: Connection, period: Period) -> dict[int, str]:
+    """Each unit's latest grade given within the period (an undated one counts, as given)."""
+    r = tally_ratings.c
+    query = (
+        select(r.person_id, r.grade)
+        .where(r.on_date.between(period.start, period.end) | r.on_date.is_(None))
+        .order_by(r.person_id, r.on_date.nulls_first(), r.id)
+    )
+    latest: dict[int, str] = {}
+    for pid, grade in conn.execute(query):
+        latest[pid] = grade
+    return latest

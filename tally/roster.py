@@ -1,0 +1,84 @@
+"""The members each unit should have reported: a roster (Excel with Chinese headers, CSV, JSON, YAML).
+
+The roster is the denominator of 报到率 and the list the “not reported” reminders are drawn from. Loading
+it again updates the members it names; members read from returned forms are matched to it by unit and name
+(or by 编号 on a receipt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from baodao.errors import StorageError
+from store.schema import tally_people
+from tally.columns import Columns, RowProblem
+from tally.facts import Person
+from tally.names import community_key, squeeze, unit_key, unit_of
+from tally.sync import PeopleIndex
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "党员姓名"),
+    "unit": ("工作单位及职务", "工作单位", "所在单位", "单位", "所在单位及职务", "工作单位及岗位职务"),
+    "community": ("所属社区", "居住地社区", "报到社区", "社区"),
+    "number": ("编号", "报到编号"),
+    "moved_on": ("迁居日期", "居住地变更日期", "搬家日期"),
+}
+
+
+@dataclass
+class RosterResult:
+    """How many members a roster named, how many were new, and the rows not taken."""
+
+    members: int = 0
+    added: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def load_roster(engine: Engine, path: Path) -> RosterResult:
+    """Mark every member the roster names as expected to report, with their community and 编号."""
+    cols = Columns(path, ALIASES, ("name", "unit"), "党员名册")
+    result = RosterResult()
+    try:
+        with engine.begin() as conn:
+            people = PeopleIndex(conn)
+            for row in cols.table.rows:
+                name, unit = squeeze(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))
+                if not name or not unit:
+                    missing = cols.where("name") if not name else cols.where("unit")
+                    result.problems.append(
+                        RowProblem(path, row.number, f"{missing}是空的，这一行没有计入名册")
+                    )
+                    continue
+                moved = cols.date(row, "moved_on")
+                if isinstance(moved, str):
+                    result.problems.append(
+                        RowProblem(
+                            path, row.number, f"{cols.where('moved_on')}“{moved}”不是日期，已按未迁居计"
+                        )
+                    )
+                moved_on = moved if isinstance(moved, dt.date) else None
+                person = Person(
+                    "member",
+                    name,
+                    unit,
+                    community_key(cols.text(row, "community")),
+                    cols.text(row, "number") or None,
+                )
+                known = people.known(person)
+                if known is None:
+                    people.add(person, on_roster=True, moved_on=moved_on)
+                    result.added += 1
+                else:
+                    values: dict[str, object] = {"on_roster": 1, "moved_on": moved_on}
+                    values |= {"community": person.community} if person.community else {}
+                    values |= {"member_no": person.member_no} if person.member_no else {}
+                    conn.execute(update(tally_people).where(tally_people.c.id == known).values(**values))
+                result.members += 1
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法保存名册 {path}：{exc}") from exc
+    return result

@@ -1,0 +1,100 @@
+"""`baodao roster load`, `ledger import`, `tally` and `report` end to end on a database file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from tests.baodao.test_cli import run
+
+BLOOD = "郑州市中心血站"
+
+
+def _data(tmp_path: Path) -> tuple[Path, Path]:
+    roster = tmp_path / "名册.csv"
+    roster.write_text(
+        f"姓名,工作单位及职务,所属社区\n陈海,{BLOOD} 科员,金华社区\n吕华,{BLOOD},新安社区\n", encoding="utf-8"
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["日期", "姓名", "单位", "社区", "类别", "内容", "积分"])
+    ws.append(["2025-03-01", "陈海", BLOOD, "金华社区", "报到", "到社区报到", None])
+    for day in range(1, 12):
+        ws.append([f"2025-04-{day:02d}", "陈海", BLOOD, "金华社区", "志愿服务", f"义诊{day}", 5])
+    ws.append(["四月", "吕华", BLOOD, "", "", "宣讲", 5])
+    wb.save(tmp_path / "台账.xlsx")
+    return roster, tmp_path / "台账.xlsx"
+
+
+def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
+    db = str(tmp_path / "db.sqlite3")
+    code, out, _ = run("roster", "load", str(roster), "--db", db)
+    assert (code, out.strip()) == (0, "名册 名册.csv：2 人（新增 2 人）；0 行有问题")
+    code, out, err = run("ledger", "import", str(ledger), "--db", db)
+    assert code == 0
+    assert "台账.xlsx 第14行：A列（日期）“四月”不是日期，这一行没有计入" in err
+    assert "读入 12 行；1 行有问题" in out
+    code, out, _ = run(
+        "tally",
+        "--policy",
+        "zhengzhou-2019",
+        "--year",
+        "2025",
+        "--half",
+        "1",
+        "--today",
+        "2025-07-01",
+        "--db",
+        db,
+    )
+    assert code == 0
+    assert "党员 2 人：已报到 0，未报到 2" in out  # a ledger row is an activity, not a registration
+    assert "陈海" in out and "6星" in out
+    code, out, _ = run(
+        "tally",
+        "--policy",
+        "zhengzhou-2019",
+        "--year",
+        "2025",
+        "--half",
+        "1",
+        "--today",
+        "2025-07-01",
+        "--json",
+        "--db",
+        db,
+    )
+    data = json.loads(out)
+    chen = next(m for m in data["members"] if m["name"] == "陈海")
+    assert (chen["activities"], chen["points"], chen["stars_by_half"]) == (12, 60, {"1": 6})
+    assert data["units"][0]["name"] == BLOOD and data["units"][0]["members"] == 2
+
+
+def test_report_writes_files_and_errors_are_clear(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
+    db = str(tmp_path / "db.sqlite3")
+    run("roster", "load", str(roster), "--db", db)
+    run("ledger", "import", str(ledger), "--db", db)
+    base = [
+        "--policy",
+        "zhengzhou-2019",
+        "--year",
+        "2025",
+        "--today",
+        "2025-07-01",
+        "--db",
+        db,
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    code, _, err = run("report", "summary", *base)
+    assert code == 1 and "Error: 汇总表的评星情况按半年填写" in err
+    code, out, _ = run("report", "summary", *base, "--half", "1")
+    assert code == 0 and "zz-f1-combined.docx" in out
+    code, _, err = run("report", "nonsense", *base)
+    assert code == 2
+    code, _, err = run("tally", "--policy", "nowhere", "--year", "2025", "--db", db)
+    assert code == 1 and "没有名为“nowhere”的规则" in err

@@ -1,0 +1,231 @@
+"""Member tallies computed by hand, at each rule's boundaries, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tally.compute import tally
+from tally.model import MemberTally
+from tally.period import Period
+from tally.policy import load_policy
+
+from .conftest import Returns
+
+ZHENGZHOU = load_policy("zhengzhou-2019")
+RONGCHENG = load_policy("rongcheng-2019")
+YUEPU = load_policy("yuepu-2015")
+UNIT = "郑州市中心血站"
+
+
+YEAR = Period(2025)
+YEAR_END = dt.date(2025, 12, 31)
+
+
+def member(returns: Returns, name: str, policy=ZHENGZHOU, period=YEAR, as_of=YEAR_END) -> MemberTally:  # type: ignore[no-untyped-def]
+    found = [m for m in tally(returns.engine, policy, period, as_of).members if m.name == name]
+    assert len(found) == 1, f"{name} appears {len(found)} times"
+    return found[0]
+
+
+def five_point_rows(n: int, month: int = 3) -> list[tuple[str, str, int]]:
+    return [(f"2025-{month:02d}-{day:02d}", "政策宣讲", 5) for day in range(1, n + 1)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "points", "stars"),
+    [
+        ([("2025-03-01", "宣讲", 5), ("2025-03-02", "护绿", 4)], 9, 0),
+        ([("2025-03-01", "宣讲", 5), ("2025-03-02", "护绿", 5)], 10, 1),
+        (five_point_rows(20), 100, 10),
+        (five_point_rows(21), 105, 10),
+    ],
+    ids=["9-points-no-star", "10-points-one-star", "100-points-ten-stars", "105-points-still-ten"],
+)
+def test_zhengzhou_stars_one_per_ten_points_at_most_ten(returns: Returns, rows, points, stars) -> None:  # type: ignore[no-untyped-def]
+    returns.registration("李晓燕", UNIT, "新安社区", "2025-03-01")
+    returns.score_sheet("李晓燕", UNIT, rows)
+    m = member(returns, "李晓燕", period=Period(2025, 1), as_of=dt.date(2025, 6, 30))
+    assert (m.points, m.stars_by_half) == (points, {1: stars})
+
+
+def test_zhengzhou_points_outside_the_band_are_brought_back_except_one_thing_one_record(
+    returns: Returns,
+) -> None:
+    returns.registration("王强", UNIT, "新安社区", "2025-03-01")
+    rows = [
+        ("2025-03-01", "入户走访", 12),  # more than 5+3: counted as 8
+        ("2025-03-08", "治安巡逻", 1),  # less than 5−3: counted as 2
+        ("2025-03-15", "一事一记：见义勇为救落水儿童", 20),  # 003 §3.5.3: as written
+    ]
+    returns.score_sheet("王强", UNIT, rows)
+    m = member(returns, "王强", period=Period(2025, 1), as_of=dt.date(2025, 6, 30))
+    assert m.points == 8 + 2 + 20
+    assert m.points_adjusted == 2
+    assert m.stars_by_half == {1: 3}
+    assert "2次活动所记积分超出5±3分" in m.notes[0]
+
+
+def test_an_activity_on_30_june_is_first_half_and_on_1_july_second_half(returns: Returns) -> None:
+    returns.registration("赵敏", UNIT, "新安社区", "2025-03-01")
+    returns.score_sheet("赵敏", UNIT, [("2025-06-30", "端午服务", 5), ("2025-07-01", "建党节慰问", 5)])
+    m = member(returns, "赵敏")
+    assert m.activities_by_half == {1: 1, 2: 1}
+    assert m.points_by_half == {1: 5, 2: 5}
+    first = member(returns, "赵敏", period=Period(2025, 1), as_of=dt.date(2025, 7, 1))
+    assert (first.activities, first.points) == (1, 5)
+    second = member(returns, "赵敏", period=Period(2025, 2))
+    assert (second.activities, second.points) == (1, 5)
+
+
+def test_stars_are_settled_per_half_year_not_on_the_year_total(returns: Returns) -> None:
+    # 9 points in each half: 18 in the year, but no half reaches 10 (003 §3.5.4).
+    returns.registration("钱进", UNIT, "新安社区", "2025-03-01")
+    returns.score_sheet("钱进", UNIT, [("2025-05-01", "宣讲", 5), ("2025-05-02", "宣讲", 4)])
+    returns.score_sheet("钱进", UNIT, [("2025-09-01", "宣讲", 5), ("2025-09-02", "宣讲", 4)])
+    m = member(returns, "钱进")
+    assert m.points == 18
+    assert m.stars_by_half == {1: 0, 2: 0}
+
+
+@pytest.mark.parametrize(("count", "met"), [(1, False), (2, True)], ids=["one-short", "exactly-two"])
+def test_zhengzhou_minimum_two_activities_and_its_consequence(
+    returns: Returns, count: int, met: bool
+) -> None:
+    returns.registration("孙丽", UNIT, "新安社区", "2025-03-01")
+    rows = [("2025-07-01", "社区联合主题党日", 5), ("2025-09-01", "政策宣讲", 5)][:count]
+    returns.score_sheet("孙丽", UNIT, rows)
+    m = member(returns, "孙丽")
+    assert (m.activities, m.party_life) == (count, 1)
+    assert m.minimum_met is met
+    if met:
+        assert (m.shortfalls, m.consequence) == ([], None)
+    else:
+        assert [s.what for s in m.shortfalls] == ["参加活动1次，少于2次"]
+        assert m.shortfalls[0].rule.startswith("004 二（二）")
+        assert m.consequence == "当年度民主评议党员、个人年度考核均不能评为“优秀”等次"
+
+
+def test_zhengzhou_party_life_is_its_own_minimum(returns: Returns) -> None:
+    returns.registration("何平", UNIT, "新安社区", "2025-03-01")
+    returns.score_sheet("何平", UNIT, five_point_rows(3))
+    m = member(returns, "何平")
+    assert [s.what for s in m.shortfalls] == ["参加组织生活或主题活动0次，少于1次"]
+    assert m.shortfalls[0].rule.startswith("003 §4.2")
+    assert not m.minimum_met
+
+
+@pytest.mark.parametrize(
+    ("activities", "points", "short"),
+    [
+        (4, [2, 1, 1, 1], []),
+        (3, [2, 2, 1], ["参加活动3次，少于4次"]),
+        (4, [1, 1, 1, 1], ["信用加分4分，低于5分"]),
+    ],
+    ids=["exactly-4-and-5-points", "3-activities", "4-activities-4-points"],
+)
+def test_rongcheng_minimum_four_activities_and_five_credit_points(
+    returns: Returns, activities, points, short
+) -> None:  # type: ignore[no-untyped-def]
+    returns.registration("周峰", "荣成市财政局", "香河社区", "2025-06-20")
+    for i in range(activities):
+        returns.ledger(
+            f"2025-{7 + i:02d}-10", "荣成市财政局", "周峰", "志愿服务", "清理卫生", points[i], "香河社区"
+        )
+    m = member(returns, "周峰", policy=RONGCHENG)
+    assert (m.activities, m.points) == (activities, sum(points))
+    assert [s.what for s in m.shortfalls] == short
+    assert m.minimum_met is (not short)
+
+
+@pytest.mark.parametrize(("count", "met"), [(0, False), (1, True)])
+def test_yuepu_minimum_one_activity_from_the_activity_card(returns: Returns, count: int, met: bool) -> None:
+    returns.add(
+        "yp-a4",
+        {
+            "member_name": "吴静",
+            "member_organization": "宝钢股份党支部",
+            "addressee_organization": "月浦八村党总支",
+            "reported_on": "2015-06-20",
+        },
+    )
+    rows = [{"date": "2015-09-12", "category": "环境整治", "content": "清理楼道"}][:count]
+    returns.add("yp-a6", {"name": "吴静", "employer": "宝钢股份", "service_records": rows})
+    m = member(returns, "吴静", policy=YUEPU, period=Period(2015), as_of=dt.date(2015, 12, 31))
+    assert m.reported and m.community == "月浦八村"
+    assert m.activities == count
+    assert m.minimum_met is met
+
+
+def test_a_member_who_moved_and_re_reported_within_a_month_counts_once_at_the_new_community(
+    returns: Returns, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tally.roster import load_roster
+
+    returns.registration("郑伟", UNIT, "新安社区", "2025-03-10")
+    returns.score_sheet("郑伟", UNIT, [("2025-04-01", "宣讲", 5)])
+    returns.registration("郑伟", UNIT, "峡窝社区", "2025-08-20")
+    returns.score_sheet("郑伟", UNIT, [("2025-09-01", "巡逻", 5)])
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "姓名,工作单位及职务,所属社区,迁居日期\n郑伟,郑州市中心血站 科员,峡窝社区,2025-08-01\n",
+        encoding="utf-8",
+    )
+    load_roster(returns.engine, roster)
+    m = member(returns, "郑伟")
+    assert m.reported and m.community == "峡窝社区"
+    assert m.reported_on == dt.date(2025, 8, 20)
+    assert (m.activities, m.points) == (2, 10)
+    assert m.notes == []  # 19 days after the move: within 30 (004 二（一）)
+
+
+def test_a_member_who_re_reported_late_is_noted_and_one_who_never_did_is_unreported(
+    returns: Returns, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tally.roster import load_roster
+
+    returns.registration("冯雪", UNIT, "新安社区", "2025-03-10")
+    returns.registration("冯雪", UNIT, "峡窝社区", "2025-09-15")
+    returns.registration("陈亮", UNIT, "新安社区", "2025-03-10")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "姓名,工作单位及职务,所属社区,迁居日期\n冯雪,郑州市中心血站,峡窝社区,2025-08-01\n陈亮,郑州市中心血站,金华社区,2025-08-01\n",
+        encoding="utf-8",
+    )
+    load_roster(returns.engine, roster)
+    late = member(returns, "冯雪")
+    assert late.reported and late.notes == ["2025-08-01迁居，45天后才到新社区报到（应在30天内）"]
+    never = member(returns, "陈亮")
+    assert not never.reported and never.community == "金华社区"
+    assert never.notes == ["2025-08-01迁居后未到新居住地社区报到"]
+    grace = member(returns, "陈亮", as_of=dt.date(2025, 8, 21))
+    assert grace.reported and grace.notes == ["2025-08-01迁居，尚未到新社区报到（还有10天）"]
+
+
+def test_yearly_minimums_only_remind_before_the_year_is_over_and_are_not_judged_on_a_half(
+    returns: Returns,
+) -> None:
+    returns.registration("林强", UNIT, "新安社区", "2025-03-01")
+    returns.score_sheet("林强", UNIT, five_point_rows(1))
+    early = member(returns, "林强", as_of=dt.date(2025, 11, 1))
+    assert str(early.shortfalls[0]) == "参加活动1次，少于2次，年底前还需完成"
+    assert early.minimum_met and early.consequence is None
+    half = member(returns, "林强", period=Period(2025, 1), as_of=dt.date(2025, 7, 1))
+    assert (half.shortfalls, half.minimum_met) == ([], True)
+    late = member(returns, "林强")
+    assert not late.minimum_met
+
+
+def test_a_roster_without_its_name_column_is_refused_with_the_columns_it_has(
+    returns: Returns, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from baodao.errors import DataError
+    from tally.roster import load_roster
+
+    roster = tmp_path / "名单.csv"
+    roster.write_text("编号,电话\nSJ-1,139\n", encoding="utf-8")
+    with pytest.raises(
+        DataError, match=r"名单.csv 不像党员名册：找不到“姓名”“工作单位及职务”列（第1行的列名：编号、电话）"
+    ):
+        load_roster(returns.engine, roster)

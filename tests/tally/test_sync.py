@@ -1,0 +1,81 @@
+"""Facts follow the records: a later return replaces an earlier one, corrections count, nothing twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from store.records import correct
+from store.schema import tally_activities, tally_people
+from tally.compute import tally
+from tally.period import Period
+from tally.policy import load_policy
+from tally.sync import sync
+
+from .conftest import Returns
+
+ZHENGZHOU = load_policy("zhengzhou-2019")
+UNIT = "郑州市中心血站"
+
+
+def points_of(returns: Returns, name: str) -> int:
+    result = tally(returns.engine, ZHENGZHOU, Period(2025, 1), dt.date(2025, 6, 30))
+    [m] = [m for m in result.members if m.name == name]
+    return m.points
+
+
+def test_a_second_return_of_the_same_form_replaces_the_first(returns: Returns) -> None:
+    rows = [{"served_on": "2025-03-01", "content": "宣讲", "points": 5}]
+    fields = {"name": "张洋", "employer_and_post": f"{UNIT} 科员", "services": rows}
+    returns.add("zz-d1", fields, "D1-7", dt.datetime(2025, 6, 1))  # type: ignore[arg-type]
+    assert points_of(returns, "张洋") == 5
+    more = [*rows, {"served_on": "2025-04-01", "content": "护绿", "points": 6}]
+    returns.add("zz-d1", {**fields, "services": more}, "D1-7", dt.datetime(2025, 6, 20))  # type: ignore[arg-type]
+    assert points_of(returns, "张洋") == 11  # not 16: the first return's row is not counted again
+    with returns.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(tally_activities)) == 2
+
+
+def test_a_correction_by_hand_is_counted_at_the_next_tally(returns: Returns) -> None:
+    rows = [{"served_on": "2025-03-01", "content": "宣讲", "points": 5}]
+    stored = returns.add("zz-d1", {"name": "张洋", "employer_and_post": UNIT, "services": rows}, "D1-8")
+    assert points_of(returns, "张洋") == 5
+    fixed = [{"served_on": "2025-03-01", "content": "宣讲", "points": 7}]
+    correct(returns.engine, stored.records[0].record_id, "services", fixed, "社区书记")  # type: ignore[arg-type]
+    assert points_of(returns, "张洋") == 7
+
+
+def test_syncing_twice_derives_nothing_new(returns: Returns) -> None:
+    returns.registration("张洋", UNIT, "新安社区", "2025-03-01", "SJ-1")
+    first = sync(returns.engine)
+    again = sync(returns.engine)
+    assert (first.derived, again.derived, again.dropped) == (1, 0, 0)
+
+
+def test_a_receipt_is_matched_to_its_slip_by_number_not_counted_as_another_member(returns: Returns) -> None:
+    returns.registration("张洋", UNIT, "新安社区", "2025-03-01", "SJ-2025-0001")
+    returns.add(
+        "zz-b2",
+        {
+            "member_name": "张洋",
+            "number": "SJ-2025-0001",
+            "addressee_unit": "郑州市中心血站第二党支部",
+            "organization": "中共上街区新安社区委员会",
+            "reported_on": "2025-03-05",
+        },
+        "SJ-2025-0001",
+    )
+    result = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 12, 31))
+    assert [(m.name, m.unit, m.reported_on) for m in result.members] == [("张洋", UNIT, dt.date(2025, 3, 5))]
+    with returns.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(tally_people)) == 1
+
+
+def test_a_row_whose_date_could_not_be_read_gives_no_activity(returns: Returns) -> None:
+    rows = [
+        {"served_on": "三月初", "content": "宣讲", "points": 5},
+        {"served_on": "2025-03-09", "content": "护绿", "points": 5},
+    ]
+    returns.add("zz-d1", {"name": "张洋", "employer_and_post": UNIT, "services": rows})  # type: ignore[arg-type]
+    assert points_of(returns, "张洋") == 5
