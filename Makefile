@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
-.PHONY: setup system demo test lint gallery templates bench-generate bench-intake fuzz clean
+.PHONY: setup system demo test lint gallery templates bench-generate bench-intake bench-tally fuzz clean
 
 setup: system $(STAMP)
 
@@ -41,6 +41,10 @@ bench-generate: setup
 
 bench-intake: setup
 	$(BIN)/python -m bench.intake
+
+# 100,000 members × 12 activities: fill (~10 s), derive facts (~35 s), then the timed tally.
+bench-tally: setup
+	$(BIN)/python -m bench.tally
 
 # A long mutation campaign over DOCX and XLSX intake (FUZZ_EXAMPLES per file kind; minutes, not seconds).
 fuzz: setup

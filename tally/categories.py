@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 Category = Literal[
@@ -33,9 +34,16 @@ PARTY_LIFE: frozenset[Category] = frozenset({"party_life", "theme_day"})
 def categorize(*texts: str | None) -> Category:
     """The category named by the first text that names one (a 类别 column before the content)."""
     for text in texts:
-        if not text:
-            continue
-        for words, category in _WORDS:
-            if any(w in text for w in words):
-                return category
+        if text:
+            found = _named(text)
+            if found is not None:
+                return found
     return "service"
+
+
+@lru_cache(maxsize=1 << 14)  # ledgers repeat the same few 类别 and contents
+def _named(text: str) -> Category | None:
+    for words, category in _WORDS:
+        if any(w in text for w in words):
+            return category
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from tally.categories import PARTY_LIFE, Category, categorize
@@ -29,7 +30,7 @@ class Person:
     community: str = ""
     member_no: str | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         return member_key(self.name, self.unit) if self.kind == "member" else unit_key(self.unit)
 

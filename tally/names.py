@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _ORG_PREFIX = re.compile(r"^中共")
@@ -24,6 +25,7 @@ def unit_of(employer_and_post: str) -> str:
     return parts[0] if parts else ""
 
 
+@lru_cache(maxsize=1 << 16)  # the same few units and communities, named on every row
 def unit_key(unit: str) -> str:
     """A unit as compared: no spaces, no leading 中共, no trailing 党支部/党委 (nor 委员会 after 中共)."""
     squeezed = squeeze(unit)
@@ -34,6 +36,7 @@ def unit_key(unit: str) -> str:
     return stripped or text
 
 
+@lru_cache(maxsize=1 << 16)
 def community_key(community: str) -> str:
     """A community as compared: “中共上街区济源路街道新安社区委员会” and “新安社区” are both 新安社区."""
     text = unit_key(community)
@@ -41,6 +44,7 @@ def community_key(community: str) -> str:
     return found.group(0) if found else text
 
 
+@lru_cache(maxsize=1 << 16)
 def member_key(name: str, unit: str) -> str:
     """A member is known by unit and name: the same name in two units is two people."""
     return f"{unit_key(unit)}|{squeeze(name)}"

@@ -15,7 +15,7 @@ from tally.policy import Points
 A = tally_activities.c
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRow:
     id: int
     kind: str
@@ -27,7 +27,7 @@ class PersonRow:
     moved_on: dt.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Counted:
     """Activities of one kind: how many, their points as the policy counts them, how many adjusted."""
 
@@ -41,7 +41,8 @@ def people(conn: Connection, unit: str | None) -> list[PersonRow]:
     query = select(p.id, p.kind, p.name, p.unit, p.community, p.member_no, p.on_roster, p.moved_on)
     if unit is not None:
         query = query.where(p.unit == unit)
-    return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in conn.execute(query)]
+    rows = conn.execute(query).all()
+    return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
 
 
 def registrations(conn: Connection, until: dt.date) -> dict[int, list[tuple[str, dt.date | None]]]:
@@ -53,7 +54,7 @@ def registrations(conn: Connection, until: dt.date) -> dict[int, list[tuple[str,
         .order_by(r.person_id, r.on_date, r.id)
     )
     found: dict[int, list[tuple[str, dt.date | None]]] = defaultdict(list)
-    for pid, community, on in conn.execute(query):
+    for pid, community, on in conn.execute(query).all():
         found[pid].append((community, on))
     return found
 
@@ -82,17 +83,17 @@ def _points(points: Points | None) -> tuple[ColumnElement[int], ColumnElement[in
 def member_activities(
     conn: Connection, period: Period, points: Points | None
 ) -> dict[int, dict[tuple[int, str], Counted]]:
-    """Per member: (half, category) → activities counted, points earned, points adjusted."""
+    """Per person: (half, category) → activities counted, points earned, points adjusted."""
     earned, adjusted = _points(points)
     half = case((A.on_date <= dt.date(period.year, 6, 30), 1), else_=2)
     query = (
+        # Units' rows come too and are not looked up: a join per activity row costs more than they do.
         select(A.person_id, half, A.category, func.count(), func.sum(earned), func.sum(adjusted))
-        .join(tally_people, tally_people.c.id == A.person_id)
-        .where(tally_people.c.kind == "member", A.on_date.between(period.start, period.end))
+        .where(A.on_date.between(period.start, period.end))
         .group_by(A.person_id, half, A.category)
     )
     found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
-    for pid, h, category, count, pts, adj in conn.execute(query):
+    for pid, h, category, count, pts, adj in conn.execute(query).all():
         found[pid][(int(h), category)] = Counted(int(count), int(pts or 0), int(adj or 0))
     return found
 
@@ -108,12 +109,14 @@ def unit_activities(
     capped = case((score != func.coalesce(A.points, 0), 1), else_=0)
     query = (
         select(A.person_id, month, A.category, func.count(), func.sum(score), func.sum(capped))
-        .join(tally_people, tally_people.c.id == A.person_id)
-        .where(tally_people.c.kind == "unit", A.on_date.between(period.start, period.end))
+        .where(
+            A.person_id.in_(select(tally_people.c.id).where(tally_people.c.kind == "unit")),
+            A.on_date.between(period.start, period.end),
+        )
         .group_by(A.person_id, month, A.category)
     )
     found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
-    for pid, m, category, count, pts, adj in conn.execute(query):
+    for pid, m, category, count, pts, adj in conn.execute(query).all():
         found[pid][(int(m), category)] = Counted(int(count), int(pts or 0), int(adj or 0))
     return found
 
@@ -127,6 +130,6 @@ def ratings(conn: Connection, period: Period) -> dict[int, str]:
         .order_by(r.person_id, r.on_date.nulls_first(), r.id)
     )
     latest: dict[int, str] = {}
-    for pid, grade in conn.execute(query):
+    for pid, grade in conn.execute(query).all():
         latest[pid] = grade
     return latest

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Subquery, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
@@ -21,6 +21,7 @@ from store.schema import (
     tally_people,
     tally_ratings,
     tally_registrations,
+    tally_state,
 )
 from tally.facts import DERIVERS, Facts, Person, derive
 
@@ -39,37 +40,71 @@ def sync(engine: Engine) -> SyncResult:
     """Derive facts for current records not yet derived at their revision; drop facts of the others."""
     try:
         with engine.begin() as conn:
-            wanted = _current_revisions(conn)
-            have = {
-                r: v for r, v in conn.execute(select(tally_derived.c.record_id, tally_derived.c.revision))
-            }
-            stale = [r for r, v in have.items() if wanted.get(r) != v]
+            seen = _fingerprint(conn)
+            if conn.scalar(select(tally_state.c.fingerprint).where(tally_state.c.id == 1)) == seen:
+                return SyncResult(0, 0)
+            stale = _stale(conn)
             _drop(conn, stale)
-            todo = [r for r, v in wanted.items() if have.get(r) != v]
+            todo = _todo(conn)
             people = PeopleIndex(conn)
-            for chunk in _chunks(todo):
+            for chunk in _chunks(sorted(todo)):
                 rows = conn.execute(
                     select(records.c.id, records.c.form_key, records.c.fields).where(records.c.id.in_(chunk))
                 )
-                for record_id, form_key, fields in rows:
-                    _write(conn, people, record_id, derive(form_key, fields or {}))
-                conn.execute(insert(tally_derived), [{"record_id": r, "revision": wanted[r]} for r in chunk])
+                derived = [
+                    (record_id, derive(form_key, fields or {})) for record_id, form_key, fields in rows
+                ]
+                _write(conn, people, derived)
+                conn.execute(insert(tally_derived), [{"record_id": r, "revision": todo[r]} for r in chunk])
+            conn.execute(delete(tally_state))
+            conn.execute(insert(tally_state).values(id=1, fingerprint=seen))
     except SQLAlchemyError as exc:
         raise StorageError(f"无法更新统计用的数据：{exc}") from exc
     return SyncResult(len(todo), len(stale))
 
 
-def _current_revisions(conn: Connection) -> dict[int, int]:
-    revision = (
-        select(func.count(corrections.c.id))
-        .where(corrections.c.record_id == records.c.id)
-        .correlate(records)
-        .scalar_subquery()
+def _fingerprint(conn: Connection) -> str:
+    """What changes whenever intake stores a record (a new id), supersedes one (fewer current records, and a
+    new id) or a person corrects one (a new correction id); roster loads touch people, not records."""
+    last, current = conn.execute(
+        select(func.max(records.c.id), func.count()).where(records.c.status == "current")
+    ).one()
+    corrected = conn.scalar(select(func.max(corrections.c.id)))
+    return f"{last}|{current}|{corrected}"
+
+
+def _revisions() -> Subquery:
+    return (
+        select(corrections.c.record_id, func.count().label("revision"))
+        .group_by(corrections.c.record_id)
+        .subquery()
     )
-    query = select(records.c.id, revision).where(
-        records.c.status == "current", records.c.form_key.in_(sorted(DERIVERS))
+
+
+def _todo(conn: Connection) -> dict[int, int]:
+    """Current records of the forms the tally reads that have no facts at their revision: id → revision."""
+    k = _revisions()
+    revision = func.coalesce(k.c.revision, 0)
+    query = (
+        select(records.c.id, revision)
+        .outerjoin(k, k.c.record_id == records.c.id)
+        .outerjoin(tally_derived, tally_derived.c.record_id == records.c.id)
+        .where(records.c.status == "current", records.c.form_key.in_(sorted(DERIVERS)))
+        .where(tally_derived.c.record_id.is_(None))
     )
     return {record_id: rev for record_id, rev in conn.execute(query)}
+
+
+def _stale(conn: Connection) -> list[int]:
+    """Records with facts that are no longer current, or were corrected since."""
+    k = _revisions()
+    query = (
+        select(tally_derived.c.record_id)
+        .join(records, records.c.id == tally_derived.c.record_id)
+        .outerjoin(k, k.c.record_id == records.c.id)
+        .where((records.c.status != "current") | (tally_derived.c.revision != func.coalesce(k.c.revision, 0)))
+    )
+    return [r for (r,) in conn.execute(query)]
 
 
 def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
@@ -79,49 +114,44 @@ def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
         conn.execute(delete(tally_derived).where(tally_derived.c.record_id.in_(chunk)))
 
 
-def _write(conn: Connection, people: PeopleIndex, record_id: int, facts: Facts) -> None:
-    if facts.registrations:
-        conn.execute(
-            insert(tally_registrations),
-            [
-                {
-                    "person_id": people.id_of(r.person),
-                    "community": r.community,
-                    "on_date": r.on,
-                    "record_id": record_id,
-                }
-                for r in facts.registrations
-            ],
-        )
-    if facts.activities:
-        conn.execute(
-            insert(tally_activities),
-            [
-                {
-                    "person_id": people.id_of(a.person),
-                    "on_date": a.on,
-                    "category": a.category,
-                    "points": a.points,
-                    "content": a.content,
-                    "record_id": record_id,
-                    "row_no": a.row,
-                }
-                for a in facts.activities
-            ],
-        )
-    if facts.ratings:
-        conn.execute(
-            insert(tally_ratings),
-            [
-                {
-                    "person_id": people.id_of(r.person),
-                    "grade": r.grade,
-                    "on_date": r.on,
-                    "record_id": record_id,
-                }
-                for r in facts.ratings
-            ],
-        )
+def _write(conn: Connection, people: PeopleIndex, derived: list[tuple[int, Facts]]) -> None:
+    """Insert the facts of a chunk of records, each table in one statement."""
+    people.ensure([p for _, facts in derived for p in facts.people()])
+    registrations = [
+        {
+            "person_id": people.id_of(r.person),
+            "community": r.community,
+            "on_date": r.on,
+            "record_id": record_id,
+        }
+        for record_id, facts in derived
+        for r in facts.registrations
+    ]
+    activities = [
+        {
+            "person_id": people.id_of(a.person),
+            "on_date": a.on,
+            "category": a.category,
+            "points": a.points,
+            "content": a.content,
+            "record_id": record_id,
+            "row_no": a.row,
+        }
+        for record_id, facts in derived
+        for a in facts.activities
+    ]
+    ratings = [
+        {"person_id": people.id_of(r.person), "grade": r.grade, "on_date": r.on, "record_id": record_id}
+        for record_id, facts in derived
+        for r in facts.ratings
+    ]
+    for table, rows in (
+        (tally_registrations, registrations),
+        (tally_activities, activities),
+        (tally_ratings, ratings),
+    ):
+        if rows:
+            conn.execute(insert(table), rows)
 
 
 class PeopleIndex:
@@ -151,18 +181,38 @@ class PeopleIndex:
             self._numbers[person.member_no] = found
         return found
 
+    def ensure(self, persons: list[Person]) -> None:
+        """Create, in one statement, every person not known by 编号 or key (the first naming wins)."""
+        new: dict[tuple[str, str], Person] = {}
+        numbers: set[str] = set()
+        for p in persons:
+            if (p.member_no and (p.member_no in self._numbers or p.member_no in numbers)) or (
+                p.kind,
+                p.key,
+            ) in self._ids:
+                continue
+            if (p.kind, p.key) not in new and p.member_no:
+                numbers.add(p.member_no)
+            new.setdefault((p.kind, p.key), p)
+        if not new:
+            return
+        self._conn.execute(insert(tally_people), [_values(p, False, None) for p in new.values()])
+        keys = [key for _, key in new]
+        query = select(
+            tally_people.c.id, tally_people.c.kind, tally_people.c.person_key, tally_people.c.member_no
+        )
+        for chunk in range(0, len(keys), CHUNK):
+            for pid, kind, key, number in self._conn.execute(
+                query.where(tally_people.c.person_key.in_(keys[chunk : chunk + CHUNK]))
+            ):
+                self._ids[(kind, key)] = pid
+                if number:
+                    self._numbers.setdefault(number, pid)
+
     def add(self, person: Person, on_roster: bool, moved_on: object = None) -> int:
-        values = {
-            "kind": person.kind,
-            "person_key": person.key,
-            "name": person.name,
-            "unit": person.unit,
-            "community": person.community,
-            "member_no": person.member_no,
-            "on_roster": int(on_roster),
-            "moved_on": moved_on,
-        }
-        key = self._conn.execute(insert(tally_people).values(**values)).inserted_primary_key
+        key = self._conn.execute(
+            insert(tally_people).values(**_values(person, on_roster, moved_on))
+        ).inserted_primary_key
         assert key is not None
         pid = int(key[0])
         self._ids[(person.kind, person.key)] = pid
@@ -172,6 +222,19 @@ class PeopleIndex:
 
     def known(self, person: Person) -> int | None:
         return self._ids.get((person.kind, person.key))
+
+
+def _values(person: Person, on_roster: bool, moved_on: object) -> dict[str, object]:
+    return {
+        "kind": person.kind,
+        "person_key": person.key,
+        "name": person.name,
+        "unit": person.unit,
+        "community": person.community,
+        "member_no": person.member_no,
+        "on_roster": int(on_roster),
+        "moved_on": moved_on,
+    }
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:

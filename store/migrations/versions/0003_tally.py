@@ -59,7 +59,10 @@ def upgrade() -> None:
         sa.Column("record_id", sa.Integer, nullable=False),
         sa.Column("row_no", sa.Integer, nullable=False),
     )
-    op.create_index("ix_tally_activities_on", "tally_activities", ["on_date", "person_id"])
+    op.create_index(
+        "ix_tally_activities_on", "tally_activities", ["on_date", "person_id", "category", "points"]
+    )
+    op.create_index("ix_tally_activities_person", "tally_activities", ["person_id", "on_date"])
     op.create_index("ix_tally_activities_record", "tally_activities", ["record_id"])
     op.create_table(
         "tally_ratings",
@@ -76,6 +79,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_tally_ratings_record", "tally_ratings", ["record_id"])
     op.create_table(
+        "tally_state",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("fingerprint", sa.String(100), nullable=False),
+    )
+    op.create_table(
         "tally_derived",
         sa.Column("record_id", sa.Integer, primary_key=True),
         sa.Column("revision", sa.Integer, nullable=False),
@@ -84,9 +92,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("tally_derived")
+    op.drop_table("tally_state")
     op.drop_index("ix_tally_ratings_record", "tally_ratings")
     op.drop_table("tally_ratings")
     op.drop_index("ix_tally_activities_record", "tally_activities")
+    op.drop_index("ix_tally_activities_person", "tally_activities")
     op.drop_index("ix_tally_activities_on", "tally_activities")
     op.drop_table("tally_activities")
     op.drop_index("ix_tally_registrations_record", "tally_registrations")
