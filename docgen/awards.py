@@ -10,6 +10,8 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from baodao.files import atomic_path
@@ -73,15 +75,15 @@ def write_certificates(certificates: Sequence[Certificate], out: Path) -> Path:
     """One landscape page per ten-star volunteer: the wording a community gives with its flowers."""
     doc = Document()
     kit.setup_section(doc.sections[0], landscape=True)
+    _page_border(doc.sections[0])
     for i, c in enumerate(certificates):
         _paragraph(doc, "荣 誉 证 书", kit.XIAOBIAOSONG, 48, "center", RED, before=0 if i else 24)
-        _paragraph(doc, f"{c.name}同志：", kit.FANGSONG, kit.SIZE_2HAO, before=30)
+        _paragraph(doc, f"{c.name}同志（{c.unit}）：", kit.FANGSONG, kit.SIZE_2HAO, before=30)
         body = (
             f"你在{c.period}在职党员志愿服务积分评星中，积分{c.points}分，被评定为“十星级党员志愿者”。"
             "特发此证，以资鼓励。"
         )
         _paragraph(doc, body, kit.FANGSONG, kit.SIZE_2HAO, indent=True)
-        _paragraph(doc, f"（{c.unit}）", kit.KAITI, kit.SIZE_3HAO, "right")
         _paragraph(doc, c.issuer, kit.FANGSONG, kit.SIZE_2HAO, "right", before=36)
         _paragraph(doc, c.date, kit.FANGSONG, kit.SIZE_2HAO, "right")
         if i + 1 < len(certificates):
@@ -121,6 +123,20 @@ def write_honour_rolls(rolls: Sequence[HonourRoll], out: Path) -> Path:
     with atomic_path(out) as tmp:
         doc.save(str(tmp))
     return out
+
+
+def _page_border(section) -> None:  # type: ignore[no-untyped-def]
+    """A red double rule round the page, as printed certificates have."""
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "page")
+    for edge in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "double"), ("sz", "18"), ("space", "28"), ("color", RED)):
+            line.set(qn(f"w:{key}"), value)
+        borders.append(line)
+    sect = section._sectPr
+    # w:pgBorders belongs after w:pgMar in the schema's sequence; Word rejects it elsewhere.
+    sect.find(qn("w:pgMar")).addnext(borders)
 
 
 def _cell(cell, text: str, font: str, color: str | None = None) -> None:  # type: ignore[no-untyped-def]

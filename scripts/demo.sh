@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample data: check the catalog, render every form, typeset both seed notices.
+# The main job on the bundled sample data: the catalog, both seed notices, a batch issued and returned,
+# the tally under the Zhengzhou rules and every filing it asks for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FONTCONFIG_FILE="$PWD/fonts/fonts.conf"
@@ -28,9 +29,25 @@ echo
 echo "== 发放登记：到 2025-04-01 仍未交回的（应于 3 月 31 日前报到，003 §4.2）"
 $baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 4
 echo
-echo "== 回收：读入交回的报到证（这里以刚生成的文件代替交回的表单），登记随之改为已交回"
-$baodao intake "$out"/zz-b1/zz-b1-SJ-*.docx | tail -n 1
+echo "== 回收：读入交回的报到证（这里以刚生成的文件代替交回的表单，最后 5 份当作未交回），登记随之改为已交回"
+ls "$out"/zz-b1/zz-b1-SJ-*.docx | head -n 55 | tr '\n' '\0' | xargs -0 $baodao intake | tail -n 1
 $baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 1
 $baodao records export --form zz-b1 --out "$out/zz-b1-回收记录.xlsx"
+echo
+echo "== 统计：党员名册（应报到的人）和合成的活动台账，按郑州规则统计 2025 年上半年"
+$baodao roster load data/roster/members-synthetic.xlsx
+$baodao ledger import data/ledger/activities-2025-synthetic.xlsx
+$baodao tally --policy zhengzhou-2019 --year 2025 --half 1 --today 2025-07-10 | head -n 12
+echo
+echo "== 报表：汇总表、反馈通知单（附汇总表）、积分评星登记表、统计表、抽查名单、逾期和未报到名单、十星证书、先锋榜"
+period=(--policy zhengzhou-2019 --year 2025 --half 1 --today 2025-07-10 --out "$out/reports")
+$baodao report summary "${period[@]}" --pdf | tail -n 1
+$baodao report feedback "${period[@]}" --issuer 中共郑州市上街区委组织部 --pdf | tail -n 1
+$baodao report score-sheets "${period[@]}" | tail -n 1
+$baodao report stats "${period[@]}" | tail -n 1
+$baodao report spot-check "${period[@]}" | tail -n 1
+$baodao report overdue "${period[@]}" | tail -n 1
+$baodao report certificates "${period[@]}" --pdf | tail -n 1
+$baodao report honour-roll "${period[@]}" --pdf | tail -n 1
 echo
 echo "完成。请查看 $out/ 下的文件（数据库：output/baodao.sqlite3）。"
