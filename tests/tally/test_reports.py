@@ -188,9 +188,8 @@ def test_certificates_for_ten_stars_and_the_honour_roll_most_stars_first(
     certs = write_report("certificates", sqlite_returns.engine, ZHENGZHOU, half_year, options)
     text = "".join(p.text for p in Document(str(certs.files[0])).paragraphs)
     assert certs.count == 1
-    assert (
-        "陈海同志：" in text and "积分105分" in text and "中共金华社区委员会" in text and "张洋" not in text
-    )
+    assert f"陈海同志（{BLOOD}）：" in text
+    assert "积分105分" in text and "中共金华社区委员会" in text and "张洋" not in text
     roll = write_report("honour-roll", sqlite_returns.engine, ZHENGZHOU, half_year, options)
     doc = Document(str(roll.files[0]))
     assert "金华社区在职党员志愿服务先锋榜" in doc.paragraphs[0].text
