@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,13 +21,18 @@ from tally.units import unit_tally
 
 
 def tally(
-    engine: Engine, policy: Policy, period: Period, as_of: dt.date | None = None, unit: str | None = None
+    engine: Engine,
+    policy: Policy,
+    period: Period,
+    as_of: dt.date | None = None,
+    unit: str | None = None,
+    progress: Callable[[int], object] = lambda n: None,
 ) -> Tally:
     """Every member, unit and community the stored forms (and roster) know, judged under ``policy``."""
     as_of = as_of or dt.date.today()
     if as_of < period.start:
         raise PolicyError(f"统计日 {as_of} 早于{period.label}的开始")
-    sync(engine)
+    sync(engine, progress)  # the first tally after a large intake derives its facts: the long part
     cap = policy.unit.max_project_score
     wanted = unit_key(unit) if unit else None
     try:

@@ -53,6 +53,7 @@ class ReportOptions:
     by: Literal["unit", "community"] = "unit"
     issuer: str | None = None
     issued_on: dt.date | None = None
+    progress: Callable[[int], object] = lambda n: None  # one per form written
 
 
 @dataclass
@@ -93,6 +94,7 @@ def _forms(
         attachment=get_form(attach) if attach else None,
         pdf=options.pdf,
         force=options.force,
+        progress=options.progress,
     )
     files = [*written.files, *(p for p in (written.combined_docx, written.combined_pdf) if p is not None)]
     return ReportResult(kind, files, len(items))

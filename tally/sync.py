@@ -6,7 +6,7 @@ SQL aggregates; a record superseded by a later return, or corrected by hand, has
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Subquery, delete, func, insert, select
@@ -36,7 +36,7 @@ class SyncResult:
     dropped: int
 
 
-def sync(engine: Engine) -> SyncResult:
+def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> SyncResult:
     """Derive facts for current records not yet derived at their revision; drop facts of the others."""
     try:
         with engine.begin() as conn:
@@ -56,6 +56,7 @@ def sync(engine: Engine) -> SyncResult:
                 ]
                 _write(conn, people, derived)
                 conn.execute(insert(tally_derived), [{"record_id": r, "revision": todo[r]} for r in chunk])
+                progress(len(chunk))
             conn.execute(delete(tally_state))
             conn.execute(insert(tally_state).values(id=1, fingerprint=seen))
     except SQLAlchemyError as exc:

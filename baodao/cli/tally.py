@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from baodao.cli.columns import table
-from baodao.cli.common import DB_HELP
+from baodao.cli.common import DB_HELP, progress_bar
 from store.db import connect
 from tally.compute import tally
 from tally.ledger import import_ledger
@@ -124,7 +124,10 @@ def tally_command(
 ) -> None:
     """按一套规则统计：谁报到了、谁没报到、谁的活动次数或积分不够，单位和社区的情况。"""
     policy = load_policy(policy_key)
-    result = tally(connect(db), policy, Period(year, half), today.date() if today else None, unit)
+    with progress_bar("整理交回的表单") as advance:
+        result = tally(
+            connect(db), policy, Period(year, half), today.date() if today else None, unit, advance
+        )
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
         return
@@ -218,7 +221,8 @@ def report_command(
     """
     policy = load_policy(policy_key)
     engine = connect(db)
-    result = tally(engine, policy, Period(year, half), today.date() if today else None, unit)
+    with progress_bar("整理交回的表单") as advance:
+        result = tally(engine, policy, Period(year, half), today.date() if today else None, unit, advance)
     options = ReportOptions(
         out,
         pdf,
@@ -227,7 +231,9 @@ def report_command(
         issuer,
         issued_on.date() if issued_on else None,
     )
-    written = write_report(kind, engine, policy, result, options)
+    with progress_bar("填写报表") as advance:
+        options.progress = advance
+        written = write_report(kind, engine, policy, result, options)
     for path in written.files:
         click.echo(f"已写入 {path}")
     click.echo(f"{KINDS[kind]}：{written.count} 份/行，{len(written.files)} 个文件")

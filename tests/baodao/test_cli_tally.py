@@ -37,36 +37,12 @@ def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> 
     assert code == 0
     assert "台账.xlsx 第14行：A列（日期）“四月”不是日期，这一行没有计入" in err
     assert "读入 12 行；1 行有问题" in out
-    code, out, _ = run(
-        "tally",
-        "--policy",
-        "zhengzhou-2019",
-        "--year",
-        "2025",
-        "--half",
-        "1",
-        "--today",
-        "2025-07-01",
-        "--db",
-        db,
-    )
+    half = ["tally", "--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
+    code, out, _ = run(*half, "--db", db)
     assert code == 0
     assert "党员 2 人：已报到 0，未报到 2" in out  # a ledger row is an activity, not a registration
     assert "陈海" in out and "6星" in out
-    code, out, _ = run(
-        "tally",
-        "--policy",
-        "zhengzhou-2019",
-        "--year",
-        "2025",
-        "--half",
-        "1",
-        "--today",
-        "2025-07-01",
-        "--json",
-        "--db",
-        db,
-    )
+    code, out, _ = run(*half, "--json", "--db", db)
     data = json.loads(out)
     chen = next(m for m in data["members"] if m["name"] == "陈海")
     assert (chen["activities"], chen["points"], chen["stars_by_half"]) == (12, 60, {"1": 6})
