@@ -247,7 +247,8 @@ def _yp_a3(f: Fields) -> Facts:
 
 
 def _ledger(f: Fields) -> Facts:
-    """One ledger row: a member's activity when it names a member, else the unit's; 综合评价 rows rate."""
+    """One ledger row: a member's activity when it names a member, else the unit's; 报到 rows register,
+    综合评价 rows rate."""
     name, unit = _text(f, "name"), unit_key(_text(f, "unit"))
     community = community_key(_text(f, "community"))
     on = _day(f.get("date"))
@@ -257,6 +258,9 @@ def _ledger(f: Fields) -> Facts:
         return Facts()
     if "综合评价" in kind or "等次" in kind:
         return Facts(ratings=[Rating(person, content, on)])
+    if "报到" in kind and community:
+        # Where a county keeps registrations in its ledger (Rongcheng's 灯塔 system has no paper slip).
+        return Facts(registrations=[Registration(person, community, on)])
     if on is None:
         return Facts()
     return Facts(

@@ -40,12 +40,13 @@ def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> 
     half = ["tally", "--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
     code, out, _ = run(*half, "--db", db)
     assert code == 0
-    assert "党员 2 人：已报到 0，未报到 2" in out  # a ledger row is an activity, not a registration
-    assert "陈海" in out and "6星" in out
+    assert "党员 2 人：已报到 1，未报到 1" in out  # 陈海's 报到 row registers him; 吕华's row was not read
+    assert "吕华" in out and "陈海" not in out  # only those with a problem are listed
     code, out, _ = run(*half, "--json", "--db", db)
     data = json.loads(out)
     chen = next(m for m in data["members"] if m["name"] == "陈海")
-    assert (chen["activities"], chen["points"], chen["stars_by_half"]) == (12, 60, {"1": 6})
+    assert (chen["activities"], chen["points"], chen["stars_by_half"]) == (11, 55, {"1": 5})
+    assert (chen["reported"], chen["reported_on"], chen["community"]) == (True, "2025-03-01", "金华社区")
     assert data["units"][0]["name"] == BLOOD and data["units"][0]["members"] == 2
 
 

@@ -157,3 +157,13 @@ def test_community_coverage_is_the_share_of_its_units_that_were_active(returns: 
     returns.ledger("2025-07-10", "甲局")
     [c] = tally(returns.engine, RONGCHENG, Period(2025), dt.date(2025, 12, 31)).communities
     assert (c.units, c.active_units, c.coverage) == (["乙局", "甲局"], 1, 0.5)
+
+
+def test_a_tally_of_one_unit_has_only_that_units_members(returns: Returns) -> None:
+    returns.registration("甲", FINANCE, "香河社区", "2025-06-20")
+    returns.registration("乙", "荣成市教育局", "寻山社区", "2025-06-20")
+    result = tally(
+        returns.engine, RONGCHENG, Period(2025), dt.date(2025, 12, 31), unit=f"中共{FINANCE}支部委员会"
+    )
+    assert [(m.name, m.unit) for m in result.members] == [("甲", FINANCE)]
+    assert [u.name for u in result.units] == [FINANCE]
