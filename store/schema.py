@@ -128,6 +128,7 @@ tally_registrations = Table(
     Column("person_id", Integer, ForeignKey("tally_people.id", name="fk_tally_reg_person"), nullable=False),
     Column("community", String(200), nullable=False),
     Column("on_date", Date, nullable=True),
+    Column("form_key", String(40), nullable=False),  # whose deadline applies
     Column("record_id", Integer, nullable=False),
     Index("ix_tally_registrations_person", "person_id"),
     Index("ix_tally_registrations_record", "record_id"),

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import PolicyError, StorageError
 from tally import queries
+from tally.deadlines import late
 from tally.members import member_tally
 from tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
 from tally.names import unit_key
@@ -62,7 +63,7 @@ def _units(
     members: list[MemberTally],
     unit_acts: dict[int, dict[tuple[int, str], queries.Counted]],
     grades: dict[int, str],
-    regs: dict[int, list[tuple[str, dt.date | None]]],
+    regs: dict[int, list[queries.Reg]],
     policy: Policy,
     period: Period,
     as_of: dt.date,
@@ -76,11 +77,15 @@ def _units(
         row = rows.get(name)
         pid = row.id if row else None
         unit_regs = regs.get(pid, []) if pid is not None else []
-        community = unit_regs[-1][0] if unit_regs else (row.community if row else "")
+        community = unit_regs[-1].community if unit_regs else (row.community if row else "")
         start = UnitTally(pid, name, community)
         counted = unit_acts.get(pid, {}) if pid is not None else {}
         grade = grades.get(pid) if pid is not None else None
-        result.append(unit_tally(start, by_unit.get(name, []), counted, grade, policy, period, as_of))
+        unit = unit_tally(start, by_unit.get(name, []), counted, grade, policy, period, as_of)
+        missed = late(unit_regs, policy)
+        if missed:
+            unit.shortfalls.append(Shortfall(missed, "", warn_only=True))
+        result.append(unit)
     return result
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from tally.categories import PARTY_LIFE
+from tally.deadlines import late
 from tally.model import MemberTally, Shortfall
 from tally.period import Period
 from tally.policy import Policy
-from tally.queries import Counted, PersonRow
+from tally.queries import Counted, PersonRow, Reg
 
-Registrations = list[tuple[str, dt.date | None]]
+Registrations = list[Reg]
 
 
 def member_tally(
@@ -21,11 +22,14 @@ def member_tally(
     period: Period,
     as_of: dt.date,
 ) -> MemberTally:
-    community = regs[-1][0] if regs else person.community
+    community = regs[-1].community if regs else person.community
     m = MemberTally(
         person.id, person.name, person.unit, community, person.member_no, person.on_roster, bool(regs), None
     )
     _reported(m, person, regs, policy, as_of)
+    missed = late(regs, policy)
+    if missed:
+        m.notes.append(missed)
     for (half, category), c in counted.items():
         m.activities += c.count
         m.activities_by_half[half] = m.activities_by_half.get(half, 0) + c.count
@@ -43,7 +47,7 @@ def member_tally(
 
 
 def _reported(m: MemberTally, person: PersonRow, regs: Registrations, policy: Policy, as_of: dt.date) -> None:
-    dated = [on for _, on in regs if on is not None]
+    dated = [r.on for r in regs if r.on is not None]
     m.reported_on = dated[-1] if dated else None
     rule = policy.member.move_within_days
     moved = person.moved_on

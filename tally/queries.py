@@ -45,17 +45,26 @@ def people(conn: Connection, unit: str | None) -> list[PersonRow]:
     return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
 
 
-def registrations(conn: Connection, until: dt.date) -> dict[int, list[tuple[str, dt.date | None]]]:
+@dataclass(frozen=True, slots=True)
+class Reg:
+    """One registration: where, when (if the form says), and on which form (whose deadline applies)."""
+
+    community: str
+    on: dt.date | None
+    form: str
+
+
+def registrations(conn: Connection, until: dt.date) -> dict[int, list[Reg]]:
     """Each person's registrations up to ``until`` (undated ones count), oldest first."""
     r = tally_registrations.c
     query = (
-        select(r.person_id, r.community, r.on_date)
+        select(r.person_id, r.community, r.on_date, r.form_key)
         .where((r.on_date <= until) | r.on_date.is_(None))
         .order_by(r.person_id, r.on_date, r.id)
     )
-    found: dict[int, list[tuple[str, dt.date | None]]] = defaultdict(list)
-    for pid, community, on in conn.execute(query).all():
-        found[pid].append((community, on))
+    found: dict[int, list[Reg]] = defaultdict(list)
+    for pid, community, on, form in conn.execute(query).all():
+        found[pid].append(Reg(community, on, form))
     return found
 
 

@@ -51,9 +51,7 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
                 rows = conn.execute(
                     select(records.c.id, records.c.form_key, records.c.fields).where(records.c.id.in_(chunk))
                 )
-                derived = [
-                    (record_id, derive(form_key, fields or {})) for record_id, form_key, fields in rows
-                ]
+                derived = [(r, key, derive(key, fields or {})) for r, key, fields in rows]
                 _write(conn, people, derived)
                 conn.execute(insert(tally_derived), [{"record_id": r, "revision": todo[r]} for r in chunk])
                 progress(len(chunk))
@@ -115,17 +113,18 @@ def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
         conn.execute(delete(tally_derived).where(tally_derived.c.record_id.in_(chunk)))
 
 
-def _write(conn: Connection, people: PeopleIndex, derived: list[tuple[int, Facts]]) -> None:
+def _write(conn: Connection, people: PeopleIndex, derived: list[tuple[int, str, Facts]]) -> None:
     """Insert the facts of a chunk of records, each table in one statement."""
-    people.ensure([p for _, facts in derived for p in facts.people()])
+    people.ensure([p for _, _, facts in derived for p in facts.people()])
     registrations = [
         {
             "person_id": people.id_of(r.person),
             "community": r.community,
             "on_date": r.on,
+            "form_key": form_key,
             "record_id": record_id,
         }
-        for record_id, facts in derived
+        for record_id, form_key, facts in derived
         for r in facts.registrations
     ]
     activities = [
@@ -138,12 +137,12 @@ def _write(conn: Connection, people: PeopleIndex, derived: list[tuple[int, Facts
             "record_id": record_id,
             "row_no": a.row,
         }
-        for record_id, facts in derived
+        for record_id, _, facts in derived
         for a in facts.activities
     ]
     ratings = [
         {"person_id": people.id_of(r.person), "grade": r.grade, "on_date": r.on, "record_id": record_id}
-        for record_id, facts in derived
+        for record_id, _, facts in derived
         for r in facts.ratings
     ]
     for table, rows in (

@@ -229,3 +229,20 @@ def test_a_roster_without_its_name_column_is_refused_with_the_columns_it_has(
         DataError, match=r"名单.csv 不像党员名册：找不到“姓名”“工作单位及职务”列（第1行的列名：编号、电话）"
     ):
         load_roster(returns.engine, roster)
+
+
+def test_a_registration_after_its_forms_deadline_is_noted_with_the_clause(returns: Returns) -> None:
+    fields: dict[str, object] = {
+        "member_name": "吴静",
+        "member_organization": "宝钢股份党支部",
+        "addressee_organization": "月浦八村党总支",
+    }
+    returns.add("yp-a4", {**fields, "reported_on": "2015-07-05"})  # type: ignore[dict-item]
+    returns.add("yp-a4", {**fields, "member_name": "周敏", "reported_on": "2015-06-30"})  # type: ignore[dict-item]
+    late = member(returns, "吴静", policy=YUEPU, period=Period(2015), as_of=dt.date(2015, 12, 31))
+    assert late.reported
+    assert late.notes == [
+        "2015-07-05报到，晚于6月30日（002 二、2：于6月底前持《党员与村居党组织联系报到单》报到）"
+    ]
+    on_time = member(returns, "周敏", policy=YUEPU, period=Period(2015), as_of=dt.date(2015, 12, 31))
+    assert on_time.notes == []

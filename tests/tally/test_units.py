@@ -167,3 +167,14 @@ def test_a_tally_of_one_unit_has_only_that_units_members(returns: Returns) -> No
     )
     assert [(m.name, m.unit) for m in result.members] == [("甲", FINANCE)]
     assert [u.name for u in result.units] == [FINANCE]
+
+
+def test_a_unit_receipt_after_its_deadline_is_a_reminder_not_a_failure(returns: Returns) -> None:
+    unit = "郑州市卫生健康委员会"
+    returns.add(
+        "zs-unit-receipt", {"unit_name": unit, "organization": "新安社区党委", "reported_on": "2025-10-20"}
+    )
+    u = unit_of(tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 10, 31)), unit)
+    [late] = [s for s in u.shortfalls if "报到" in s.what]
+    assert late.what.startswith("2025-10-20报到，晚于10月18日（004 31号")
+    assert late.warn_only

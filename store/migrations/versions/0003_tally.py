@@ -39,6 +39,7 @@ def upgrade() -> None:
         ),
         sa.Column("community", sa.String(200), nullable=False),
         sa.Column("on_date", sa.Date, nullable=True),
+        sa.Column("form_key", sa.String(40), nullable=False),
         sa.Column("record_id", sa.Integer, nullable=False),
     )
     op.create_index("ix_tally_registrations_person", "tally_registrations", ["person_id"])
