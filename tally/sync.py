@@ -6,7 +6,8 @@ SQL aggregates; a record superseded by a later return, or corrected by hand, has
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Subquery, delete, func, insert, select
@@ -26,6 +27,7 @@ from store.schema import (
 from tally.facts import DERIVERS, Facts, Person, derive
 
 CHUNK = 500  # ids per IN (…) query
+SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock key sync holds on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class SyncResult:
 def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> SyncResult:
     """Derive facts for current records not yet derived at their revision; drop facts of the others."""
     try:
-        with engine.begin() as conn:
+        with _alone(engine) as conn:
             seen = _fingerprint(conn)
             if conn.scalar(select(tally_state.c.fingerprint).where(tally_state.c.id == 1)) == seen:
                 return SyncResult(0, 0)
@@ -60,6 +62,17 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
     except SQLAlchemyError as exc:
         raise StorageError(f"无法更新统计用的数据：{exc}") from exc
     return SyncResult(len(todo), len(stale))
+
+
+@contextmanager
+def _alone(engine: Engine) -> Iterator[Connection]:
+    """A transaction no other sync runs beside: two tallies at once must not derive the same record twice."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first write
+        elif conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(SYNC_LOCK)))
+        yield conn
 
 
 def _fingerprint(conn: Connection) -> str:

@@ -79,3 +79,15 @@ def test_a_row_whose_date_could_not_be_read_gives_no_activity(returns: Returns) 
     ]
     returns.add("zz-d1", {"name": "张洋", "employer_and_post": UNIT, "services": rows})  # type: ignore[arg-type]
     assert points_of(returns, "张洋") == 5
+
+
+def test_two_tallies_at_once_derive_each_record_once(returns: Returns) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    for i in range(30):
+        returns.registration(f"党员{i}", UNIT, "新安社区", "2025-03-01", f"SJ-{i}")
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: sync(returns.engine), range(2)))
+    assert sorted(r.derived for r in results) == [0, 30]
+    with returns.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(tally_people)) == 30
