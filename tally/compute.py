@@ -77,7 +77,8 @@ def _units(
         row = rows.get(name)
         pid = row.id if row else None
         unit_regs = regs.get(pid, []) if pid is not None else []
-        community = unit_regs[-1].community if unit_regs else (row.community if row else "")
+        named = [r.community for r in unit_regs if r.community]
+        community = named[-1] if named else (row.community if row else "")
         start = UnitTally(pid, name, community)
         counted = unit_acts.get(pid, {}) if pid is not None else {}
         grade = grades.get(pid) if pid is not None else None

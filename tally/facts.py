@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -121,15 +121,17 @@ def _unit(fields: Fields, name: str, community: str = "") -> Person:
 
 
 def _registered(person: Person, on: object) -> Facts:
-    if not person.name or not person.community:
+    # A returned slip is a registration even with its community left blank: the roster's stands in.
+    if not person.name:
         return Facts()
     return Facts(registrations=[Registration(person, person.community, _day(on))])
 
 
 def _zz_b1(f: Fields) -> Facts:
-    return _registered(
-        _member(f, "name", "employer_and_post", "community", "number"), f.get("unit_sealed_on")
-    )
+    person = _member(f, "name", "employer_and_post", "community", "number")
+    if not person.community:  # 所属社区 blank: the 报到地党组织 names it too
+        person = replace(person, community=community_key(_text(f, "organization")))
+    return _registered(person, f.get("unit_sealed_on"))
 
 
 def _zz_b2(f: Fields) -> Facts:
@@ -146,6 +148,8 @@ def _zz_b2(f: Fields) -> Facts:
 
 def _zs_member_slip(f: Fields) -> Facts:
     person = _member(f, "name", "employer_and_post", "community", "number")
+    if not person.community:
+        person = replace(person, community=community_key(_text(f, "receipt_community_organization")))
     return _registered(person, f.get("receipt_reported_on") or f.get("reported_on"))
 
 

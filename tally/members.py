@@ -22,7 +22,7 @@ def member_tally(
     period: Period,
     as_of: dt.date,
 ) -> MemberTally:
-    community = regs[-1].community if regs else person.community
+    community = next((r.community for r in reversed(regs) if r.community), person.community)
     m = MemberTally(
         person.id, person.name, person.unit, community, person.member_no, person.on_roster, bool(regs), None
     )

@@ -91,3 +91,20 @@ def test_two_tallies_at_once_derive_each_record_once(returns: Returns) -> None:
     assert sorted(r.derived for r in results) == [0, 30]
     with returns.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(tally_people)) == 30
+
+
+def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tally.roster import load_roster
+
+    slip = {"employer_and_post": UNIT, "unit_sealed_on": "2025-03-01"}
+    returns.add("zz-b1", {**slip, "name": "甲", "organization": "中共上街区济源路街道新安社区委员会"}, "B-1")
+    returns.add("zz-b1", {**slip, "name": "乙"}, "B-2")
+    (tmp_path / "roster.csv").write_text(f"姓名,工作单位\n乙,{UNIT}\n", encoding="utf-8")
+    load_roster(returns.engine, tmp_path / "roster.csv")
+    (tmp_path / "roster.csv").write_text(f"姓名,工作单位,所属社区\n乙,{UNIT},金华社区\n", encoding="utf-8")
+    load_roster(returns.engine, tmp_path / "roster.csv")
+    result = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 12, 31))
+    assert [(m.name, m.reported, m.community) for m in result.members] == [
+        ("乙", True, "金华社区"),
+        ("甲", True, "新安社区"),
+    ]
