@@ -7,6 +7,7 @@ here feed no tally. A value that is missing or unreadable gives no fact; `baodao
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -88,14 +89,19 @@ def _day(value: object) -> dt.date | None:
     return None
 
 
+_POINTS = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*分?$")
+
+
 def _points(value: object) -> int | None:
+    """Points as written: 5, “5”, “5分”, “+3”, 5.0; anything else (blank, “五分”) earns the base."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    found = _POINTS.match(squeeze(value)) if isinstance(value, str) else None
+    return int(found.group(1)) if found else None
 
 
 def _rows(fields: Fields, name: str) -> list[Mapping[str, object]]:

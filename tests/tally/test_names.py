@@ -39,3 +39,12 @@ def test_a_member_is_unit_and_name_and_the_unit_is_before_the_post() -> None:
     assert unit_of("郑州市中心血站 副科长") == "郑州市中心血站"
     assert unit_of("郑州市中心血站\u3000副科长") == "郑州市中心血站"
     assert member_key(" 张 洋", "郑州市中心血站党支部") == "郑州市中心血站|张洋"
+
+
+@pytest.mark.parametrize(
+    ("written", "points"), [(5, 5), ("5", 5), ("8分", 8), ("+3", 3), (6.0, 6), ("五分", None), ("", None)]
+)
+def test_points_as_people_write_them(written: object, points: int | None) -> None:
+    from tally.facts import _points
+
+    assert _points(written) == points
