@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import click
@@ -19,6 +20,7 @@ from tally.policy import load_policy
 from tally.reports import KINDS, ReportOptions, write_report
 from tally.roster import load_roster
 
+_MISSED_MONTH = re.compile(r"\d+月未开展活动")
 POLICY_HELP = "规则：内置规则的名称（见 baodao policies），或自己修改后的规则文件路径。"
 
 
@@ -58,10 +60,18 @@ def _unit_rows(units: list[UnitTally]) -> list[list[str]]:
             str(sum(u.activities_by_month.values())),
             f"{u.deduction:g}" if u.deduction else "—",
             u.grade or "—",
-            "；".join([str(s) for s in u.shortfalls] + ([u.consequence] if u.consequence else [])) or "达标",
+            "；".join(_unit_problems(u)) or "达标",
         ]
         for u in units
     ]
+
+
+def _unit_problems(u: UnitTally) -> list[str]:
+    """The unit's shortfalls, the missed months said once (“7、8、9月未开展活动”), then its consequence."""
+    months = [s.what.removesuffix("月未开展活动") for s in u.shortfalls if _MISSED_MONTH.fullmatch(s.what)]
+    texts = [f"{'、'.join(months)}月未开展活动"] if months else []
+    texts += [str(s) for s in u.shortfalls if not _MISSED_MONTH.fullmatch(s.what)]
+    return texts + ([u.consequence] if u.consequence else [])
 
 
 def _print(result: Tally, everyone: bool) -> None:

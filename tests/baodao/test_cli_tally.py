@@ -48,6 +48,9 @@ def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> 
     assert (chen["activities"], chen["points"], chen["stars_by_half"]) == (11, 55, {"1": 5})
     assert (chen["reported"], chen["reported_on"], chen["community"]) == (True, "2025-03-01", "金华社区")
     assert data["units"][0]["name"] == BLOOD and data["units"][0]["members"] == 2
+    code, out, _ = run(*half, "--db", db)
+    # No unit activity in the ledger: the missed months are said once, in order.
+    assert "1、2、3、4、5、6月未开展活动；第1季度未参加联席会" in out
 
 
 def test_report_writes_files_and_errors_are_clear(tmp_path: Path) -> None:
