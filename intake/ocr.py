@@ -20,6 +20,8 @@ from PIL import Image
 
 from baodao.errors import DataError
 
+REC_WIDTH, REC_HEIGHT = 320, 48  # the recognizer's input shape (rec_img_shape in RapidOCR's config)
+
 
 @dataclass(frozen=True)
 class OcrText:
@@ -59,11 +61,21 @@ class RapidEngine:
         self._ocr = RapidOCR()
 
     def line(self, image: Image.Image) -> OcrText:
-        found, _ = self._ocr(np.asarray(image.convert("RGB")), use_det=False, use_cls=False, use_rec=True)
-        if not found:
-            return OcrText("", 0.0)
-        text, score = found[0]
-        return OcrText(str(text), float(score))
+        """The line's text, and as its confidence the least sure step of the recognizer along the line.
+
+        RapidOCR's own score averages only the characters it kept, so a character it dropped (a rare one,
+        such as 蕰) leaves the score near 1. Every step of the CTC output counts here, blanks included, so
+        a dropped character shows as an unsure step. This uses the recognizer's parts as 1.3/1.4 have them
+        (pinned below 1.5).
+        """
+        pixels = np.asarray(image.convert("RGB"))
+        rec = self._ocr.text_rec
+        h, w = pixels.shape[:2]
+        ratio = max(w / h, REC_WIDTH / REC_HEIGHT)
+        batch = rec.resize_norm_img(pixels, ratio)[np.newaxis].astype(np.float32)
+        steps = rec.session(batch)[0]
+        text, _ = rec.postprocess_op(steps, False, wh_ratio_list=[w / h], max_wh_ratio=ratio)[0]
+        return OcrText(str(text), float(steps[0].max(axis=1).min()) if text else 0.0)
 
     def page(self, image: Image.Image) -> list[OcrBox]:
         found, _ = self._ocr(np.asarray(image.convert("RGB")))

@@ -31,6 +31,7 @@ class Filling:
     text: dict[str, str] = field(default_factory=dict)  # label → text written in the cell beside/below
     ticks: set[str] = field(default_factory=set)  # options whose box gets a stroke
     below: set[str] = field(default_factory=set)  # labels whose value cell is below, not beside
+    after: dict[str, str] = field(default_factory=dict)  # “label：” line → text written after it
 
 
 def render_pages(pdf: Path, outdir: Path, dpi: int = 300) -> list[Path]:
@@ -52,6 +53,11 @@ def fill(image: Image.Image, page: PageLayout, filling: Filling, dpi: int = 300)
         for line in text.split("\n"):
             draw.text((x0 * scale + 5 * scale, y), line, font=font, fill=INK)
             y += 16 * scale
+    for label, text in filling.after.items():
+        line = next(ln for ln in page.lines if squash(ln.text).startswith(squash(label)))
+        draw.text(
+            (line.box[2] * scale + 4 * scale, line.box[1] * scale - 2 * scale), text, font=font, fill=INK
+        )
     rng = random.Random(7)
     for option, box in option_boxes(page).items():
         if option in filling.ticks:
