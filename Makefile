@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
-.PHONY: setup system demo test lint gallery templates bench-generate bench-intake fuzz clean
+.PHONY: setup system demo test lint gallery templates bench-generate bench-intake bench-scan fuzz clean
 
 setup: system $(STAMP)
 
@@ -35,12 +35,16 @@ gallery: setup
 
 templates: setup
 	$(BIN)/python -m form_templates.builder
+	$(BIN)/python -m intake.layout
 
 bench-generate: setup
 	$(BIN)/python -m bench.generate
 
 bench-intake: setup
 	$(BIN)/python -m bench.intake
+
+bench-scan: setup
+	$(BIN)/python -m bench.scan
 
 # A long mutation campaign over DOCX and XLSX intake (FUZZ_EXAMPLES per file kind; minutes, not seconds).
 fuzz: setup
