@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from baodao.errors import DataError
 from baodao.limits import Limits
+from baodao.settings import PROJECT_ROOT
 from form_templates.catalog import forms
 from intake.align import Placement
 from intake.layout import LAYOUT_FILE, layout_of, template_hash, write_layouts
-from intake.ocr import RapidEngine, model_files
+from intake.ocr import RapidEngine, TesseractEngine, engine, model_files
 from intake.scan_reader import page_images
 from intake.ticks import EMPTY_MAX, TICKED_MIN, Tick, read_tick
 
@@ -100,3 +102,14 @@ def test_a_box_reads_by_its_ink(mark: str, state: Tick) -> None:
     reading = read_tick(_box_page(mark), (80.0, 80.0, 110.0, 110.0))
     assert reading.state is state
     assert (reading.ink >= TICKED_MIN) if state is Tick.TICKED else (reading.ink <= EMPTY_MAX)
+
+
+def test_without_rapidocr_tesseract_reads_instead(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if it could not be imported
+    fallback = engine.__wrapped__()
+    assert isinstance(fallback, TesseractEngine)
+    line = Image.new("L", (520, 90), 255)
+    font = ImageFont.truetype(str(PROJECT_ROOT / "fonts" / "FandolFang-Regular.otf"), 56)
+    ImageDraw.Draw(line).text((12, 12), "新安社区", font=font, fill=0)
+    read = fallback.line(line)
+    assert read.text == "新安社区" and 0 < read.confidence <= 1
