@@ -29,7 +29,7 @@ from intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout,
 from intake.model import FieldIssue, JsonValue, ReadRecord, Rejected
 from intake.ocr import Engine, engine
 from intake.reading import read_as
-from intake.scan_reader import page_images
+from intake.scan_reader import page_count, page_images
 from intake.ticks import BoxReading, Tick, read_tick
 
 # Below this a recognized value is sent to review rather than trusted. The confidence is the recognizer's
@@ -68,12 +68,13 @@ def read_scan(
 ) -> ReadRecord | Rejected:
     """The record a scanned file holds, or why it holds none."""
     try:
+        # OCR takes seconds a page: the worker asks for the scan's own time before any slow step.
+        extend(limits.seconds_per_scan_page * page_count(path, limits))
         pages = page_images(path, limits)
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     if not pages:
         return Rejected(path, "扫描件中没有页面，未读取")
-    extend(limits.seconds_per_scan_page * len(pages))  # OCR takes seconds a page: the worker says so
     found = identify_scan(pages[0], engine())
     if found is None:
         return Rejected(

@@ -196,7 +196,7 @@ def _same(value: JsonValue, want: JsonValue) -> bool:
 
 def test_every_scan_is_identified_with_its_id(scans: Scans) -> None:
     got = _records(scans)
-    assert sorted(got) == sorted(p.file for p in scans.pages)
+    assert sorted(got) == sorted(p.file for p in scans.pages), [r.reason for r in scans.report.rejected]
     for page in scans.pages:
         assert (got[page.file].form, got[page.file].form_id) == (page.form, page.form_id), page.file
 
