@@ -26,10 +26,10 @@ from intake.align import Placement, place
 from intake.grid import TICKED, UNTICKED, Block, Cell, Grid, Paragraph, Table
 from intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
 from intake.model import FieldIssue, JsonValue, ReadRecord, Rejected
-from intake.ocr import Engine, OcrText, engine
+from intake.ocr import Engine, engine
 from intake.reading import read_as
 from intake.scan_reader import page_count, page_images
-from intake.scan_text import read_lines
+from intake.scan_text import TextLine, joined, read_lines
 from intake.ticks import BoxReading, Tick, read_tick
 
 # Below this a recognized value is sent to review rather than trusted. The confidence is the recognizer's
@@ -181,7 +181,7 @@ class _PageReader:
             return line.text, line.text
         return line.text + found[0].text, line.text + self.marker(found[0].text, found)
 
-    def marker(self, text: str, lines: list[OcrText]) -> str:
+    def marker(self, text: str, lines: list[TextLine]) -> str:
         """A stand-in the extractor passes through untouched, to learn which field a read text became."""
         self.reading.markers += 1
         marker = f"ZQ{self.reading.markers}QZ"
@@ -212,23 +212,23 @@ class _PageReader:
         return "".join(out)
 
 
-def with_printed(printed: str, lines: list[OcrText]) -> tuple[str, list[OcrText]]:
+def with_printed(printed: str, lines: list[TextLine]) -> tuple[str, list[TextLine]]:
     """A cell's text as read, with the lines the template prints there given as printed (OCR may have
     misread a bracket), and the lines that were added."""
     printed_lines = [line for line in printed.split("\n") if squash(line)]
-    out: list[str] = []
-    added: list[OcrText] = []
+    out: list[TextLine] = []
+    added: list[TextLine] = []
     for line in lines:
         read = squash(line.text)
         shares = [(_share(read, squash(p)), p) for p in printed_lines]
         share, match = max(shares, default=(0.0, ""))
         if share >= PRINTED_SHARE:
-            if match not in out:
-                out.append(match)
+            if match not in [o.text for o in out]:
+                out.append(TextLine(match, 1.0, full=False))
         else:
-            out.append(line.text)
+            out.append(line)
             added.append(line)
-    return "\n".join(out), added
+    return joined(out), added
 
 
 def _share(read: str, printed: str) -> float:

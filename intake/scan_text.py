@@ -7,22 +7,36 @@ the whole page (bench/scan.py measures both): the layout already says where a va
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from PIL import Image
 
 from intake.align import INK_LEVEL, NpImage, Placement
 from intake.layout import BBox
-from intake.ocr import Engine, OcrText
+from intake.ocr import Engine
 
 LINE_GAP_PT = 1.5  # ink rows closer than this (points) belong to one line of text
 MIN_LINE_PT = 4.0  # a line of text is at least this tall (points); less is a speck or a rule's trace
 PAD_PX = 6  # white kept around a line of text for the recognizer
 RULE_SHARE = 0.6  # a row or column of the crop this full of ink is a table rule, not writing
+WRAP_ROOM = 1.6  # a line ending closer than this many characters to the area's right edge filled it
 _COLON = re.compile(r"(?<!\d):|:(?!\d)")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = False) -> list[OcrText]:
+@dataclass(frozen=True)
+class TextLine:
+    """A recognized line, and whether it ran to the right edge of its area (so the next line may be
+    the same text, wrapped)."""
+
+    text: str
+    confidence: float
+    full: bool
+
+
+def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = False) -> list[TextLine]:
     """The lines of text inside ``area`` (template points), top to bottom, each with its confidence.
 
     With ``one_line``, only the line nearest the middle of the area: the room after a “label：” line is
@@ -42,8 +56,25 @@ def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = F
         piece = np.pad(crop[top:bottom, left:right], PAD_PX, constant_values=255)
         read = ocr.line(Image.fromarray(piece))
         if read.text.strip():
-            lines.append(OcrText(tidy(read.text), read.confidence))
+            full = crop.shape[1] - right < WRAP_ROOM * (bottom - top)
+            lines.append(TextLine(tidy(read.text), read.confidence, full))
     return lines
+
+
+def joined(lines: list[TextLine]) -> str:
+    """The lines as one text: a line that ran to the edge and the next are joined when both sides of the
+    break are Chinese or digits (a wrap, as in a printed cell); any other break was made on purpose."""
+    if not lines:
+        return ""
+    parts = [lines[0].text]
+    for prev, line in pairwise(lines):
+        wrapped = prev.full and _joinable(prev.text[-1]) and _joinable(line.text[0])
+        parts += ["" if wrapped else "\n", line.text]
+    return "".join(parts)
+
+
+def _joinable(ch: str) -> bool:
+    return bool(_CJK.match(ch)) or ch.isdigit()
 
 
 def text_lines(crop: NpImage, scale: float) -> list[tuple[int, int, int, int]]:
