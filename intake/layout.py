@@ -21,7 +21,7 @@ import pdfplumber
 from baodao.errors import TemplateError
 from form_templates.catalog import Form, forms, get_form
 from intake.grid import UNTICKED, normalize_ticks
-from intake.pdf_reader import _cell_text, _edges, _inside_any, _nearest, _slot
+from intake.pdf_reader import inside_any, ruled_table
 
 LAYOUT_FILE = "layout.json"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points, from the page's top left
@@ -112,7 +112,7 @@ def _page(page: Any) -> PageLayout:
     found = page.find_tables()
     boxes: list[BBox] = [_box(t.bbox) for t in found]
     tables = tuple(_table(page, t, box) for t, box in zip(found, boxes, strict=True))
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes))
     lines = tuple(
         LineLayout(
             _box((ln["x0"], ln["top"], ln["x1"], ln["bottom"])), normalize_ticks(str(ln["text"])).strip()
@@ -133,31 +133,13 @@ def _page(page: Any) -> PageLayout:
 
 
 def _table(page: Any, found: Any, bbox: BBox) -> TableLayout:
-    """A ruled table with each cell's rectangle, as intake's PDF reader places its cells."""
-    cell_boxes = [_box(c) for c in found.cells]
-    xs = _edges([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes])
-    ys = _edges([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes])
-    owner: dict[tuple[int, int], BBox] = {}
-    places: dict[BBox, tuple[int, int, int, int]] = {}
-    for box in cell_boxes:
-        c0, c1 = _nearest(xs, box[0]), _nearest(xs, box[2])
-        r0, r1 = _nearest(ys, box[1]), _nearest(ys, box[3])
-        places[box] = (r0, c0, max(1, r1 - r0), max(1, c1 - c0))
-        for r in range(r0, r0 + max(1, r1 - r0)):
-            for c in range(c0, c0 + max(1, c1 - c0)):
-                owner[(r, c)] = box
-    chars: dict[BBox, list[dict[str, Any]]] = {box: [] for box in cell_boxes}
-    for char in page.chars:
-        if _inside_any(char, [bbox]):
-            x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-            home = owner.get((_slot(ys, y), _slot(xs, x)))
-            if home is not None:
-                chars[home].append(char)
+    """A ruled table with each cell's rectangle, its cells placed as intake's PDF reader places them."""
+    ruled = ruled_table(page, found, bbox)
     cells = tuple(
-        CellLayout(box, r, c, rs, cs, _cell_text(chars[box], box))
-        for box, (r, c, rs, cs) in sorted(places.items(), key=lambda item: item[1][:2])
+        CellLayout(_box(box), cell.row, cell.col, cell.rowspan, cell.colspan, cell.text)
+        for cell, box in ruled.cells
     )
-    return TableLayout(bbox, max(len(ys) - 1, 0), max(len(xs) - 1, 0), cells, tuple(ys))
+    return TableLayout(bbox, ruled.n_rows, ruled.n_cols, cells, tuple(round(y, 2) for y in ruled.rules))
 
 
 def _box(values: Any) -> BBox:
