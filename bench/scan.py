@@ -16,7 +16,6 @@ from pathlib import Path
 
 from PIL import Image
 
-import intake.scan
 from baodao.limits import Limits
 from docgen.batch import GenerateOptions, generate
 from form_templates.catalog import get_form
@@ -108,10 +107,12 @@ def main() -> None:
         print(f"RapidOCR whole page (baseline), in-process {60 / whole:6.1f} pages/min, {whole:.2f} s a page")
         print(f"  baodao, one worker's time: {single:.2f} s a page, {whole / single:.1f}x the whole-page OCR")
 
-        intake.scan.engine = TesseractEngine  # type: ignore[assignment]
+        tesseract = TesseractEngine()
         start = time.perf_counter()
         tess = [
-            r for r in (read_scan(p, Limits()) for p in scans[: args.tesseract]) if isinstance(r, ReadRecord)
+            r
+            for r in (read_scan(p, Limits(), ocr=tesseract) for p in scans[: args.tesseract])
+            if isinstance(r, ReadRecord)
         ]
         t_seconds = (time.perf_counter() - start) / max(1, args.tesseract)
         right, total, unflagged = accuracy(tess)

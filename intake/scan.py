@@ -64,9 +64,12 @@ class _Reading:
 
 
 def read_scan(
-    path: Path, limits: Limits, extend: Callable[[float], object] = lambda seconds: None
+    path: Path,
+    limits: Limits,
+    extend: Callable[[float], object] = lambda seconds: None,
+    ocr: Engine | None = None,
 ) -> ReadRecord | Rejected:
-    """The record a scanned file holds, or why it holds none."""
+    """The record a scanned file holds, or why it holds none (``ocr``: RapidOCR unless another is given)."""
     try:
         # OCR takes seconds a page: the worker asks for the scan's own time before any slow step.
         extend(limits.seconds_per_scan_page * page_count(path, limits))
@@ -75,7 +78,8 @@ def read_scan(
         return Rejected(path, str(exc))
     if not pages:
         return Rejected(path, "扫描件中没有页面，未读取")
-    found = identify_scan(pages[0], engine())
+    ocr = ocr or engine()
+    found = identify_scan(pages[0], ocr)
     if found is None:
         return Rejected(
             path, "认不出是哪一种表单：扫描件上找不到 baodao 的二维码，识别出的标题也对不上目录中的表单"
@@ -88,7 +92,7 @@ def read_scan(
     reading = _Reading()
     for image, page in zip(pages, layout.pages, strict=False):
         upright = image.rotate(found.turn, expand=True) if found.turn else image
-        _PageReader(place(upright, page), page, engine(), reading).read()
+        _PageReader(place(upright, page), page, ocr, reading).read()
     qr = [f"BD1|{form.key}|{form_id}"] if form_id else []
     record = read_as(path, Grid("pdf", reading.blocks, qr_payloads=qr), form, form_id)
     probe = read_as(path, Grid("pdf", reading.probe), form, None)

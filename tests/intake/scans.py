@@ -7,12 +7,14 @@ phone would.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pdfplumber
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from baodao.settings import PROJECT_ROOT
@@ -32,6 +34,7 @@ class Filling:
     ticks: set[str] = field(default_factory=set)  # options whose box gets a stroke
     below: set[str] = field(default_factory=set)  # labels whose value cell is below, not beside
     after: dict[str, str] = field(default_factory=dict)  # “label：” line → text written after it
+    placed: list[tuple[float, float, str]] = field(default_factory=list)  # (right x, top, text) in points
 
 
 def render_pages(pdf: Path, outdir: Path, dpi: int = 300) -> list[Path]:
@@ -50,14 +53,17 @@ def fill(image: Image.Image, page: PageLayout, filling: Filling, dpi: int = 300)
     for label, text in filling.text.items():
         x0, top, _, _ = value_cell(page, label, below=label in filling.below)
         y = top * scale + 6 * scale
-        for line in text.split("\n"):
-            draw.text((x0 * scale + 5 * scale, y), line, font=font, fill=INK)
+        for row in text.split("\n"):
+            draw.text((x0 * scale + 5 * scale, y), row, font=font, fill=INK)
             y += 16 * scale
     for label, text in filling.after.items():
         line = next(ln for ln in page.lines if squash(ln.text).startswith(squash(label)))
         draw.text(
             (line.box[2] * scale + 4 * scale, line.box[1] * scale - 2 * scale), text, font=font, fill=INK
         )
+    for right, top, text in filling.placed:
+        width = draw.textlength(text, font=font)
+        draw.text((right * scale - width - 2 * scale, top * scale - 1 * scale), text, font=font, fill=INK)
     rng = random.Random(7)
     for option, box in option_boxes(page).items():
         if option in filling.ticks:
@@ -75,6 +81,20 @@ def degrade(image: Image.Image, angle: float, seed: int) -> Image.Image:
     noise = rng.normal(0, 14, (soft.height, soft.width, 1)).astype(np.int16)
     pixels = np.asarray(soft).astype(np.int16) + noise
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def date_gaps(pdf: Path, page: int, area: BBox, day: dt.date) -> list[tuple[float, float, str]]:
+    """Where a person writes ``day`` on a printed “年 月 日” inside ``area``: each number just before its
+    character, as (right x, top, text) in points."""
+    with pdfplumber.open(pdf) as doc:
+        chars = [
+            c
+            for c in doc.pages[page].chars
+            if c["text"] in "年月日" and area[0] <= c["x0"] <= area[2] and area[1] <= c["top"] <= area[3]
+        ]
+    marks = {c["text"]: c for c in chars}  # the last line's, when several print a date
+    numbers = {"年": str(day.year), "月": str(day.month), "日": str(day.day)}
+    return [(float(marks[k]["x0"]), float(marks[k]["top"]), numbers[k]) for k in "年月日"]
 
 
 def value_cell(page: PageLayout, label: str, below: bool = False) -> BBox:

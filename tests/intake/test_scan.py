@@ -5,6 +5,7 @@ of the written values right, and no wrong value stored without a review flag.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from intake.run import IntakeReport, intake
 from store.db import connect
 from store.records import doubtful
 from store.register import list_issued
-from tests.intake.scans import Filling, degrade, fill, option_boxes, render_pages
+from tests.intake.scans import Filling, date_gaps, degrade, fill, option_boxes, render_pages, value_cell
 
 pytestmark = pytest.mark.scan
 
@@ -104,6 +105,7 @@ ZZ_EXPECTED: list[dict[str, JsonValue]] = [
         "intentions": ["文明劝导", "义务护绿", "助老服务"],
     },
 ]
+ZZ_SEALED = [dt.date(2025, 3, 12), dt.date(2025, 3, 28)]
 YP_ROSTER = [
     {"驻地单位党组织名称": "上海钢月浦资产经营有限责任公司本部支部", "单位地址": "蕰川路3999号"},
     {"驻地单位党组织名称": "宝山区市场监督管理局机关党支部", "单位地址": "友谊路100号"},
@@ -130,13 +132,20 @@ class Scans:
     engine: Engine
 
 
-def _batch(key: str, roster: list[dict[str, str]], work: Path) -> tuple[list[Path], list[str]]:
+@dataclass(frozen=True)
+class Batch:
+    pdf: Path
+    pages: list[Path]
+    ids: list[str]
+
+
+def _batch(key: str, roster: list[dict[str, str]], work: Path) -> Batch:
     data = work / f"{key}.json"
     data.write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
     made = generate(get_form(key), data, GenerateOptions(work / key, pdf=True, db=str(work / "db.sqlite3")))
     assert made.combined_pdf is not None
     ids = [e.form_id for e in list_issued(connect(str(work / "db.sqlite3")), key)]
-    return render_pages(made.combined_pdf, work / f"{key}-pages"), ids
+    return Batch(made.combined_pdf, render_pages(made.combined_pdf, work / f"{key}-pages"), ids)
 
 
 @pytest.fixture(scope="module")
@@ -146,13 +155,20 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Scans:
     folder = work / "交回"
     folder.mkdir()
     pages: list[Page] = []
-    zz_pages, _ = _batch("zz-b1", ZZ_ROSTER, work)
+    zz = _batch("zz-b1", ZZ_ROSTER, work)
     zz_layout = layout_of("zz-b1").pages[0]
-    filled = [fill(Image.open(p), zz_layout, f) for p, f in zip(zz_pages, ZZ_WRITTEN, strict=True)]
+    # The unit's Party organization writes its opinion and dates it in the printed “年 月 日”.
+    opinion = value_cell(zz_layout, "单位党组织意见", below=True)
+    for n, written in enumerate(ZZ_WRITTEN):
+        written.text["单位党组织意见"] = "同意到社区报到。"
+        written.below.add("单位党组织意见")
+        written.placed[:] = date_gaps(zz.pdf, n, opinion, ZZ_SEALED[n])
+    filled = [fill(Image.open(p), zz_layout, f) for p, f in zip(zz.pages, ZZ_WRITTEN, strict=True)]
     skills = tuple(zz_layout_options())
     for n, (image, written, expected) in enumerate(zip(filled, ZZ_WRITTEN, ZZ_EXPECTED, strict=True)):
         chosen = [o for o in get_form("zz-b1").spec.field("skills").options if o in written.ticks]
-        want = {**expected, "skills": chosen}
+        want = {**expected, "skills": chosen, "unit_opinion": "同意到社区报到。"}
+        want["unit_sealed_on"] = ZZ_SEALED[n].isoformat()
         assert set(skills) >= set(chosen)
         scan = degrade(image, 2.0 if n == 0 else -2.0, seed=n)
         if n == 0:
@@ -167,7 +183,8 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Scans:
     degrade(no_qr, -1.2, seed=5).save(folder / "无二维码.png")
     pages.append(Page("无二维码.png", "zz-b1", "SJ-2025-0101", pages[0].expected, ("skills",)))
 
-    yp_pages, yp_ids = _batch("yp-a3", YP_ROSTER, work)
+    yp = _batch("yp-a3", YP_ROSTER, work)
+    yp_pages, yp_ids = yp.pages, yp.ids
     yp_layout = layout_of("yp-a3").pages[0]
     comment = "该支部主动认领政策咨询项目\n全年开展咨询服务4次"
     written = Filling(text={"社区党组织评语": comment}, ticks={"良好"})
@@ -217,9 +234,10 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Scans:
     degrade(filled[1].rotate(180), 1.0, seed=12).save(folder / "倒置.jpg", quality=80)
     pages.append(Page("倒置.jpg", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
 
-    grid_pages, grid_ids = _batch("yp-a5", GRID_ROSTER, work)
-    grid = fill(Image.open(grid_pages[0]), layout_of("yp-a5").pages[0], GRID_WRITTEN)
-    degrade(grid, -1.7, seed=13).save(folder / "项目表.png")
+    grid = _batch("yp-a5", GRID_ROSTER, work)
+    grid_pages, grid_ids = grid.pages, grid.ids
+    grid_scan = fill(Image.open(grid_pages[0]), layout_of("yp-a5").pages[0], GRID_WRITTEN)
+    degrade(grid_scan, -1.7, seed=13).save(folder / "项目表.png")
     options = get_form("yp-a5").spec.field("project_categories").options
     pages.append(
         Page(
@@ -289,7 +307,9 @@ def test_written_values_are_read_and_no_wrong_value_goes_unflagged(scans: Scans)
 
 
 def test_returned_scans_mark_their_register_entries(scans: Scans) -> None:
-    returned = {(e.form_key, e.form_id): e.status for e in list_issued(scans.engine)}
+    returned: dict[tuple[str, str | None], str] = {
+        (e.form_key, e.form_id): e.status for e in list_issued(scans.engine)
+    }
     for page in scans.pages:
         assert returned[(page.form, page.form_id)] == "returned", page.file
 
@@ -303,11 +323,16 @@ def test_unreadable_images_are_rejected_with_a_reason_and_kept(scans: Scans) -> 
 
 
 def test_doubtful_scan_values_go_to_review(scans: Scans) -> None:
-    """Every issue of a scanned record reaches `baodao review`, each naming its field."""
-    listed = {(d.form_key, d.form_id, d.field) for d in doubtful(scans.engine)}
+    """Every issue of a current scanned record reaches `baodao review` (of a form returned twice, the
+    newer file is current)."""
+    newest: dict[tuple[str, str | None], ReadRecord] = {}
     for record in scans.report.records:
-        for issue in record.issues:
-            assert (record.form, record.form_id, issue.field) in listed
+        key = (record.form, record.form_id)
+        if key not in newest or record.source.stat().st_mtime >= newest[key].source.stat().st_mtime:
+            newest[key] = record
+    expected = {(r.source.name, i.field, i.message) for r in newest.values() for i in r.issues}
+    listed = {(d.source.name, d.field, d.message) for d in doubtful(scans.engine)}
+    assert expected and listed == expected
 
 
 def test_a_rare_character_the_recognizer_dropped_is_flagged(scans: Scans) -> None:
