@@ -40,10 +40,17 @@ def is_scan(path: Path, limits: Limits) -> bool:
 
 
 def read_record(
-    path: Path, limits: Limits, extend: Callable[[float], object] = lambda seconds: None
+    path: Path,
+    limits: Limits,
+    extend: Callable[[float], object] = lambda seconds: None,
+    scan: bool | None = None,
 ) -> ReadRecord | Rejected:
-    """The file's record or the reason it has none: a scan by OCR, any other file by its grid."""
-    if is_scan(path, limits):
+    """The file's record or the reason it has none: a scan by OCR, any other file by its grid.
+
+    ``scan`` says whether it is a scan when the caller has already looked (``is_scan``)."""
+    if scan is None:
+        scan = is_scan(path, limits)
+    if scan:
         check_file(path, limits)
         return read_scan(path, limits, extend)
     return from_grid(path, read_grid(path, limits))
@@ -171,10 +178,10 @@ def _serve(conn: Connection, limits: Limits) -> None:
             return
         allowance = limits.memory_mb
         try:
-            if is_scan(Path(path), limits):
-                allowance = limits.scan_memory_mb
+            scan = is_scan(Path(path), limits)
+            allowance = limits.scan_memory_mb if scan else limits.memory_mb
             _allow(allowance, hard)
-            reply: Reply = ("ok", read_record(Path(path), limits, extend))
+            reply: Reply = ("ok", read_record(Path(path), limits, extend, scan))
         except MemoryError:
             reply = ("memory", f"读取时超过内存上限（{allowance:g} MB），已停止读取此文件")
         except DataError as exc:
