@@ -104,7 +104,7 @@ def main() -> None:
             rapid.page(Image.open(path))
         whole = (time.perf_counter() - start) / min(4, len(scans))
         single = seconds / len(scans) * 2  # two workers: one page's own time is twice the wall time
-        print(f"RapidOCR whole page (baseline), in-process {60 / whole:6.1f} pages/min, {whole:.2f} s a page")
+        print(f"RapidOCR whole page (baseline), one thread {60 / whole:6.1f} pages/min, {whole:.2f} s a page")
         print(f"  baodao, one worker's time: {single:.2f} s a page, {whole / single:.1f}x the whole-page OCR")
 
         tesseract = TesseractEngine()

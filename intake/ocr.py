@@ -20,6 +20,9 @@ from PIL import Image
 
 from baodao.errors import DataError
 
+# Intake reads in one worker process per core, so each recognizer keeps to one thread: onnxruntime's
+# default (a thread per core in every worker) oversubscribes the cores and was slower.
+OCR_THREADS = 1
 REC_WIDTH, REC_HEIGHT = 320, 48  # the recognizer's input shape (rec_img_shape in RapidOCR's config)
 
 
@@ -58,7 +61,7 @@ class RapidEngine:
     def __init__(self) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
-        self._ocr = RapidOCR()
+        self._ocr = RapidOCR(intra_op_num_threads=OCR_THREADS, inter_op_num_threads=OCR_THREADS)
 
     def line(self, image: Image.Image) -> OcrText:
         """The line's text, and as its confidence the least sure step of the recognizer along the line.
