@@ -61,6 +61,8 @@ class _Reading:
     texts: dict[str, _Doubt] = field(default_factory=dict)
     boxes: list[_Doubt] = field(default_factory=list)
     markers: int = 0
+    sure: dict[str, float] = field(default_factory=dict)  # every marker's confidence
+    box_texts: list[tuple[str, float]] = field(default_factory=list)  # every box: the text it is in, 1 or 0
 
 
 def read_scan(
@@ -96,7 +98,8 @@ def read_scan(
     qr = [f"BD1|{form.key}|{form_id}"] if form_id else []
     record = read_as(path, Grid("pdf", reading.blocks, qr_payloads=qr), form, form_id)
     probe = read_as(path, Grid("pdf", reading.probe), form, None)
-    record.issues += _review(form, probe.fields, reading, record.issues)
+    record.confidence = _confidence(form, probe.fields, reading, record.fields)
+    record.issues += _review(form, probe.fields, reading, record)
     return record
 
 
@@ -189,7 +192,8 @@ class _PageReader:
         """A stand-in the extractor passes through untouched, to learn which field a read text became."""
         self.reading.markers += 1
         marker = f"ZQ{self.reading.markers}QZ"
-        confidence = min(line.confidence for line in lines)
+        confidence = min(line.confidence for line in lines) if self.trusted else 0.0
+        self.reading.sure[marker] = confidence
         if not self.trusted:
             self.reading.texts[marker] = _Doubt(text, UNALIGNED)
         elif confidence < OCR_CONFIDENCE_MIN:
@@ -209,11 +213,20 @@ class _PageReader:
                 continue
             box = next(boxes, None)
             found: BoxReading | None = self.ticks.get(box) if box is not None else None
-            if found is not None and (found.state is Tick.DOUBTFUL or not self.trusted):
-                reason = UNALIGNED if not self.trusted else f"框内墨迹占 {found.ink:.1%}"
-                self.reading.boxes.append(_Doubt(text, reason))
-            out.append(TICKED if found is not None and found.state is Tick.TICKED else UNTICKED)
+            if found is None:  # a □ the layout has no box for: leave it as printed
+                out.append(UNTICKED)
+                continue
+            self.note(text, found)
+            out.append(TICKED if found.state is Tick.TICKED else UNTICKED)
         return "".join(out)
+
+    def note(self, text: str, found: BoxReading) -> None:
+        """Keep the box's certainty, and a doubt when it is neither clearly empty nor clearly marked."""
+        doubtful = found.state is Tick.DOUBTFUL or not self.trusted
+        self.reading.box_texts.append((text, 0.0 if doubtful else 1.0))
+        if doubtful:
+            reason = UNALIGNED if not self.trusted else f"框内墨迹占 {found.ink:.1%}"
+            self.reading.boxes.append(_Doubt(text, reason))
 
 
 def with_printed(printed: str, lines: list[TextLine]) -> tuple[str, list[TextLine]]:
@@ -243,11 +256,34 @@ def _share(read: str, printed: str) -> float:
     return sum(b.size for b in blocks) / len(read)
 
 
+def _confidence(
+    form: Form, probe: dict[str, JsonValue], reading: _Reading, read: dict[str, JsonValue]
+) -> dict[str, float]:
+    """Each field's confidence, as far as a scan gave it: its text's (the least of its lines), or for
+    a choice by boxes 1 when every box was clearly empty or clearly marked and 0 when one was not."""
+    out: dict[str, float] = {}
+    for f in form.spec.fields:
+        shown = str(probe.get(f.name))
+        found = [sure for marker, sure in reading.sure.items() if marker in shown]
+        if f.type in ("choice", "choices"):
+            found += [sure for text, sure in reading.box_texts if any(o in text for o in f.options)]
+        if found:
+            out[f.name] = round(min(found), 3)
+    # A value the extractor found without passing a marker through (a date line under a seal, picked out
+    # of a cell's text) cannot be traced to its line: it gets the least confidence of the page's text.
+    lowest = round(min(reading.sure.values(), default=1.0), 3)
+    for f in form.spec.fields:
+        if f.name not in out and read.get(f.name) not in (None, [], "") and f.type != "table":
+            out[f.name] = lowest
+    return out
+
+
 def _review(
-    form: Form, probe: dict[str, JsonValue], reading: _Reading, issues: list[FieldIssue]
+    form: Form, probe: dict[str, JsonValue], reading: _Reading, record: ReadRecord
 ) -> list[FieldIssue]:
-    """An issue for each field a doubtful text went into, and each choice a doubtful box belongs to."""
-    flagged = {i.field for i in issues}
+    """An issue for each field a doubtful text went into, each choice a doubtful box belongs to, and
+    each value that could not be traced to its line when the page's least sure line is doubtful."""
+    flagged = {i.field for i in record.issues}
     out = []
     for f in form.spec.fields:
         if f.name in flagged:
@@ -263,4 +299,11 @@ def _review(
             box = next((d for d in reading.boxes if any(o in d.text for o in f.options)), None)
             if box is not None:
                 out.append(FieldIssue(f.name, f"{f.label}：有勾选框看不清是否勾选（{box.reason}），请核对"))
+                continue
+        confidence = record.confidence.get(f.name, 1.0)
+        if confidence < OCR_CONFIDENCE_MIN:  # untraced, or read on a page laid over nothing
+            value = record.fields.get(f.name)
+            out.append(
+                FieldIssue(f.name, f"{f.label}：扫描识别把握不足（置信度 {confidence:.2f}），请核对：{value}")
+            )
     return out

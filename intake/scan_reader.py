@@ -22,10 +22,14 @@ SCAN_DPI = 300  # image-only PDF pages are rendered at this resolution, as a sca
 SCAN_TEXT_CHARS = 20  # a PDF page with fewer characters of text than this is a picture of a page
 
 
-def is_image_pdf(path: Path) -> bool:
-    """True when no page of the PDF carries text: a scanner's or a phone's PDF."""
+def is_image_pdf(path: Path, limits: Limits) -> bool:
+    """True when no page of the PDF carries text: a scanner's or a phone's PDF.
+
+    Only as many pages are looked at as a scan may have, plus one: a longer text-less PDF is refused
+    for its length either way, and a hostile one with thousands of pages is not walked through.
+    """
     with pdfplumber.open(path) as pdf:
-        return all(len(page.chars) < SCAN_TEXT_CHARS for page in pdf.pages)
+        return all(len(page.chars) < SCAN_TEXT_CHARS for page in pdf.pages[: limits.max_scan_pages + 1])
 
 
 def page_images(path: Path, limits: Limits) -> list[Image.Image]:

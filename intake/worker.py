@@ -36,7 +36,7 @@ def is_scan(path: Path, limits: Limits) -> bool:
     if suffix != ".pdf":
         return False
     _check(path, limits)
-    return is_image_pdf(path)
+    return is_image_pdf(path, limits)
 
 
 def read_record(

@@ -20,6 +20,7 @@ from form_templates.catalog import get_form
 from intake.layout import layout_of
 from intake.model import JsonValue, ReadRecord
 from intake.run import IntakeReport, intake
+from intake.scan import OCR_CONFIDENCE_MIN
 from store.db import connect
 from store.records import doubtful
 from store.register import list_issued
@@ -360,3 +361,17 @@ def test_a_page_that_cannot_be_laid_over_its_template_is_all_flagged(scans: Scan
         if name != "number":  # the id, from the QR code, is sure
             assert name in flagged, name
     assert any("页面未能与模板对齐" in message for message in flagged.values())
+
+
+def test_every_value_read_from_a_scan_carries_its_confidence(scans: Scans) -> None:
+    got = _records(scans)
+    for page in scans.pages:
+        record = got[page.file]
+        for name in page.expected:
+            assert 0.0 <= record.confidence[name] <= 1.0, (page.file, name)
+        for issue in record.issues:
+            if "置信度" in issue.message:
+                assert record.confidence[issue.field] < OCR_CONFIDENCE_MIN
+    assert got["活动卡.tiff"].confidence["unit_address"] < OCR_CONFIDENCE_MIN
+    assert got["淡痕.jpg"].confidence["performance"] == 0.0  # the faint mark
+    assert got["李晓燕.jpg"].as_json()["confidence"] == got["李晓燕.jpg"].confidence
