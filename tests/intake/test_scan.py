@@ -375,3 +375,18 @@ def test_every_value_read_from_a_scan_carries_its_confidence(scans: Scans) -> No
     assert got["活动卡.tiff"].confidence["unit_address"] < OCR_CONFIDENCE_MIN
     assert got["淡痕.jpg"].confidence["performance"] == 0.0  # the faint mark
     assert got["李晓燕.jpg"].as_json()["confidence"] == got["李晓燕.jpg"].confidence
+
+
+def test_the_cli_reads_a_scan_and_review_lists_its_doubts(scans: Scans, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from baodao.cli import main
+
+    db = str(tmp_path / "cli.sqlite3")
+    result = CliRunner().invoke(main, ["intake", str(scans.folder / "活动卡.tiff"), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)["records"]
+    assert (record["form"], record["fields"]["performance"]) == ("yp-a3", "良好")
+    assert record["confidence"]["unit_address"] < OCR_CONFIDENCE_MIN
+    listed = CliRunner().invoke(main, ["review", "--db", db]).stdout
+    assert "单位地址：扫描识别把握不足（置信度 0." in listed and "请核对：川路3999号" in listed
