@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -23,46 +23,20 @@ from docgen.qr import parse_payload
 from form_templates.catalog import Form, forms, get_form
 from form_templates.text import squash
 from intake.align import Placement, place
-from intake.grid import TICKED, UNTICKED, Block, Cell, Grid, Paragraph, Table
+from intake.grid import TICKED, UNTICKED, Cell, Grid, Paragraph, Table
 from intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
-from intake.model import FieldIssue, JsonValue, ReadRecord, Rejected
+from intake.model import ReadRecord, Rejected
 from intake.ocr import Engine, engine
 from intake.reading import read_as
 from intake.scan_reader import page_count, page_images
+from intake.scan_review import OCR_CONFIDENCE_MIN, UNALIGNED, Doubt, Reading, confidences, review
 from intake.scan_text import TextLine, joined, read_lines
 from intake.ticks import BoxReading, Tick, read_tick
 
-# Below this a recognized value is sent to review rather than trusted. The confidence is the recognizer's
-# least sure step along the line (intake.ocr); measured on the test scans: right lines 0.89–1.00, a line
-# that lost a rare character (蕰) 0.26.
-OCR_CONFIDENCE_MIN = 0.85
 TITLE_SIMILARITY = 0.75  # an OCR'd line this close to a form's title names the form (no QR code)
 TITLE_BAND = 0.3  # the share of the page, from the top, where a title is looked for
 PRINTED_SHARE = 0.7  # an OCR'd line with this share of its characters in the cell's printed text is that text
 CELL_INSET_PT = 2.5  # what is cut from each side of a cell, to leave its rules out
-UNALIGNED = "页面未能与模板对齐"
-
-
-@dataclass(frozen=True)
-class _Doubt:
-    """Something read that must be checked: the text it stands in, and why, in Chinese."""
-
-    text: str
-    reason: str
-
-
-@dataclass
-class _Reading:
-    """The pages' blocks as read, and again with a marker for each text OCR read (the probe), to learn
-    which field each read text became; with the doubts, by marker, and the doubtful boxes."""
-
-    blocks: list[Block] = field(default_factory=list)
-    probe: list[Block] = field(default_factory=list)
-    texts: dict[str, _Doubt] = field(default_factory=dict)
-    boxes: list[_Doubt] = field(default_factory=list)
-    markers: int = 0
-    sure: dict[str, float] = field(default_factory=dict)  # every marker's confidence
-    box_texts: list[tuple[str, float]] = field(default_factory=list)  # every box: the text it is in, 1 or 0
 
 
 def read_scan(
@@ -91,15 +65,15 @@ def read_scan(
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     form, form_id = found.form, found.form_id
-    reading = _Reading()
+    reading = Reading()
     for image, page in zip(pages, layout.pages, strict=False):
         upright = image.rotate(found.turn, expand=True) if found.turn else image
         _PageReader(place(upright, page), page, ocr, reading).read()
     qr = [f"BD1|{form.key}|{form_id}"] if form_id else []
     record = read_as(path, Grid("pdf", reading.blocks, qr_payloads=qr), form, form_id)
     probe = read_as(path, Grid("pdf", reading.probe), form, None)
-    record.confidence = _confidence(form, probe.fields, reading, record.fields)
-    record.issues += _review(form, probe.fields, reading, record)
+    record.confidence = confidences(form, probe.fields, reading, record.fields)
+    record.issues += review(form, probe.fields, reading, record)
     return record
 
 
@@ -142,7 +116,7 @@ def identify_scan(image: Image.Image, ocr: Engine) -> ScanIdentity | None:
 class _PageReader:
     """Reads one page's blocks into ``reading``: ticks by ink, added text by OCR, printed text as is."""
 
-    def __init__(self, placement: Placement, page: PageLayout, ocr: Engine, reading: _Reading) -> None:
+    def __init__(self, placement: Placement, page: PageLayout, ocr: Engine, reading: Reading) -> None:
         self.placement, self.page, self.ocr, self.reading = placement, page, ocr, reading
         # A page with tables whose rules were not found was placed by its edges only: read it, but
         # trust nothing on it.
@@ -195,9 +169,9 @@ class _PageReader:
         confidence = min(line.confidence for line in lines) if self.trusted else 0.0
         self.reading.sure[marker] = confidence
         if not self.trusted:
-            self.reading.texts[marker] = _Doubt(text, UNALIGNED)
+            self.reading.texts[marker] = Doubt(text, UNALIGNED)
         elif confidence < OCR_CONFIDENCE_MIN:
-            self.reading.texts[marker] = _Doubt(text, f"置信度 {confidence:.2f}")
+            self.reading.texts[marker] = Doubt(text, f"置信度 {confidence:.2f}")
         return marker
 
     def ticked(self, text: str, area: BBox) -> str:
@@ -226,7 +200,7 @@ class _PageReader:
         self.reading.box_texts.append((text, 0.0 if doubtful else 1.0))
         if doubtful:
             reason = UNALIGNED if not self.trusted else f"框内墨迹占 {found.ink:.1%}"
-            self.reading.boxes.append(_Doubt(text, reason))
+            self.reading.boxes.append(Doubt(text, reason))
 
 
 def with_printed(printed: str, lines: list[TextLine]) -> tuple[str, list[TextLine]]:
@@ -254,56 +228,3 @@ def _share(read: str, printed: str) -> float:
         return 1.0
     blocks = difflib.SequenceMatcher(None, read, printed, autojunk=False).get_matching_blocks()
     return sum(b.size for b in blocks) / len(read)
-
-
-def _confidence(
-    form: Form, probe: dict[str, JsonValue], reading: _Reading, read: dict[str, JsonValue]
-) -> dict[str, float]:
-    """Each field's confidence, as far as a scan gave it: its text's (the least of its lines), or for
-    a choice by boxes 1 when every box was clearly empty or clearly marked and 0 when one was not."""
-    out: dict[str, float] = {}
-    for f in form.spec.fields:
-        shown = str(probe.get(f.name))
-        found = [sure for marker, sure in reading.sure.items() if marker in shown]
-        if f.type in ("choice", "choices"):
-            found += [sure for text, sure in reading.box_texts if any(o in text for o in f.options)]
-        if found:
-            out[f.name] = round(min(found), 3)
-    # A value the extractor found without passing a marker through (a date line under a seal, picked out
-    # of a cell's text) cannot be traced to its line: it gets the least confidence of the page's text.
-    lowest = round(min(reading.sure.values(), default=1.0), 3)
-    for f in form.spec.fields:
-        if f.name not in out and read.get(f.name) not in (None, [], "") and f.type != "table":
-            out[f.name] = lowest
-    return out
-
-
-def _review(
-    form: Form, probe: dict[str, JsonValue], reading: _Reading, record: ReadRecord
-) -> list[FieldIssue]:
-    """An issue for each field a doubtful text went into, each choice a doubtful box belongs to, and
-    each value that could not be traced to its line when the page's least sure line is doubtful."""
-    flagged = {i.field for i in record.issues}
-    out = []
-    for f in form.spec.fields:
-        if f.name in flagged:
-            continue  # already in review, with the reason found first
-        shown = str(probe.get(f.name))
-        doubt = next((d for marker, d in reading.texts.items() if marker in shown), None)
-        if doubt is not None:
-            out.append(
-                FieldIssue(f.name, f"{f.label}：扫描识别把握不足（{doubt.reason}），请核对：{doubt.text}")
-            )
-            continue
-        if f.type in ("choice", "choices"):
-            box = next((d for d in reading.boxes if any(o in d.text for o in f.options)), None)
-            if box is not None:
-                out.append(FieldIssue(f.name, f"{f.label}：有勾选框看不清是否勾选（{box.reason}），请核对"))
-                continue
-        confidence = record.confidence.get(f.name, 1.0)
-        if confidence < OCR_CONFIDENCE_MIN:  # untraced, or read on a page laid over nothing
-            value = record.fields.get(f.name)
-            out.append(
-                FieldIssue(f.name, f"{f.label}：扫描识别把握不足（置信度 {confidence:.2f}），请核对：{value}")
-            )
-    return out

@@ -20,7 +20,7 @@ from form_templates.catalog import get_form
 from intake.layout import layout_of
 from intake.model import JsonValue, ReadRecord
 from intake.run import IntakeReport, intake
-from intake.scan import OCR_CONFIDENCE_MIN
+from intake.scan_review import OCR_CONFIDENCE_MIN
 from store.db import connect
 from store.records import doubtful
 from store.register import list_issued
