@@ -19,6 +19,12 @@ INK_LEVEL = 128  # grey below this is ink (paper scans are near 255, pen and pri
 MAX_SKEW = 4.0  # degrees a page may be turned on the scanner glass, either way
 RULE_SHARE = 0.6  # a horizontal rule runs across at least this share of its table's width
 SCALE_AGREEMENT = 0.06  # horizontal and vertical scales may differ this much (a photo's slant) and no more
+# Widths (pixels) the skew is searched at: coarse steps on a small copy, the last ones on a copy wide
+# enough that 0.02° still moves a rule's end by a pixel.
+COARSE_WIDTH, FINE_WIDTH = 600, 1600
+# How far above and below a rule (points) its slant is measured: room for what the search left over,
+# short of the text in the row beside it.
+SLANT_REACH_PT = 2.5
 NpImage = np.ndarray  # 2-D uint8, grey
 
 
@@ -58,7 +64,8 @@ def place(image: Image.Image, page: PageLayout) -> Placement:
     if page.tables:  # the rules' own slant settles what the search left over (a few hundredths of a degree)
         rough = pixels.shape[1] / page.width * min(t.box[2] - t.box[0] for t in page.tables)
         rules = horizontal_rules(pixels, RULE_SHARE * rough * 0.8)
-        residual = _slant(pixels, rules[0]) if rules else 0.0
+        reach = max(3, round(SLANT_REACH_PT * pixels.shape[1] / page.width))
+        residual = _slant(pixels, rules[0], reach) if rules else 0.0
         if abs(residual) > 0.01:
             angle += residual
             pixels = _turned(grey, angle)
@@ -71,7 +78,7 @@ def _turned(grey: Image.Image, angle: float) -> NpImage:
     return np.asarray(grey.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255))
 
 
-def _slant(pixels: NpImage, y: float, reach: int = 12) -> float:
+def _slant(pixels: NpImage, y: float, reach: int) -> float:
     """The angle (degrees) by which the rule near ``y`` still climbs from left to right."""
     band = pixels[max(0, int(y) - reach) : int(y) + reach + 1] < INK_LEVEL
     cols = np.flatnonzero(band.sum(axis=0) > 0)
@@ -91,8 +98,8 @@ def _slant(pixels: NpImage, y: float, reach: int = 12) -> float:
 
 def skew_angle(grey: Image.Image) -> float:
     """The turn (degrees, counter-clockwise positive) that makes horizontal rules and text lines level."""
-    coarse = _ink(grey.reduce(4) if min(grey.size) > 1200 else grey)
-    fine = _ink(grey.reduce(2) if min(grey.size) > 1200 else grey)
+    coarse = _ink(grey.reduce(max(1, grey.width // COARSE_WIDTH)))
+    fine = _ink(grey.reduce(max(1, grey.width // FINE_WIDTH)))
     # Coarse steps on a small copy, then ever finer on a larger one: a 0.1° error across a 300 dpi table
     # already smears a rule over several rows.
     best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=lambda a: _sharpness(coarse, a))

@@ -24,6 +24,7 @@ from form_templates.catalog import Form, forms, get_form
 from form_templates.text import squash
 from intake.align import Placement, place
 from intake.grid import TICKED, UNTICKED, Cell, Grid, Paragraph, Table
+from intake.labels import norm
 from intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
 from intake.model import ReadRecord, Rejected
 from intake.ocr import Engine, engine
@@ -68,7 +69,7 @@ def read_scan(
     reading = Reading()
     for image, page in zip(pages, layout.pages, strict=False):
         upright = image.rotate(found.turn, expand=True) if found.turn else image
-        _PageReader(place(upright, page), page, ocr, reading).read()
+        _PageReader(place(upright, page), page, ocr, reading, _labels(form)).read()
     qr = [f"BD1|{form.key}|{form_id}"] if form_id else []
     record = read_as(path, Grid("pdf", reading.blocks, qr_payloads=qr), form, form_id)
     probe = read_as(path, Grid("pdf", reading.probe), form, None)
@@ -116,8 +117,11 @@ def identify_scan(image: Image.Image, ocr: Engine) -> ScanIdentity | None:
 class _PageReader:
     """Reads one page's blocks into ``reading``: ticks by ink, added text by OCR, printed text as is."""
 
-    def __init__(self, placement: Placement, page: PageLayout, ocr: Engine, reading: Reading) -> None:
+    def __init__(
+        self, placement: Placement, page: PageLayout, ocr: Engine, reading: Reading, labels: set[str]
+    ) -> None:
         self.placement, self.page, self.ocr, self.reading = placement, page, ocr, reading
+        self.labels = labels
         # A page with tables whose rules were not found was placed by its edges only: read it, but
         # trust nothing on it.
         self.trusted = placement.by_rules or not page.tables
@@ -141,6 +145,8 @@ class _PageReader:
         if UNTICKED in cell.text:
             text = self.ticked(cell.text, cell.box)
             return made(text), made(text)
+        if norm(cell.text) in self.labels:
+            return made(cell.text), made(cell.text)  # a label's cell holds nothing else: not read
         inset = CELL_INSET_PT
         area = (cell.box[0] + inset, cell.box[1] + inset, cell.box[2] - inset, cell.box[3] - inset)
         text, added = with_printed(cell.text, read_lines(self.placement, area, self.ocr))
@@ -201,6 +207,12 @@ class _PageReader:
         if doubtful:
             reason = UNALIGNED if not self.trusted else f"框内墨迹占 {found.ink:.1%}"
             self.reading.boxes.append(Doubt(text, reason))
+
+
+def _labels(form: Form) -> set[str]:
+    """Every label the form prints, as labels are compared (table column titles too)."""
+    fields = [*form.spec.fields, *(c for f in form.spec.table_fields for c in f.columns)]
+    return {norm(t) for f in fields for t in f.labels if norm(t)}
 
 
 def with_printed(printed: str, lines: list[TextLine]) -> tuple[str, list[TextLine]]:

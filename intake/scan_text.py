@@ -44,7 +44,7 @@ def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = F
     """
     x0, y0, x1, y1 = placement.box(area)
     h, w = placement.pixels.shape
-    crop = placement.pixels[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+    crop = _without_rules(placement.pixels[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)])
     if crop.size == 0:
         return []
     found = text_lines(crop, placement.sx)
@@ -53,7 +53,11 @@ def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = F
         found = [min(found, key=lambda band: abs((band[0] + band[1]) / 2 - middle))]
     lines = []
     for top, bottom, left, right in found:
-        piece = np.pad(crop[top:bottom, left:right], PAD_PX, constant_values=255)
+        # Faint strokes (a full stop, a light pen) fall short of INK_LEVEL at the ends of a line: give
+        # the recognizer half a character's room either side, as far as the area goes.
+        room = (bottom - top) // 2
+        piece = crop[top:bottom, max(0, left - room) : right + room]
+        piece = np.pad(piece, PAD_PX, constant_values=255)
         read = ocr.line(Image.fromarray(piece))
         if read.text.strip():
             full = crop.shape[1] - right < WRAP_ROOM * (bottom - top)
@@ -79,7 +83,7 @@ def _joinable(ch: str) -> bool:
 
 def text_lines(crop: NpImage, scale: float) -> list[tuple[int, int, int, int]]:
     """Where the lines of text are in ``crop``: (top, bottom, left, right) in its pixels."""
-    ink = _without_rules(crop < INK_LEVEL)
+    ink = crop < INK_LEVEL
     rows = np.flatnonzero(ink.sum(axis=1) >= 2)  # one dark pixel in a row is noise, not writing
     if rows.size == 0:
         return []
@@ -94,12 +98,14 @@ def text_lines(crop: NpImage, scale: float) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def _without_rules(ink: NpImage) -> NpImage:
-    """Ink less any line running nearly across the crop (a table rule the inset did not cut off)."""
-    ink = ink.copy()
-    ink[ink.mean(axis=1) > RULE_SHARE] = False
-    ink[:, ink.mean(axis=0) > RULE_SHARE] = False
-    return ink
+def _without_rules(crop: NpImage) -> NpImage:
+    """The crop with any line running nearly across it (a table rule the inset did not cut off) made
+    white, so neither line finding nor the recognizer sees it."""
+    ink = crop < INK_LEVEL
+    clean = crop.copy()
+    clean[ink.mean(axis=1) > RULE_SHARE] = 255
+    clean[:, ink.mean(axis=0) > RULE_SHARE] = 255
+    return clean
 
 
 def tidy(text: str) -> str:

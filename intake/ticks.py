@@ -17,6 +17,9 @@ EMPTY_MAX = 0.03  # empty boxes measured ≤ 0.016: a speck of noise or a stray 
 TICKED_MIN = 0.07  # ticked boxes measured ≥ 0.13: a short, light tick still clears this
 INNER = 0.22  # share of the box cut from each side: inside the printed square, clear of its border
 SEARCH = 0.35  # how far (share of the box) the square is looked for around where the template puts it
+# The printed square's side, as a share of its character box: measured 0.93–1.00 in the bundled faces
+# (it sits about a quarter of the box lower than the box, which SEARCH covers).
+SQUARE_MIN, SQUARE_MAX = 0.85, 1.05
 
 
 class Tick(Enum):
@@ -47,8 +50,8 @@ def read_tick(placement: Placement, box: tuple[float, float, float, float]) -> B
 def _square(pixels: NpImage, near: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """The printed square's own bounds near ``near``: where its four sides carry the most ink.
 
-    The glyph's square is a little smaller than its character box, and alignment may be a few pixels
-    off; both are settled by looking for the outline itself.
+    The glyph's square is not quite where its character box is, and alignment may be a few pixels off;
+    both are settled by looking for the outline itself.
     """
     x0, y0, x1, y1 = near
     size = max(x1 - x0, y1 - y0)
@@ -60,9 +63,9 @@ def _square(pixels: NpImage, near: tuple[int, int, int, int]) -> tuple[int, int,
     cum_x = np.pad(area.cumsum(axis=1), ((0, 0), (1, 0)))  # cum_x[y, x] = ink in row y left of x
     cum_y = np.pad(area.cumsum(axis=0), ((1, 0), (0, 0)))
     best = (-1.0, near)
-    # The glyph's square is 60–100% of its character box; each size is placed where its outline holds
-    # the most ink.
-    for side in range(max(3, int(size * 0.6)), min(size, *area.shape) + 1):
+    # Each size the square may have is placed where its outline holds the most ink.
+    smallest, largest = max(3, int(size * SQUARE_MIN)), min(int(size * SQUARE_MAX) + 1, *area.shape)
+    for side in range(smallest, largest + 1):
         n_y, n_x = area.shape[0] - side + 1, area.shape[1] - side + 1
         runs_x = cum_x[:, side:] - cum_x[:, :-side]  # ink in each row from x to x + side
         runs_y = cum_y[side:, :] - cum_y[:-side, :]  # ink in each column from y to y + side

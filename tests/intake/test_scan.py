@@ -231,6 +231,10 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Scans:
             ("performance",),
         )
     )
+    # The same return scanned at 200 dpi, a common scanner default.
+    small = filled[1].resize((filled[1].width * 2 // 3, filled[1].height * 2 // 3), Image.Resampling.LANCZOS)
+    degrade(small, 1.3, seed=15).save(folder / "200dpi.jpg", quality=80)
+    pages.append(Page("200dpi.jpg", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
     # 王建国's return fed in upside down: the QR code says which way up it is.
     degrade(filled[1].rotate(180), 1.0, seed=12).save(folder / "倒置.jpg", quality=80)
     pages.append(Page("倒置.jpg", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
