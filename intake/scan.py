@@ -14,15 +14,17 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from baodao.errors import BaodaoError
 from baodao.limits import Limits
-from docgen.qr import parse_payload
+from docgen.qr import parse_payload, payload
 from form_templates.catalog import Form, forms, get_form
 from form_templates.text import squash
-from intake.align import Placement, place
+from intake.align import INK_LEVEL, Placement, place
 from intake.grid import TICKED, UNTICKED, Cell, Grid, Paragraph, Table
 from intake.labels import norm
 from intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
@@ -38,6 +40,7 @@ TITLE_SIMILARITY = 0.75  # an OCR'd line this close to a form's title names the 
 TITLE_BAND = 0.3  # the share of the page, from the top, where a title is looked for
 PRINTED_SHARE = 0.7  # an OCR'd line with this share of its characters in the cell's printed text is that text
 CELL_INSET_PT = 2.5  # what is cut from each side of a cell, to leave its rules out
+BLANK_INK = 0.002  # a page with less ink than this share is blank (scanner noise and specks stay under)
 
 
 def read_scan(
@@ -66,11 +69,14 @@ def read_scan(
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     form, form_id = found.form, found.form_id
+    refused = _extra_pages(pages, len(layout.pages), found)
+    if refused is not None:
+        return Rejected(path, refused)
     reading = Reading()
     for image, page in zip(pages, layout.pages, strict=False):
         upright = image.rotate(found.turn, expand=True) if found.turn else image
         _PageReader(place(upright, page), page, ocr, reading, _labels(form)).read()
-    qr = [f"BD1|{form.key}|{form_id}"] if form_id else []
+    qr = [payload(form.key, form_id)] if form_id else []
     record = read_as(path, Grid("pdf", reading.blocks, qr_payloads=qr), form, form_id)
     probe = read_as(path, Grid("pdf", reading.probe), form, None)
     record.confidence = confidences(form, probe.fields, reading, record.fields)
@@ -87,15 +93,46 @@ class ScanIdentity:
     turn: int  # degrees counter-clockwise: 0, 90, 180 or 270
 
 
+def _extra_pages(pages: list[Image.Image], expected: int, found: ScanIdentity) -> str | None:
+    """Why the scan cannot be read as one form, or None: a stack of several forms scanned into one file
+    (another page carries a code of its own), or pages beyond the form's that are not blank (a scanner's
+    blank backs are fine). Nothing is read rather than a part of it, so no form is lost unseen."""
+    own = payload(found.form.key, found.form_id) if found.form_id else None
+    codes = {code.text for image in pages[1:] for code in _codes(image)}
+    others = sorted(c for c in codes if parse_payload(c) is not None and c != own)
+    if others:
+        return (
+            f"这是多份表单扫描在一个文件里（{len(pages)} 页，另有 {len(others)} 份的二维码），"
+            "未读取：请每份表单存为一个文件（或每份单独扫描）"
+        )
+    written = [n for n, image in enumerate(pages[expected:], start=expected + 1) if not _blank(image)]
+    if written:
+        shown = "、".join(str(n) for n in written)
+        key = found.form.key
+        return f"扫描件有 {len(pages)} 页，表单 {key} 只有 {expected} 页；第 {shown} 页不是空白，未读取"
+    return None
+
+
+def _blank(image: Image.Image) -> bool:
+    """A page with next to no ink: the back of a one-sided form, scanned anyway."""
+    grey = np.asarray(image.convert("L").reduce(4))
+    return float((grey < INK_LEVEL).mean()) < BLANK_INK
+
+
+def _codes(image: Image.Image) -> list[Any]:
+    """The QR codes on a page, as zxing-cpp reads them (text, orientation)."""
+    import zxingcpp
+
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)  # five times faster than every format
+    return list(zxingcpp.read_barcodes(image, formats=qr_only))
+
+
 def identify_scan(image: Image.Image, ocr: Engine) -> ScanIdentity | None:
     """The form and its id from baodao's QR code; else the form from its OCR'd title, with no id.
 
     The code also tells which way up the page lies, so a page scanned sideways or upside down is turned.
     """
-    import zxingcpp
-
-    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    for code in zxingcpp.read_barcodes(image, formats=qr_only):
+    for code in _codes(image):
         parsed = parse_payload(code.text)
         if parsed is not None and parsed[0] in {f.key for f in forms()}:
             turn = round(code.orientation / 90) * 90 % 360

@@ -262,12 +262,24 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Scans:
             ("project_categories",),
         )
     )
+    # A scanner's PDF of one form with the blank back of its page, and one of two forms stacked.
+    back = degrade(Image.new("RGB", filled[1].size, (255, 255, 255)), 0.0, seed=16)
+    front = degrade(filled[1], 0.6, seed=17)
+    front.convert("L").save(
+        folder / "双面.pdf", save_all=True, append_images=[back.convert("L")], resolution=300
+    )
+    pages.append(Page("双面.pdf", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
+    stack = [Image.open(folder / "李晓燕.jpg").convert("L"), Image.open(folder / "活动卡.tiff").convert("L")]
+    stack[0].save(folder / "两份.pdf", save_all=True, append_images=stack[1:], resolution=300)
     # A photo that missed the bottom of the form: it cannot be laid over its template, so nothing read
     # from it is trusted.
     cut = filled[0].crop((0, 0, filled[0].width, int(filled[0].height * 0.42)))
     degrade(cut, 0.5, seed=14).save(folder / "半页.jpg", quality=80)
     noise = np.random.default_rng(1).integers(0, 255, (1200, 900), dtype=np.uint8)
     Image.fromarray(noise).save(folder / "看不清.jpg")
+    # A form with a page of something else behind it (no code, not blank).
+    extra = Image.open(folder / "看不清.jpg").convert("L").resize(front.size)
+    front.convert("L").save(folder / "多一页.pdf", save_all=True, append_images=[extra], resolution=300)
     (folder / "半截.jpg").write_bytes((folder / "李晓燕.jpg").read_bytes()[:3000])
     engine = connect(str(work / "db.sqlite3"))
     return Scans(folder, pages, intake([folder], engine), engine)
@@ -321,10 +333,12 @@ def test_returned_scans_mark_their_register_entries(scans: Scans) -> None:
 
 def test_unreadable_images_are_rejected_with_a_reason_and_kept(scans: Scans) -> None:
     reasons = {r.source.name: r.reason for r in scans.report.rejected}
-    assert set(reasons) == {"看不清.jpg", "半截.jpg"}
+    assert set(reasons) == {"看不清.jpg", "半截.jpg", "两份.pdf", "多一页.pdf"}
+    assert reasons["多一页.pdf"] == "扫描件有 2 页，表单 zz-b1 只有 1 页；第 2 页不是空白，未读取"
+    assert "这是多份表单扫描在一个文件里（2 页，另有 1 份的二维码）" in reasons["两份.pdf"]
     assert "认不出是哪一种表单" in reasons["看不清.jpg"]
     assert "图片已损坏" in reasons["半截.jpg"]
-    assert (scans.folder / "看不清.jpg").exists() and (scans.folder / "半截.jpg").exists()
+    assert all((scans.folder / name).exists() for name in reasons)
 
 
 def test_doubtful_scan_values_go_to_review(scans: Scans) -> None:
