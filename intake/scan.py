@@ -69,7 +69,7 @@ def read_scan(
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     form, form_id = found.form, found.form_id
-    refused = _extra_pages(pages, len(layout.pages), found)
+    refused = _page_problem(pages, len(layout.pages), found)
     if refused is not None:
         return Rejected(path, refused)
     reading = Reading()
@@ -93,10 +93,14 @@ class ScanIdentity:
     turn: int  # degrees counter-clockwise: 0, 90, 180 or 270
 
 
-def _extra_pages(pages: list[Image.Image], expected: int, found: ScanIdentity) -> str | None:
+def _page_problem(pages: list[Image.Image], expected: int, found: ScanIdentity) -> str | None:
     """Why the scan cannot be read as one form, or None: a stack of several forms scanned into one file
-    (another page carries a code of its own), or pages beyond the form's that are not blank (a scanner's
-    blank backs are fine). Nothing is read rather than a part of it, so no form is lost unseen."""
+    (another page carries a code of its own), pages beyond the form's that are not blank (a scanner's
+    blank backs are fine), or fewer pages than the form has. Nothing is read rather than a part of it,
+    so no form, and no page of one, is lost unseen."""
+    if len(pages) < expected:
+        key = found.form.key
+        return f"扫描件只有 {len(pages)} 页，表单 {key} 有 {expected} 页，未读取：请扫描全部页面"
     own = payload(found.form.key, found.form_id) if found.form_id else None
     codes = {code.text for image in pages[1:] for code in _codes(image)}
     others = sorted(c for c in codes if parse_payload(c) is not None and c != own)

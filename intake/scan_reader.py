@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 from PIL import Image, UnidentifiedImageError
@@ -20,16 +21,28 @@ from baodao.limits import Limits
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 SCAN_DPI = 300  # image-only PDF pages are rendered at this resolution, as a scanner would give them
 SCAN_TEXT_CHARS = 20  # a PDF page with fewer characters of text than this is a picture of a page
+PAGE_PICTURE = 0.8  # a picture covering this share of a page makes it a scanned page, text layer or not
 
 
 def is_image_pdf(path: Path, limits: Limits) -> bool:
-    """True when no page of the PDF carries text: a scanner's or a phone's PDF.
+    """True when every page of the PDF is a picture: no text on it, or a picture covering the page with
+    text only under it (a “searchable” PDF, whose text layer is the scanner's own OCR).
 
     Only as many pages are looked at as a scan may have, plus one: a longer text-less PDF is refused
     for its length either way, and a hostile one with thousands of pages is not walked through.
     """
     with pdfplumber.open(path) as pdf:
-        return all(len(page.chars) < SCAN_TEXT_CHARS for page in pdf.pages[: limits.max_scan_pages + 1])
+        return all(_pictured(page) for page in pdf.pages[: limits.max_scan_pages + 1])
+
+
+def _pictured(page: Any) -> bool:
+    if len(page.chars) < SCAN_TEXT_CHARS:
+        return True
+    area = float(page.width * page.height)
+    return any(
+        float((image["x1"] - image["x0"]) * (image["bottom"] - image["top"])) >= PAGE_PICTURE * area
+        for image in page.images
+    )
 
 
 def page_images(path: Path, limits: Limits) -> list[Image.Image]:

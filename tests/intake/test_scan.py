@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,6 +236,15 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Scans:
     small = filled[1].resize((filled[1].width * 2 // 3, filled[1].height * 2 // 3), Image.Resampling.LANCZOS)
     degrade(small, 1.3, seed=15).save(folder / "200dpi.jpg", quality=80)
     pages.append(Page("200dpi.jpg", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
+    # The 200 dpi scan as a “searchable” PDF: the picture with the scanner's own OCR as a hidden text
+    # layer (tesseract makes one the way scanner software does). The picture is what counts.
+    subprocess.run(
+        ["tesseract", str(folder / "200dpi.jpg"), str(work / "可搜索"), "-l", "chi_sim", "pdf"],
+        capture_output=True,
+        check=True,
+    )
+    (work / "可搜索.pdf").rename(folder / "可搜索.pdf")
+    pages.append(Page("可搜索.pdf", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
     # 王建国's return fed in upside down: the QR code says which way up it is.
     degrade(filled[1].rotate(180), 1.0, seed=12).save(folder / "倒置.jpg", quality=80)
     pages.append(Page("倒置.jpg", "zz-b1", "SJ-2025-0102", pages[1].expected, ("skills",)))
