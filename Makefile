@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
-.PHONY: setup system demo test lint gallery templates bench-generate bench-intake bench-tally fuzz clean
+.PHONY: setup system demo test lint gallery templates bench-generate bench-intake bench-scan bench-tally fuzz clean
 
 setup: system $(STAMP)
 
@@ -35,12 +35,16 @@ gallery: setup
 
 templates: setup
 	$(BIN)/python -m form_templates.builder
+	$(BIN)/python -m intake.layout
 
 bench-generate: setup
 	$(BIN)/python -m bench.generate
 
 bench-intake: setup
 	$(BIN)/python -m bench.intake
+
+bench-scan: setup
+	$(BIN)/python -m bench.scan
 
 # 100,000 members × 12 activities: fill (~10 s), derive facts (~35 s), then the timed tally.
 bench-tally: setup

@@ -27,15 +27,20 @@ class ReadRecord:
     form_id: str | None
     fields: dict[str, JsonValue]
     issues: list[FieldIssue] = field(default_factory=list)
+    # Scans only: each field's recognition confidence, 0 to 1 (a file's own text needs none).
+    confidence: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "source": str(self.source),
             "form": self.form,
             "id": self.form_id,
             "fields": self.fields,
             "issues": [{"field": i.field, "message": i.message} for i in self.issues],
         }
+        if self.confidence:
+            out["confidence"] = self.confidence
+        return out
 
 
 @dataclass(frozen=True)

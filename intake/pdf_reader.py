@@ -70,7 +70,7 @@ def _page_blocks(page: Any) -> list[Block]:
     placed: list[tuple[float, Block]] = [
         (box[1], _table(page, t, box)) for t, box in zip(found, boxes, strict=True)
     ]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes))
     for line in outside.extract_text_lines(strip=True, return_chars=False):
         text = normalize_ticks(str(line["text"])).strip()
         if text:
@@ -79,13 +79,27 @@ def _page_blocks(page: Any) -> list[Block]:
     return [block for _, block in sorted(placed, key=lambda item: item[0])]
 
 
-def _inside_any(obj: PdfObject, boxes: Sequence[BBox]) -> bool:
-    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-
 def _table(page: Any, found: Any, bbox: BBox) -> Table:
     """A ruled table as a grid: the distinct x and y edges of its cells give each cell's place and spans."""
+    ruled = ruled_table(page, found, bbox)
+    return Table([cell for cell, _ in ruled.cells], ruled.n_rows, ruled.n_cols)
+
+
+@dataclass(frozen=True)
+class RuledTable:
+    """A ruled table's cells, each with its rectangle, and the y of its horizontal rules."""
+
+    cells: list[tuple[Cell, BBox]]
+    n_rows: int
+    n_cols: int
+    rules: list[float]
+
+
+def ruled_table(page: Any, found: Any, bbox: BBox) -> RuledTable:
+    """The cells of a table pdfplumber found, in reading order, with their text, places and rectangles.
+
+    Scan intake keeps the rectangles of each blank template's cells (``intake.layout``).
+    """
     cell_boxes: list[BBox] = [tuple(c) for c in found.cells]
     xs = _edges([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes])
     ys = _edges([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes])
@@ -100,17 +114,23 @@ def _table(page: Any, found: Any, bbox: BBox) -> Table:
                 owner[(r, c)] = box
     chars: dict[BBox, list[PdfObject]] = {box: [] for box in cell_boxes}
     for char in page.chars:
-        if not _inside_any(char, [bbox]):
+        if not inside_any(char, [bbox]):
             continue
         x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
         home = owner.get((_slot(ys, y), _slot(xs, x)))
         if home is not None:
             chars[home].append(char)
     cells = [
-        Cell(_cell_text(chars[box], box), r, c, rowspan, colspan)
+        (Cell(_cell_text(chars[box], box), r, c, rowspan, colspan), box)
         for box, (r, c, rowspan, colspan) in sorted(places.items(), key=lambda item: item[1][:2])
     ]
-    return Table(cells, n_rows=max(len(ys) - 1, 0), n_cols=max(len(xs) - 1, 0))
+    return RuledTable(cells, max(len(ys) - 1, 0), max(len(xs) - 1, 0), ys)
+
+
+def inside_any(obj: PdfObject, boxes: Sequence[BBox]) -> bool:
+    """Whether the centre of a char (or any pdfplumber object) lies in one of ``boxes``."""
+    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
 def _edges(values: list[float]) -> list[float]:

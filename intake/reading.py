@@ -20,10 +20,11 @@ def from_grid(path: Path, grid: Grid) -> ReadRecord | Rejected:
     found = identify(grid)
     if found is None:
         return Rejected(path, "认不出是哪一种表单：没有 baodao 的编号，标题和栏目也对不上目录中的表单")
-    return _record(path, grid, found.form, found.form_id)
+    return read_as(path, grid, found.form, found.form_id)
 
 
-def _record(path: Path, grid: Grid, form: Form, form_id: str | None) -> ReadRecord:
+def read_as(path: Path, grid: Grid, form: Form, form_id: str | None) -> ReadRecord:
+    """The record ``grid`` holds as ``form``, already identified."""
     values, issues = extract(grid, form.spec, template_guide(form.docx))
     fields = to_json(values)
     if form_id is None and form.spec.id_field is not None:

@@ -13,8 +13,7 @@ from sqlalchemy import Engine
 from baodao.errors import BaodaoError
 from baodao.limits import Limits
 from intake.model import FieldIssue, ReadRecord, Rejected
-from intake.reading import from_grid
-from intake.worker import ReadingWorker, read_grid, read_in_turn
+from intake.worker import ReadingWorker, read_in_turn, read_record
 from store.records import StoredIssue, StoredRecord, ingest
 
 
@@ -52,12 +51,11 @@ def read_file(
     if worker is not None:
         return worker.read(path)
     try:
-        grid = read_grid(path, limits or Limits.from_environment())
+        return read_record(path, limits or Limits.from_environment())
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     except Exception as exc:  # a damaged file fails inside the parser in many ways; none may stop the batch
         return Rejected(path, f"文件已损坏或格式不对，无法读取（{type(exc).__name__}: {exc}）")
-    return from_grid(path, grid)
 
 
 def intake(

@@ -10,7 +10,7 @@ import multiprocessing
 import resource
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,39 @@ from intake.grid import Grid
 from intake.model import ReadRecord, Rejected
 from intake.reading import from_grid
 from intake.safety import MB, check_file
+from intake.scan import read_scan
+from intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
 
 Reply = tuple[str, Any]
-SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf")
+SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES)
+
+
+def is_scan(path: Path, limits: Limits) -> bool:
+    """True for a picture file, and for a PDF with no text (after the checks ``read_grid`` makes)."""
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return True
+    if suffix != ".pdf":
+        return False
+    _check(path, limits)
+    return is_image_pdf(path, limits)
+
+
+def read_record(
+    path: Path,
+    limits: Limits,
+    extend: Callable[[float], object] = lambda seconds: None,
+    scan: bool | None = None,
+) -> ReadRecord | Rejected:
+    """The file's record or the reason it has none: a scan by OCR, any other file by its grid.
+
+    ``scan`` says whether it is a scan when the caller has already looked (``is_scan``)."""
+    if scan is None:
+        scan = is_scan(path, limits)
+    if scan:
+        check_file(path, limits)
+        return read_scan(path, limits, extend)
+    return from_grid(path, read_grid(path, limits))
 
 
 def read_grid(path: Path, limits: Limits) -> Grid:
@@ -32,18 +62,27 @@ def read_grid(path: Path, limits: Limits) -> Grid:
     from intake.pdf_reader import read_pdf
     from intake.xlsx_reader import read_xlsx
 
+    suffix = _check(path, limits)
+    if suffix == ".pdf":
+        return read_pdf(path, limits.max_pdf_pages)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    return read_docx(path)
+
+
+def _check(path: Path, limits: Limits) -> str:
+    """The file's suffix, once it passed the checks every file gets before a parser sees it."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise DataError(f"不是 DOCX、XLSX 或 PDF 文件（{path.suffix or '无扩展名'}），未读取")
+        raise DataError(
+            f"不是 DOCX、XLSX、PDF 或扫描图片（JPG、PNG、TIFF）文件（{path.suffix or '无扩展名'}），未读取"
+        )
     check_file(path, limits)
     if suffix == ".pdf":
         with path.open("rb") as fh:
             if fh.read(5) != b"%PDF-":
                 raise DataError("扩展名是 .pdf，内容却不是 PDF：请确认文件类型")
-        return read_pdf(path, limits.max_pdf_pages)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path)
-    return read_docx(path)
+    return suffix
 
 
 class ReadingWorker:
@@ -94,18 +133,22 @@ class ReadingWorker:
 
     def _answer(self) -> Reply:
         seconds = self.limits.seconds_per_file
-        if not self._conn.poll(max(0.0, self._sent + seconds - time.monotonic())):
-            self._restart()
-            return "error", f"读取超时（超过 {seconds:g} 秒），已停止读取此文件"
-        try:
-            reply: Reply = self._conn.recv()
-        except (EOFError, OSError):
-            self._restart()
-            return (
-                "error",
-                f"读取时用尽了内存上限（{self.limits.memory_mb:g} MB）或读取程序出错，已停止读取此文件",
-            )
-        return reply
+        while True:
+            if not self._conn.poll(max(0.0, self._sent + seconds - time.monotonic())):
+                self._restart()
+                return "error", f"读取超时（超过 {seconds:g} 秒），已停止读取此文件"
+            try:
+                reply: Reply = self._conn.recv()
+            except (EOFError, OSError):
+                self._restart()
+                return (
+                    "error",
+                    f"读取时用尽了内存上限（{self.limits.memory_mb:g} MB）或读取程序出错，已停止读取此文件",
+                )
+            if reply[0] != "extend":
+                return reply
+            # A scan: the worker has counted its pages and asks for the scan's own time allowance.
+            self._sent, seconds = time.monotonic(), float(reply[1])
 
     def close(self) -> None:
         self._conn.close()
@@ -120,18 +163,27 @@ class ReadingWorker:
 
 
 def _serve(conn: Connection, limits: Limits) -> None:
-    """The worker's loop: its address space capped at its size now plus the memory limit."""
-    ceiling = _virtual_size() + int(limits.memory_mb * MB)
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    """The worker's loop: each file may add to the address space only its memory limit (a scan its own,
+    larger one: the OCR models), and the whole worker never more than its size at start plus both."""
+    hard = _virtual_size() + int((limits.memory_mb + limits.scan_memory_mb) * MB)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+    def extend(seconds: float) -> None:
+        conn.send(("extend", seconds))
+
     while True:
         try:
             path = conn.recv()
         except (EOFError, OSError):
             return
+        allowance = limits.memory_mb
         try:
-            reply: Reply = ("ok", from_grid(Path(path), read_grid(Path(path), limits)))
+            scan = is_scan(Path(path), limits)
+            allowance = limits.scan_memory_mb if scan else limits.memory_mb
+            _allow(allowance, hard)
+            reply: Reply = ("ok", read_record(Path(path), limits, extend, scan))
         except MemoryError:
-            reply = ("memory", f"读取时超过内存上限（{limits.memory_mb:g} MB），已停止读取此文件")
+            reply = ("memory", f"读取时超过内存上限（{allowance:g} MB），已停止读取此文件")
         except DataError as exc:
             reply = ("error", str(exc))
         except Exception as exc:  # a damaged file fails inside the parser in many ways
@@ -140,6 +192,12 @@ def _serve(conn: Connection, limits: Limits) -> None:
             conn.send(reply)
         except MemoryError:
             conn.send(("memory", f"读取结果超过内存上限（{limits.memory_mb:g} MB）"))
+
+
+def _allow(megabytes: float, hard: int) -> None:
+    """Let the worker grow by ``megabytes`` from its size now, within its hard limit."""
+    soft = min(hard, _virtual_size() + int(megabytes * MB))
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _virtual_size() -> int:

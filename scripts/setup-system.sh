@@ -4,7 +4,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 fontdir="$here/fonts"
-packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql)
+# libgl1 and libglib2.0-0: OpenCV, which RapidOCR (scan intake) imports, links against them.
+# tesseract-ocr-chi-sim: the OCR fallback when RapidOCR cannot be imported.
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql
+  libgl1 libglib2.0-0 tesseract-ocr tesseract-ocr-chi-sim)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -25,7 +25,10 @@ from store.records import correct, current_records, doubtful, record
 @click.option("--db", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="按约定的 JSON 格式输出（供脚本使用）。")
 def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> None:
-    """读入交回的表单（DOCX、XLSX、PDF；可给文件夹）：识别、提取、校验并存入数据库。
+    """读入交回的表单（DOCX、XLSX、PDF 或扫描件；可给文件夹）：识别、提取、校验并存入数据库。
+
+    扫描件指 JPG、PNG、TIFF 图片，或每页都是图片的 PDF：按二维码（或标题）认出表单，勾选框按墨迹、
+    文字按离线 OCR 读出；把握不足的值交 baodao review 核对。
 
     读不了的文件列出原因，留在原处；任何文件被拒时退出码为 1，其余文件照常保存。
     """
