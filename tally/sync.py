@@ -6,6 +6,7 @@ SQL aggregates; a record superseded by a later return, or corrected by hand, has
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from store.schema import (
 from tally.facts import DERIVERS, Facts, Person, derive
 
 CHUNK = 500  # ids per IN (…) query
+# A post run onto a unit (“科员”, “副科长”, “主治医师”, “护士长”, “办公室主任”) ends in one of these.
+POST_ENDINGS = frozenset("员长师任事记士理官部席")
+POST_MAX = 8
 SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock key sync holds on PostgreSQL
 
 
@@ -168,26 +172,36 @@ def _write(conn: Connection, people: PeopleIndex, derived: list[tuple[int, str, 
 
 
 class PeopleIndex:
-    """Person ids by key and by 编号, creating a person the first time a form names them."""
+    """Person ids by key, by 编号 and by name, creating a person the first time a form names them."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._ids: dict[tuple[str, str], int] = {}
         self._numbers: dict[str, int] = {}
-        for pid, kind, key, number in conn.execute(
-            select(
-                tally_people.c.id, tally_people.c.kind, tally_people.c.person_key, tally_people.c.member_no
-            )
-        ):
-            self._ids[(kind, key)] = pid
-            if number:
-                self._numbers[number] = pid
+        self._units_by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        p = tally_people.c
+        for row in conn.execute(select(p.id, p.kind, p.person_key, p.member_no, p.name, p.unit)):
+            self._remember(*row)
 
-    def id_of(self, person: Person) -> int:
-        # A receipt names its slip's 编号 but only the 党支部: the 编号 finds the member the slip named.
+    def _remember(self, pid: int, kind: str, key: str, number: str | None, name: str, unit: str) -> None:
+        self._ids[(kind, key)] = pid
+        if number:
+            self._numbers.setdefault(number, pid)
+        if kind == "member":
+            self._units_by_name[name].append((unit, pid))
+
+    def find(self, person: Person) -> int | None:
+        """The person a form means: by 编号, by unit and name, else by name in a unit written longer or
+        shorter (“郑州市人民医院科员”, read from a scan that lost the space, is 郑州市人民医院's member)."""
         if person.member_no and person.member_no in self._numbers:
             return self._numbers[person.member_no]
         found = self._ids.get((person.kind, person.key))
+        if found is not None or person.kind != "member" or not person.unit:
+            return found
+        return _one_prefix(person.unit, self._units_by_name.get(person.name, []))
+
+    def id_of(self, person: Person) -> int:
+        found = self.find(person)
         if found is None:
             found = self.add(person, on_roster=False)
         elif person.member_no and person.member_no not in self._numbers:
@@ -195,32 +209,30 @@ class PeopleIndex:
         return found
 
     def ensure(self, persons: list[Person]) -> None:
-        """Create, in one statement, every person not known by 编号 or key (the first naming wins)."""
+        """Create, in one statement, every person not yet known (the first naming wins)."""
         new: dict[tuple[str, str], Person] = {}
         numbers: set[str] = set()
+        pending: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for p in persons:
-            if (p.member_no and (p.member_no in self._numbers or p.member_no in numbers)) or (
-                p.kind,
-                p.key,
-            ) in self._ids:
+            if self.find(p) is not None or (p.member_no and p.member_no in numbers) or (p.kind, p.key) in new:
                 continue
-            if (p.kind, p.key) not in new and p.member_no:
+            if p.kind == "member" and p.unit and _one_prefix(p.unit, pending.get(p.name, [])) is not None:
+                continue  # the same member, written another way, is already to be made
+            new[(p.kind, p.key)] = p
+            if p.member_no:
                 numbers.add(p.member_no)
-            new.setdefault((p.kind, p.key), p)
+            if p.kind == "member":
+                pending[p.name].append((p.unit, 0))
         if not new:
             return
         self._conn.execute(insert(tally_people), [_values(p, False, None) for p in new.values()])
         keys = [key for _, key in new]
-        query = select(
-            tally_people.c.id, tally_people.c.kind, tally_people.c.person_key, tally_people.c.member_no
-        )
+        c = tally_people.c
+        query = select(c.id, c.kind, c.person_key, c.member_no, c.name, c.unit)
         for chunk in range(0, len(keys), CHUNK):
-            for pid, kind, key, number in self._conn.execute(
-                query.where(tally_people.c.person_key.in_(keys[chunk : chunk + CHUNK]))
-            ):
-                self._ids[(kind, key)] = pid
-                if number:
-                    self._numbers.setdefault(number, pid)
+            for row in self._conn.execute(query.where(c.person_key.in_(keys[chunk : chunk + CHUNK]))):
+                if (row.kind, row.person_key) in new:
+                    self._remember(*row)
 
     def add(self, person: Person, on_roster: bool, moved_on: object = None) -> int:
         key = self._conn.execute(
@@ -228,13 +240,20 @@ class PeopleIndex:
         ).inserted_primary_key
         assert key is not None
         pid = int(key[0])
-        self._ids[(person.kind, person.key)] = pid
-        if person.member_no:
-            self._numbers[person.member_no] = pid
+        self._remember(pid, person.kind, person.key, person.member_no, person.name, person.unit)
         return pid
 
-    def known(self, person: Person) -> int | None:
-        return self._ids.get((person.kind, person.key))
+
+def _one_prefix(unit: str, known: list[tuple[str, int]]) -> int | None:
+    """The one id whose unit is the written one with a post run on (“…医院科员”), or the other way round;
+    None when none or several are. “…医院东院” is another unit, not a post."""
+    ids = {pid for other, pid in known if other and (_with_post(unit, other) or _with_post(other, unit))}
+    return ids.pop() if len(ids) == 1 else None
+
+
+def _with_post(longer: str, unit: str) -> bool:
+    rest = longer.removeprefix(unit)
+    return rest != longer and 0 < len(rest) <= POST_MAX and rest[-1] in POST_ENDINGS
 
 
 def _values(person: Person, on_roster: bool, moved_on: object) -> dict[str, object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from store.records import correct
@@ -107,4 +108,44 @@ def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, 
     assert [(m.name, m.reported, m.community) for m in result.members] == [
         ("乙", True, "金华社区"),
         ("甲", True, "新安社区"),
+    ]
+
+
+@pytest.mark.parametrize("roster_first", [True, False], ids=["roster-first", "roster-after"])
+def test_a_unit_written_without_its_space_is_the_same_member(
+    returns: Returns, tmp_path, roster_first: bool
+) -> None:  # type: ignore[no-untyped-def]
+    from tally.roster import load_roster
+
+    # OCR of a scanned 报到证 loses the space in “郑州市人民医院 科员”.
+    (tmp_path / "roster.csv").write_text(
+        "姓名,工作单位及职务,所属社区\n傅海,郑州市人民医院 科员,金华社区\n", encoding="utf-8"
+    )
+    if roster_first:
+        load_roster(returns.engine, tmp_path / "roster.csv")
+    returns.add(
+        "zz-b1", {"name": "傅海", "employer_and_post": "郑州市人民医院科员", "community": "金华社区"}, "B-9"
+    )
+    returns.score_sheet("傅海", "郑州市人民医院", [("2025-04-01", "义诊", 5)])
+    if not roster_first:
+        load_roster(returns.engine, tmp_path / "roster.csv")
+    result = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 12, 31))
+    assert [(m.name, m.unit, m.on_roster, m.reported, m.activities) for m in result.members] == [
+        ("傅海", "郑州市人民医院", True, True, 1)
+    ]
+
+
+def test_a_name_in_two_units_that_both_fit_is_not_guessed(returns: Returns) -> None:
+    returns.registration("李明", "郑州市人民医院", "金华社区", "2025-03-01")
+    returns.registration("李明", "郑州市人民医院东院", "金华社区", "2025-03-01")
+    returns.add(
+        "zz-b1",
+        {"name": "李明", "employer_and_post": "郑州市人民医院东院科员", "community": "金华社区"},
+        "B-10",
+    )
+    result = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 12, 31))
+    assert sorted(m.unit for m in result.members) == [
+        "郑州市人民医院",
+        "郑州市人民医院东院",
+        "郑州市人民医院东院科员",
     ]
