@@ -31,13 +31,20 @@ $baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 4
 echo
 echo "== 回收：读入交回的报到证（这里以刚生成的文件代替交回的表单，最后 5 份当作未交回），登记随之改为已交回"
 ls "$out"/zz-b1/zz-b1-SJ-*.docx | sed -n '1,55p' | tr '\n' '\0' | xargs -0 $baodao intake | tail -n 1
+echo
+echo "== 扫描件：第 56 份报到证交回的是纸质件——打印、扫描成 200 dpi 的 JPEG，读入；凭二维码认出是哪一份"
+mkdir -p "$out/scans"
+pdftoppm -r 200 -f 56 -l 56 -jpeg -singlefile "$out/zz-b1/zz-b1-combined.pdf" "$out/scans/扫描件-SJ-2025-0056"
+$baodao intake "$out/scans/扫描件-SJ-2025-0056.jpg" | tail -n 2
+echo "把握不足、需要核对的值（baodao review）："
+$baodao review --form zz-b1 | sed -n '1,8p'
 $baodao issued --form zz-b1 --overdue --today 2025-04-01 | tail -n 1
 $baodao records export --form zz-b1 --out "$out/zz-b1-回收记录.xlsx"
 echo
 echo "== 统计：党员名册（应报到的人）和合成的活动台账，按郑州规则统计 2025 年上半年"
 $baodao roster load data/roster/members-synthetic.xlsx
 $baodao ledger import data/ledger/activities-2025-synthetic.xlsx
-$baodao tally --policy zhengzhou-2019 --year 2025 --half 1 --today 2025-07-10 | sed -n "1,12p"  # sed reads to the end: head would close the pipe under baodao
+$baodao tally --policy zhengzhou-2019 --year 2025 --half 1 --today 2025-07-10 | sed -n "1,20p"  # sed reads to the end: head would close the pipe under baodao
 echo
 echo "== 报表：汇总表、反馈通知单（附汇总表）、积分评星登记表、统计表、抽查名单、逾期和未报到名单、十星证书、先锋榜"
 period=(--policy zhengzhou-2019 --year 2025 --half 1 --today 2025-07-10 --out "$out/reports")
