@@ -84,13 +84,8 @@ def write_certificates(certificates: Sequence[Certificate], out: Path) -> Path:
             "特发此证，以资鼓励。"
         )
         _paragraph(doc, body, kit.FANGSONG, kit.SIZE_2HAO, indent=True)
-        _paragraph(doc, c.issuer, kit.FANGSONG, kit.SIZE_2HAO, "right", before=36)
-        _paragraph(doc, c.date, kit.FANGSONG, kit.SIZE_2HAO, "right")
-        if i + 1 < len(certificates):
-            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-    with atomic_path(out) as tmp:
-        doc.save(str(tmp))
-    return out
+        _signature(doc, c.issuer, c.date, kit.SIZE_2HAO, 36, last=i + 1 == len(certificates))
+    return _save(doc, out)
 
 
 def write_honour_rolls(rolls: Sequence[HonourRoll], out: Path) -> Path:
@@ -116,10 +111,19 @@ def write_honour_rolls(rolls: Sequence[HonourRoll], out: Path) -> Path:
             texts = (str(rank), p.name, p.unit, str(p.points), "★" * p.stars)
             for cell, text in zip(row.cells, texts, strict=True):
                 _cell(cell, text, kit.FANGSONG, RED if text.startswith("★") else None)
-        _paragraph(doc, roll.issuer, kit.FANGSONG, kit.SIZE_3HAO, "right", before=18)
-        _paragraph(doc, roll.date, kit.FANGSONG, kit.SIZE_3HAO, "right")
-        if i + 1 < len(rolls):
-            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        _signature(doc, roll.issuer, roll.date, kit.SIZE_3HAO, 18, last=i + 1 == len(rolls))
+    return _save(doc, out)
+
+
+def _signature(doc: DocxDocument, issuer: str, date: str, size: float, before: float, last: bool) -> None:
+    """Issuer over date at the right; a page break after them unless this is the last page."""
+    _paragraph(doc, issuer, kit.FANGSONG, size, "right", before=before)
+    _paragraph(doc, date, kit.FANGSONG, size, "right")
+    if not last:
+        doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def _save(doc: DocxDocument, out: Path) -> Path:
     with atomic_path(out) as tmp:
         doc.save(str(tmp))
     return out
