@@ -39,24 +39,30 @@ def needs_half(result: Tally, policy: Policy, what: str) -> int:
     return result.period.half or 0
 
 
-def comment(m: MemberTally) -> str:
-    """The 社区评语 a summary prints: what the member did, or what is missing, in one sentence."""
+def comment(m: MemberTally, judged: bool) -> str:
+    """The 社区评语 a summary prints: what the member did, or what is missing, in one sentence.
+
+    ``judged``: the period is a whole year that is over, so meeting the yearly minimums can be said."""
     if not m.reported:
         return "未按要求到社区报到，请单位督促。"
     missing = [s.what for s in m.shortfalls if s.counts]
     if missing:
         return "；".join(missing) + "，请单位督促。"
-    return f"参加志愿服务{m.activities}次，积分{m.points}分，达到要求。"
+    if not m.activities:
+        return "本期未参加志愿服务，请单位督促。"
+    return f"参加志愿服务{m.activities}次，积分{m.points}分" + ("，达到要求。" if judged else "。")
 
 
-def _summary_rows(members: Iterable[MemberTally], half: int) -> list[dict[str, str | int | None]]:
+def _summary_rows(
+    members: Iterable[MemberTally], half: int, judged: bool
+) -> list[dict[str, str | int | None]]:
     return [
         {
             "name": m.name,
             "reported": "是" if m.reported else "否",
             "points": m.points_by_half.get(half, 0) if half else m.points,
             "stars": m.stars_by_half.get(half, 0),
-            "comment": comment(m),
+            "comment": comment(m, judged),
         }
         for m in members
     ]
@@ -65,6 +71,7 @@ def _summary_rows(members: Iterable[MemberTally], half: int) -> list[dict[str, s
 def summaries(result: Tally, policy: Policy, by: str = "unit") -> list[FilingItem]:
     """zz-f1 汇总表: one per unit (its members, whatever their community) or one per community."""
     half = needs_half(result, policy, "汇总表的评星情况")
+    judged = result.period.half is None and result.as_of >= result.period.end
     groups: dict[str, list[MemberTally]] = defaultdict(list)
     for m in result.members:
         groups[m.unit if by == "unit" else (m.community or "未报到")].append(m)
@@ -75,7 +82,7 @@ def summaries(result: Tally, policy: Policy, by: str = "unit") -> list[FilingIte
             "unit_org": name if by == "unit" else "、".join(others),
             "community_org": "、".join(others) if by == "unit" else name,
             "period": result.period.label,
-            "members": _summary_rows(members, half),  # type: ignore[dict-item]
+            "members": _summary_rows(members, half, judged),  # type: ignore[dict-item]
         }
         items.append(FilingItem(record, ident(result, "zz-f1", by, name), name))
     return items

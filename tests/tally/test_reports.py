@@ -81,7 +81,7 @@ def test_summary_per_unit_reads_back_as_the_tally_says(
         "reported": "是",
         "points": 105,
         "stars": 10,
-        "comment": "参加志愿服务21次，积分105分，达到要求。",
+        "comment": "参加志愿服务21次，积分105分。",
     }
     assert (rows["张洋"]["points"], rows["张洋"]["stars"]) == (11, 1)  # 30 June counts, 1 July does not
     assert (rows["吕华"]["reported"], rows["吕华"]["comment"]) == ("否", "未按要求到社区报到，请单位督促。")
@@ -199,3 +199,24 @@ def test_certificates_for_ten_stars_and_the_honour_roll_most_stars_first(
         ["1", "陈海", BLOOD, "105", "★" * 10],
         ["2", "张洋", BLOOD, "11", "★"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("activities", "reported", "judged", "said"),
+    [
+        (3, True, True, "参加志愿服务3次，积分15分，达到要求。"),
+        (3, True, False, "参加志愿服务3次，积分15分。"),  # a half year: the yearly minimum is not judged
+        (0, True, False, "本期未参加志愿服务，请单位督促。"),
+        (3, False, True, "未按要求到社区报到，请单位督促。"),
+    ],
+)
+def test_the_community_comment_says_only_what_the_period_shows(
+    activities: int, reported: bool, judged: bool, said: str
+) -> None:
+    from tally.filings import comment
+    from tally.model import MemberTally
+
+    m = MemberTally(
+        1, "陈海", BLOOD, "金华社区", None, True, reported, None, activities, points=activities * 5
+    )
+    assert comment(m, judged) == said
