@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
+from form_templates.text import squash
 from tally.categories import PARTY_LIFE, Category, categorize
-from tally.names import community_key, member_key, squeeze, unit_key, unit_of
+from tally.names import community_key, member_key, unit_key, unit_of
 
 PersonKind = Literal["member", "unit"]
 Fields = Mapping[str, object]
@@ -75,7 +76,7 @@ class Facts:
 
 def _text(fields: Fields, name: str) -> str:
     value = fields.get(name)
-    return squeeze(value) if isinstance(value, str) else ""
+    return squash(value) if isinstance(value, str) else ""
 
 
 def _day(value: object) -> dt.date | None:
@@ -100,7 +101,7 @@ def _points(value: object) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    found = _POINTS.match(squeeze(value)) if isinstance(value, str) else None
+    found = _POINTS.match(squash(value)) if isinstance(value, str) else None
     return int(found.group(1)) if found else None
 
 
@@ -201,7 +202,7 @@ def _activities(
         on = _day(row.get(when))
         if on is None:
             continue
-        content = squeeze(str(row.get(what) or ""))
+        content = squash(str(row.get(what) or ""))
         category = categorize(str(row.get(kind) or "") if kind else "", content)
         facts.activities.append(Activity(person, on, category, _points(row.get("points")), content, i))
     return facts
@@ -242,8 +243,8 @@ def _zs_activity(f: Fields) -> Facts:
     member_category: Category = "party_life" if category in PARTY_LIFE else "service"
     names = f.get("participants")
     for i, name in enumerate(names if isinstance(names, list) else [], start=2):
-        if isinstance(name, str) and squeeze(name):
-            member = Person("member", squeeze(name), unit.unit)
+        if isinstance(name, str) and squash(name):
+            member = Person("member", squash(name), unit.unit)
             facts.activities.append(Activity(member, on, member_category, None, content, i))
     return facts
 

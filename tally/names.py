@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_SPACE = re.compile(r"\s+")
+from form_templates.text import squash
+
 _ORG_PREFIX = re.compile(r"^中共")
 # “…党支部”, “…支部委员会” and the like name a unit's Party organization, not another unit.
 _ORG_SUFFIX = re.compile(r"(机关党委|党总支|党支部|总支部委员会|支部委员会|党组织|党委)$")
 # “委员会” ends a Party committee's name (“中共…社区委员会”) but also a unit's (“…卫生健康委员会”).
 _COMMITTEE = re.compile(r"(机关)?委员会$")
 _COMMUNITY = re.compile(r"[^区县市镇道]*(社区|村|居委会)$")
-
-
-def squeeze(text: str) -> str:
-    """Text without any whitespace (full-width spaces included)."""
-    return _SPACE.sub("", text.replace("\u3000", " "))
 
 
 def unit_of(employer_and_post: str) -> str:
@@ -28,7 +24,7 @@ def unit_of(employer_and_post: str) -> str:
 @lru_cache(maxsize=1 << 16)  # the same few units and communities, named on every row
 def unit_key(unit: str) -> str:
     """A unit as compared: no spaces, no leading 中共, no trailing 党支部/党委 (nor 委员会 after 中共)."""
-    squeezed = squeeze(unit)
+    squeezed = squash(unit)
     text = _ORG_PREFIX.sub("", squeezed)
     stripped = _ORG_SUFFIX.sub("", text)
     if stripped == text and text != squeezed:
@@ -47,4 +43,4 @@ def community_key(community: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def member_key(name: str, unit: str) -> str:
     """A member is known by unit and name: the same name in two units is two people."""
-    return f"{unit_key(unit)}|{squeeze(name)}"
+    return f"{unit_key(unit)}|{squash(name)}"

@@ -15,10 +15,11 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
+from form_templates.text import squash
 from store.schema import tally_people
 from tally.columns import Columns, RowProblem
 from tally.facts import Person
-from tally.names import community_key, squeeze, unit_key, unit_of
+from tally.names import community_key, unit_key, unit_of
 from tally.sync import PeopleIndex
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -47,7 +48,7 @@ def load_roster(engine: Engine, path: Path) -> RosterResult:
         with engine.begin() as conn:
             people = PeopleIndex(conn)
             for row in cols.table.rows:
-                name, unit = squeeze(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))
+                name, unit = squash(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))
                 if not name or not unit:
                     missing = cols.where("name") if not name else cols.where("unit")
                     result.problems.append(
