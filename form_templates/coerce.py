@@ -60,6 +60,16 @@ def coerce_scalar(
     return value
 
 
+def read_date(raw: object) -> date:
+    """A whole date as people write it (2025-03-12, 2025年3月12日, an Excel date); else CoerceError."""
+    return _date(raw, month_only=False)
+
+
+def read_integer(raw: object) -> int:
+    """A whole number as people write it (5, “5分”, “+3”, 6.0, full-width digits); else CoerceError."""
+    return _integer(raw)
+
+
 def _text(raw: object, number_format: str | None = None) -> str:
     if isinstance(raw, bool):
         return "是" if raw else "否"

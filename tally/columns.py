@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from baodao.errors import DataError
 from docgen.sources import SourceRow, SourceTable, read_table
+from form_templates.coerce import CoerceError, read_date
 from form_templates.text import bare_label
-
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 @dataclass(frozen=True)
@@ -62,18 +60,10 @@ class Columns:
         cell = row.cells.get(self.index[name]) if name in self.index else None
         if cell is None or cell.value in (None, ""):
             return None
-        if isinstance(cell.value, dt.datetime):
-            return cell.value.date()
-        if isinstance(cell.value, dt.date):
-            return cell.value
-        text = str(cell.value).strip()
-        found = _DATE.match(text)
-        if found:
-            try:
-                return dt.date(*(int(g) for g in found.groups()))
-            except ValueError:
-                return text
-        return text
+        try:
+            return read_date(cell.value)
+        except CoerceError:
+            return str(cell.value).strip()
 
     def where(self, name: str) -> str:
         return self.table.column_name(self.index[name])

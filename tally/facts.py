@@ -7,12 +7,12 @@ here feed no tally. A value that is missing or unreadable gives no fact; `baodao
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
+from form_templates.coerce import CoerceError, read_integer
 from form_templates.text import squash
 from tally.categories import PARTY_LIFE, Category, categorize
 from tally.names import community_key, member_key, unit_key, unit_of
@@ -90,19 +90,14 @@ def _day(value: object) -> dt.date | None:
     return None
 
 
-_POINTS = re.compile(r"^([+-]?\d+)(?:\.0+)?\s*分?$")
-
-
 def _points(value: object) -> int | None:
-    """Points as written: 5, “5”, “5分”, “+3”, 5.0; anything else (blank, “五分”) earns the base."""
-    if isinstance(value, bool):
+    """Points as written (5, “8分”, “+3”, 6.0); blank or unreadable (“五分”) earns the base instead."""
+    if value is None or value == "":
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    found = _POINTS.match(squash(value)) if isinstance(value, str) else None
-    return int(found.group(1)) if found else None
+    try:
+        return read_integer(value)
+    except CoerceError:
+        return None
 
 
 def _rows(fields: Fields, name: str) -> list[Mapping[str, object]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from form_templates.coerce import CoerceError, read_integer
 from store.records import IngestResult, StoredRecord, ingest
 from tally.columns import Columns, RowProblem
 from tally.facts import LEDGER_FORM
@@ -61,13 +62,15 @@ def import_ledger(engine: Engine, path: Path) -> LedgerResult:
             )
             continue
         points = cols.text(row, "points")
-        if points and not points.lstrip("-").isdigit():
+        try:
+            earned = read_integer(points) if points else None
+        except CoerceError:
             result.problems.append(
                 RowProblem(path, row.number, f"{cols.where('points')}“{points}”不是整数，这一行没有计入")
             )
             continue
         fields["date"] = on.isoformat() if isinstance(on, dt.date) else None
-        fields["points"] = int(points) if points else None
+        fields["points"] = earned
         ident = _row_id(fields)
         if ident in seen:
             result.problems.append(
