@@ -11,17 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baodao.errors import DataError
-from docgen.combined import CombinedDocx
-from docgen.context import build_context
 from docgen.duplex import pad_for_duplex
-from docgen.fastdocx import PreparedDocx
+from docgen.filing import FilingItem, write_each
 from docgen.ids import file_stem, form_id, recipient
 from docgen.mapping import ColumnMap, MappedRow, RowProblem, TableRowsMap, normalize_header
 from docgen.outputs import OutputFolder
 from docgen.pdf import convert_to_pdf
 from docgen.report import write_problem_report
 from docgen.sources import read_table
-from docgen.xlsx import fill_xlsx
 from form_templates.catalog import Form
 from store.db import connect
 from store.register import IssuedForm, record_issued
@@ -156,32 +153,21 @@ def _write_forms(
     result: GenerateResult,
     progress: Callable[[int], object],
 ) -> None:
-    prepared = PreparedDocx(form.docx, form.key)
-    combined = CombinedDocx(prepared, options.duplex) if options.combined else None
     issued = {"baodao.issue_date": options.issue_date.isoformat()}
-    try:
-        for p in planned:
-            context = build_context(form.spec, p.row.record, p.ident)
-            rendered = prepared.render(context, p.ident, issued)
-            out = options.outdir / f"{p.stem}.docx"
-            prepared.save(rendered, out)
-            result.files.append(out)
-            if form.xlsx is not None:
-                result.files.append(fill_xlsx(form.xlsx, form.spec, p.row.record, out.with_suffix(".xlsx")))
-            if combined is not None:
-                combined.add(rendered)
-            progress(1)
-        if combined is not None:
-            target = options.outdir / f"{form.key}-combined.docx"
-            combined.save(target, {"baodao.form_key": form.key, "baodao.forms": str(len(planned)), **issued})
-            result.combined_docx = target
-            if options.pdf:
-                result.combined_pdf = convert_to_pdf([target], options.outdir)[0]
-                if options.duplex:
-                    pad_for_duplex(result.combined_pdf, [p.ident for p in planned])
-    finally:
-        if combined is not None:
-            combined.close()
+    result.files, result.combined_docx = write_each(
+        form,
+        [FilingItem(p.row.record, p.ident, p.who) for p in planned],
+        [p.stem for p in planned],
+        options.outdir,
+        properties=issued,
+        combined=options.combined,
+        duplex=options.duplex,
+        progress=progress,
+    )
+    if result.combined_docx is not None and options.pdf:
+        result.combined_pdf = convert_to_pdf([result.combined_docx], options.outdir)[0]
+        if options.duplex:
+            pad_for_duplex(result.combined_pdf, [p.ident for p in planned])
 
 
 def _register(

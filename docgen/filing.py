@@ -63,7 +63,7 @@ def write_filing(
     OutputFolder(outdir, force).claim([*names, combined_name, combined_name.replace(".docx", ".pdf")])
     result = FilingResult()
     if attachment is None:
-        _plain(form, items, stems, outdir, result, progress)
+        result.files, result.combined_docx = write_each(form, items, stems, outdir, progress=progress)
     else:
         _attached(form, attachment, items, stems, outdir, result, progress)
     if pdf and result.combined_docx is not None:
@@ -71,31 +71,42 @@ def write_filing(
     return result
 
 
-def _plain(
+def write_each(
     form: Form,
     items: Sequence[FilingItem],
-    stems: list[str],
+    stems: Sequence[str],
     outdir: Path,
-    result: FilingResult,
-    progress: Callable[[int], object],
-) -> None:
+    *,
+    properties: dict[str, str] | None = None,
+    combined: bool = True,
+    duplex: bool = False,
+    progress: Callable[[int], object] = lambda n: None,
+) -> tuple[list[Path], Path | None]:
+    """One DOCX (and XLSX, for table forms) per item, the template prepared once; and, with ``combined``,
+    ``KEY-combined.docx`` of them all. ``properties`` go into each file and the combined one."""
+    extra = properties or {}
     prepared = PreparedDocx(form.docx, form.key)
-    combined = CombinedDocx(prepared)
+    joined = CombinedDocx(prepared, duplex) if combined else None
+    files: list[Path] = []
     try:
         for item, stem in zip(items, stems, strict=True):
-            rendered = prepared.render(build_context(form.spec, item.record, item.ident), item.ident)
+            rendered = prepared.render(build_context(form.spec, item.record, item.ident), item.ident, extra)
             out = outdir / f"{stem}.docx"
             prepared.save(rendered, out)
-            result.files.append(out)
+            files.append(out)
             if form.xlsx is not None:
-                result.files.append(fill_xlsx(form.xlsx, form.spec, item.record, out.with_suffix(".xlsx")))
-            combined.add(rendered)
+                files.append(fill_xlsx(form.xlsx, form.spec, item.record, out.with_suffix(".xlsx")))
+            if joined is not None:
+                joined.add(rendered)
             progress(1)
+        if joined is None:
+            return files, None
         target = outdir / f"{form.key}-combined.docx"
-        combined.save(target, {"baodao.form_key": form.key, "baodao.forms": str(len(items))})
-        result.combined_docx = target
+        joined.save(target, {"baodao.form_key": form.key, "baodao.forms": str(len(items)), **extra})
+        return files, target
     finally:
-        combined.close()
+        if joined is not None:
+            joined.close()
 
 
 def _attached(
