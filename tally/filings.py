@@ -10,16 +10,15 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import PolicyError, StorageError
 from docgen.filing import FilingItem
 from form_templates.spec import Record
-from store.schema import tally_activities
 from tally.model import MemberTally, Tally
 from tally.policy import Policy
-from tally.queries import earned_points
+from tally.queries import activity_rows
 
 
 def ident(result: Tally, *parts: str) -> str:
@@ -119,25 +118,20 @@ def score_sheets(engine: Engine, result: Tally, policy: Policy) -> list[FilingIt
 
 
 def _activity_rows(engine: Engine, result: Tally, policy: Policy) -> dict[int, list[dict[str, object]]]:
-    a = tally_activities.c
-    wanted = {m.person_id for m in result.members}
-    points = earned_points(policy.member.points)
-    query = (
-        select(a.person_id, a.on_date, a.content, points)
-        .where(a.on_date.between(result.period.start, result.period.end))
-        .order_by(a.person_id, a.on_date, a.id)
-    )
-    found: dict[int, list[dict[str, object]]] = defaultdict(list)
     try:
         with engine.connect() as conn:
-            for pid, on, content, earned in conn.execute(query):
-                if pid in wanted:
-                    found[pid].append(
-                        {"served_on": on, "content": content or "志愿服务", "points": int(earned)}
-                    )
+            rows = activity_rows(
+                conn, result.period, policy.member.points, [m.person_id for m in result.members]
+            )
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取活动记录：{exc}") from exc
-    return found
+    return {
+        pid: [
+            {"served_on": on, "content": content or "志愿服务", "points": points}
+            for on, content, points in acts
+        ]
+        for pid, acts in rows.items()
+    }
 
 
 def _remark(m: MemberTally) -> str | None:

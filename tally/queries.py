@@ -13,6 +13,7 @@ from tally.period import Period
 from tally.policy import Points
 
 A = tally_activities.c
+CHUNK = 500  # ids per IN (…) query
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,23 @@ def member_activities(
     found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
     for pid, h, category, count, pts, adj in conn.execute(query).all():
         found[pid][(int(h), category)] = Counted(int(count), int(pts or 0), int(adj or 0))
+    return found
+
+
+def activity_rows(
+    conn: Connection, period: Period, points: Points | None, person_ids: list[int]
+) -> dict[int, list[tuple[dt.date, str, int]]]:
+    """Each of these people's activities in the period, by date: (day, content, points earned)."""
+    found: dict[int, list[tuple[dt.date, str, int]]] = defaultdict(list)
+    for start in range(0, len(person_ids), CHUNK):
+        query = (
+            select(A.person_id, A.on_date, A.content, earned_points(points))
+            .where(A.person_id.in_(person_ids[start : start + CHUNK]))
+            .where(A.on_date.between(period.start, period.end))
+            .order_by(A.person_id, A.on_date, A.id)
+        )
+        for pid, on, content, earned in conn.execute(query).all():
+            found[pid].append((on, content, int(earned)))
     return found
 
 
