@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
@@ -75,23 +75,20 @@ def load_roster(engine: Engine, path: Path) -> RosterResult:
                     people.add(person, on_roster=True, moved_on=moved_on)
                     result.added += 1
                 else:
-                    _update(conn, known, person, moved_on)
+                    _update(conn, people, known, person, moved_on)
                 result.members += 1
     except SQLAlchemyError as exc:
         raise StorageError(f"无法保存名册 {path}：{exc}") from exc
     return result
 
 
-def _update(conn: Connection, pid: int, person: Person, moved_on: dt.date | None) -> None:
+def _update(
+    conn: Connection, people: PeopleIndex, pid: int, person: Person, moved_on: dt.date | None
+) -> None:
     """The roster's word on a member forms named first: on the roster, its community, 编号 and unit."""
     values: dict[str, object] = {"on_roster": 1, "moved_on": moved_on, "unit": person.unit}
     values |= {"community": person.community} if person.community else {}
     values |= {"member_no": person.member_no} if person.member_no else {}
-    taken = conn.scalar(
-        select(tally_people.c.id).where(
-            tally_people.c.kind == "member", tally_people.c.person_key == person.key, tally_people.c.id != pid
-        )
-    )
-    if taken is None:  # the roster's spelling of the unit becomes the member's key
+    if people.by_key(person) in (None, pid):  # the roster's spelling of the unit becomes the member's key
         values["person_key"] = person.key
     conn.execute(update(tally_people).where(tally_people.c.id == pid).values(**values))

@@ -200,6 +200,10 @@ class PeopleIndex:
             return found
         return _one_prefix(person.unit, self._units_by_name.get(person.name, []))
 
+    def by_key(self, person: Person) -> int | None:
+        """The person with exactly this kind and key, if any."""
+        return self._ids.get((person.kind, person.key))
+
     def id_of(self, person: Person) -> int:
         found = self.find(person)
         if found is None:
