@@ -25,10 +25,11 @@ from sqlalchemy import Engine, insert, select
 
 from store.db import connect
 from store.schema import files, records, tally_activities
+from tally.categories import PARTY_LIFE
 from tally.compute import tally
 from tally.period import Period
 from tally.policy import load_policy
-from tally.queries import Counted, member_activities
+from tally.queries import MemberCounts, member_activities
 from tally.sync import sync
 
 UNITS = 400
@@ -102,28 +103,32 @@ def fill(engine: Engine, members: int, per_member: int) -> None:
             conn.execute(insert(records), batch)
 
 
-def python_loop(engine: Engine) -> dict[int, dict[tuple[int, str], Counted]]:
-    """The baseline: every activity row into Python, then counted and summed per member, half and kind —
+def python_loop(engine: Engine) -> dict[int, MemberCounts]:
+    """The baseline: every activity row into Python, then counted and summed per member and half year —
     the same figures `queries.member_activities` has the database compute."""
     a = tally_activities.c
-    found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
+    count: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    points: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    adjusted: dict[int, int] = defaultdict(int)
+    party: dict[int, int] = defaultdict(int)
     with engine.connect() as conn:
         rows = conn.execute(
             select(a.person_id, a.on_date, a.category, a.points).where(a.on_date.between(START, END))
         )
         for pid, on, category, pts in rows:
-            key = (1 if on.month <= 6 else 2, category)
-            c = found[pid].get(key)
-            if c is None:
-                c = found[pid][key] = Counted()
-            earned = 5 if pts is None else min(8, max(2, pts))
-            c.count += 1
-            c.points += earned
-            c.adjusted += earned != pts and pts is not None
-    return found
+            half = 1 if on.month <= 6 else 2
+            earned = 5 if pts is None else pts if category == "extra" else min(8, max(2, pts))
+            count[pid][half] += 1
+            points[pid][half] += earned
+            adjusted[pid] += pts is not None and earned != pts
+            party[pid] += category in PARTY_LIFE
+    return {
+        pid: MemberCounts(tuple(count[pid]), tuple(points[pid]), adjusted[pid], party[pid])  # type: ignore[arg-type]
+        for pid in count
+    }
 
 
-def sql_aggregate(engine: Engine) -> dict[int, dict[tuple[int, str], Counted]]:
+def sql_aggregate(engine: Engine) -> dict[int, MemberCounts]:
     with engine.connect() as conn:
         return member_activities(conn, Period(2025), load_policy("zhengzhou-2019").member.points)
 

@@ -48,7 +48,7 @@ def tally(
     if wanted is not None and not people:
         raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
     members = [
-        member_tally(p, regs.get(p.id, []), acts.get(p.id, {}), policy, period, as_of)
+        member_tally(p, regs.get(p.id, []), acts.get(p.id), policy, period, as_of)
         for p in people
         if p.kind == "member"
     ]

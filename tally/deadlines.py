@@ -8,7 +8,7 @@ from tally.queries import Reg
 
 def late(regs: list[Reg], policy: Policy) -> str | None:
     """How the first dated registration missed its form's deadline in its own year, or None if it did not."""
-    deadlines = {d.form: d for d in policy.deadlines}
+    deadlines = policy.deadline_of
     first = next((r for r in regs if r.on is not None), None)
     if first is None or first.on is None or first.form not in deadlines:
         return None

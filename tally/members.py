@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tally.categories import PARTY_LIFE
 from tally.deadlines import late
 from tally.model import MemberTally, Shortfall
 from tally.period import Period
 from tally.policy import Policy
-from tally.queries import Counted, PersonRow, Reg
+from tally.queries import MemberCounts, PersonRow, Reg
 
 Registrations = list[Reg]
 
@@ -17,7 +16,7 @@ Registrations = list[Reg]
 def member_tally(
     person: PersonRow,
     regs: Registrations,
-    counted: dict[tuple[int, str], Counted],
+    counted: MemberCounts | None,
     policy: Policy,
     period: Period,
     as_of: dt.date,
@@ -30,14 +29,14 @@ def member_tally(
     missed = late(regs, policy)
     if missed:
         m.notes.append(missed)
-    for (half, category), c in counted.items():
-        m.activities += c.count
-        m.activities_by_half[half] = m.activities_by_half.get(half, 0) + c.count
-        m.points += c.points
-        m.points_by_half[half] = m.points_by_half.get(half, 0) + c.points
-        m.points_adjusted += c.adjusted
-        if category in PARTY_LIFE:
-            m.party_life += c.count
+    if counted is not None:
+        for half in period.halves:
+            if counted.count[half]:
+                m.activities_by_half[half] = counted.count[half]
+                m.points_by_half[half] = counted.points[half]
+        m.activities = sum(counted.count)
+        m.points = sum(counted.points)
+        m.points_adjusted, m.party_life = counted.adjusted, counted.party_life
     _stars(m, policy, period)
     _minimums(m, policy, period, as_of)
     if m.points_adjusted and policy.member.points:

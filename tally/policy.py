@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal, cast
 
@@ -117,6 +117,11 @@ class Policy:
     deadlines: tuple[Deadline, ...]
     days: Mapping[str, Day]
     source: Path
+
+    @cached_property
+    def deadline_of(self) -> dict[str, Deadline]:
+        """Each form's deadline, by form key."""
+        return {d.form: d for d in self.deadlines}
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Connection, Integer, case, cast, extract, func, literal, select
 
 from store.schema import tally_activities, tally_people, tally_ratings, tally_registrations
+from tally.categories import PARTY_LIFE
 from tally.period import Period
 from tally.policy import Points
 
@@ -90,22 +91,40 @@ def _points(points: Points | None) -> tuple[ColumnElement[int], ColumnElement[in
     return earned, adjusted
 
 
-def member_activities(
-    conn: Connection, period: Period, points: Points | None
-) -> dict[int, dict[tuple[int, str], Counted]]:
-    """Per person: (half, category) → activities counted, points earned, points adjusted."""
+@dataclass(frozen=True, slots=True)
+class MemberCounts:
+    """One member's activities in the period: per half year (index 1 and 2) the count and points earned;
+    how many had their points brought back into the band; how many were party life."""
+
+    count: tuple[int, int, int]
+    points: tuple[int, int, int]
+    adjusted: int
+    party_life: int
+
+
+def member_activities(conn: Connection, period: Period, points: Points | None) -> dict[int, MemberCounts]:
+    """Per person, one row the database sums: counts and points by half year, adjusted, party life."""
     earned, adjusted = _points(points)
-    half = case((A.on_date <= dt.date(period.year, 6, 30), 1), else_=2)
+    first = A.on_date <= dt.date(period.year, 6, 30)
+    party = A.category.in_(sorted(PARTY_LIFE))
     query = (
         # Units' rows come too and are not looked up: a join per activity row costs more than they do.
-        select(A.person_id, half, A.category, func.count(), func.sum(earned), func.sum(adjusted))
+        select(
+            A.person_id,
+            func.sum(case((first, 1), else_=0)),
+            func.sum(case((first, 0), else_=1)),
+            func.sum(case((first, earned), else_=0)),
+            func.sum(case((first, 0), else_=earned)),
+            func.sum(adjusted),
+            func.sum(case((party, 1), else_=0)),
+        )
         .where(A.on_date.between(period.start, period.end))
-        .group_by(A.person_id, half, A.category)
+        .group_by(A.person_id)
     )
-    found: dict[int, dict[tuple[int, str], Counted]] = defaultdict(dict)
-    for pid, h, category, count, pts, adj in conn.execute(query).all():
-        found[pid][(int(h), category)] = Counted(int(count), int(pts or 0), int(adj or 0))
-    return found
+    return {
+        pid: MemberCounts((0, int(n1), int(n2)), (0, int(p1 or 0), int(p2 or 0)), int(adj or 0), int(life))
+        for pid, n1, n2, p1, p2, adj, life in conn.execute(query).all()
+    }
 
 
 def activity_rows(
