@@ -3,7 +3,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export FONTCONFIG_FILE := $(CURDIR)/fonts/fonts.conf
 
 .PHONY: setup system demo test lint gallery templates bench-generate bench-intake bench-scan bench-tally fuzz clean
 
@@ -34,8 +33,8 @@ gallery: setup
 	$(BIN)/baodao forms gallery --out output/gallery
 
 templates: setup
-	$(BIN)/python -m form_templates.builder
-	$(BIN)/python -m intake.layout
+	$(BIN)/python -m baodao.form_templates.builder
+	$(BIN)/python -m baodao.jobs.layouts
 
 bench-generate: setup
 	$(BIN)/python -m bench.generate

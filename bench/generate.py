@@ -17,15 +17,17 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from openpyxl import Workbook
 
-from docgen.batch import GenerateOptions, generate
-from docgen.context import build_context
-from docgen.fastdocx import PreparedDocx
-from docgen.ids import form_id
-from docgen.pdf import convert_to_pdf
-from form_templates.catalog import get_form
-from form_templates.samples import sample_record
-from form_templates.spec import Record
-from form_templates.template_env import jinja_environment
+from baodao.docgen.batch import GenerateOptions, generate
+from baodao.docgen.context import build_context
+from baodao.docgen.fastdocx import PreparedDocx
+from baodao.docgen.ids import form_id
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
+from baodao.form_templates.spec import Record
+from baodao.form_templates.template_env import jinja_environment
+from baodao.office.pdf import convert_to_pdf
+from baodao.store.db import connect
+from baodao.store.register import record_issued
 
 FORM = "zz-b1"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -127,7 +129,7 @@ def peak_memory(roster: Path) -> None:
     """
     baseline = _high_water_mb()
     with tempfile.TemporaryDirectory() as work:
-        options = GenerateOptions(outdir=Path(work) / "out", db=str(Path(work) / "db.sqlite3"))
+        options = GenerateOptions(outdir=Path(work) / "out")
         generate(get_form(FORM), roster, options)
     print(baseline, _high_water_mb())
 
@@ -166,10 +168,11 @@ def main() -> None:
         print(f"floor / baodao:   {floor / fast:5.2f}x   (target <= 2x)")
         out = work / "combined"
         form = get_form(FORM)
-        options = GenerateOptions(outdir=out, db=str(work / "db.sqlite3"))
+        options = GenerateOptions(outdir=out)
         data = write_roster(recs, work / "roster.xlsx")
         start = time.perf_counter()
-        result = generate(form, data, options)
+        engine = connect(str(work / "db.sqlite3"))
+        result = generate(form, data, options, lambda entries: record_issued(engine, entries))
         batch = time.perf_counter() - start
         print(f"generate() incl. combined DOCX, register: {batch:6.2f} s for {args.n} forms")
         assert result.combined_docx is not None

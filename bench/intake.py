@@ -14,15 +14,15 @@ from pathlib import Path
 import pdfplumber
 from docx import Document
 
-from baodao.limits import Limits
+from baodao.docgen.context import build_context
+from baodao.docgen.fastdocx import PreparedDocx
+from baodao.docgen.ids import form_id
+from baodao.form_templates.catalog import get_form
+from baodao.intake.limits import Limits
+from baodao.intake.model import ReadRecord
+from baodao.intake.worker import read_in_turn
+from baodao.office.pdf import convert_to_pdf
 from bench.generate import records
-from docgen.context import build_context
-from docgen.fastdocx import PreparedDocx
-from docgen.ids import form_id
-from docgen.pdf import convert_to_pdf
-from form_templates.catalog import get_form
-from intake.model import ReadRecord
-from intake.worker import read_in_turn
 
 FORM = "zz-b1"
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from baodao.limits import Limits
-from docgen.batch import GenerateOptions, generate
-from form_templates.catalog import get_form
-from intake.layout import layout_of
-from intake.model import ReadRecord
-from intake.ocr import RapidEngine, TesseractEngine
-from intake.scan import read_scan
-from intake.worker import ReadingWorker, read_in_turn
+from baodao.docgen.batch import GenerateOptions, generate
+from baodao.form_templates.catalog import get_form
+from baodao.intake.layout import layout_of
+from baodao.intake.limits import Limits
+from baodao.intake.model import ReadRecord
+from baodao.intake.ocr import RapidEngine, TesseractEngine
+from baodao.intake.scan import read_scan
+from baodao.intake.worker import ReadingWorker, read_in_turn
 from tests.intake.scans import Filling, degrade, fill, render_pages
 
 WRITTEN = {
@@ -42,9 +42,7 @@ EXPECTED |= {"community": "新安社区", "skills": ["写作", "摄影", "法律
 def make_scans(n: int, work: Path) -> list[Path]:
     roster = [{"编号": f"SJ-2025-{i:04d}", "姓名": "李晓燕"} for i in range(1, n + 1)]
     (work / "roster.json").write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
-    made = generate(
-        get_form("zz-b1"), work / "roster.json", GenerateOptions(work / "gen", pdf=True, db=str(work / "db"))
-    )
+    made = generate(get_form("zz-b1"), work / "roster.json", GenerateOptions(work / "gen", pdf=True))
     assert made.combined_pdf is not None
     page = layout_of("zz-b1").pages[0]
     filling = Filling(text=WRITTEN, ticks={"写作", "摄影", "法律", "医疗保健"})

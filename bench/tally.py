@@ -23,14 +23,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
-from store.db import connect
-from store.schema import files, records, tally_activities
-from tally.categories import PARTY_LIFE
-from tally.compute import tally
-from tally.period import Period
-from tally.policy import load_policy
-from tally.queries import MemberCounts, member_activities
-from tally.sync import sync
+from baodao.store.db import connect
+from baodao.store.schema import files, records
+from baodao.tally.categories import PARTY_LIFE
+from baodao.tally.compute import tally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
+from baodao.tally.queries import MemberCounts, member_activities
+from baodao.tally.schema import tally_activities
+from baodao.tally.sync import sync
 
 UNITS = 400
 COMMUNITIES = 120
@@ -38,10 +39,10 @@ CHUNK = 5000
 START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 FRESH_TALLY = """
 import json, resource, time, datetime as dt
-from store.db import connect
-from tally.compute import tally
-from tally.period import Period
-from tally.policy import load_policy
+from baodao.store.db import connect
+from baodao.tally.compute import tally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
 engine, policy = connect(DATABASE), load_policy("zhengzhou-2019")
 start = time.perf_counter()
 result = tally(engine, policy, Period(2025), dt.date(2025, 12, 31))

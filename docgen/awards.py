@@ -15,7 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from baodao.files import atomic_path
-from form_templates.builder import docx_kit as kit
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder import docx_kit as kit
 
 RED = "C00000"
 

@@ -10,18 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from baodao.docgen.duplex import pad_for_duplex
+from baodao.docgen.filing import FilingItem, write_each
+from baodao.docgen.ids import file_stem, form_id, recipient
+from baodao.docgen.issued import IssuedForm, Register
+from baodao.docgen.mapping import ColumnMap, MappedRow, RowProblem, TableRowsMap, normalize_header
+from baodao.docgen.outputs import OutputFolder
+from baodao.docgen.report import write_problem_report
 from baodao.errors import DataError
-from docgen.duplex import pad_for_duplex
-from docgen.filing import FilingItem, write_each
-from docgen.ids import file_stem, form_id, recipient
-from docgen.mapping import ColumnMap, MappedRow, RowProblem, TableRowsMap, normalize_header
-from docgen.outputs import OutputFolder
-from docgen.pdf import convert_to_pdf
-from docgen.report import write_problem_report
-from docgen.sources import read_table
-from form_templates.catalog import Form
-from store.db import connect
-from store.register import IssuedForm, record_issued
+from baodao.form_templates.catalog import Form
+from baodao.office.pdf import convert_to_pdf
+from baodao.office.sources import read_table
 
 STRICT_SHOWN = 20
 
@@ -41,7 +40,6 @@ class GenerateOptions:
     issuer: str = ""
     issue_date: dt.date = field(default_factory=dt.date.today)
     due_date: dt.date | None = None
-    db: str | None = None
 
 
 @dataclass
@@ -72,9 +70,13 @@ class _Planned:
 
 
 def generate(
-    form: Form, data: Path, options: GenerateOptions, progress: Callable[[int], object] = lambda n: None
+    form: Form,
+    data: Path,
+    options: GenerateOptions,
+    register: Register | None = None,
+    progress: Callable[[int], object] = lambda n: None,
 ) -> GenerateResult:
-    """Generate ``form`` for every good row of ``data`` into ``options.outdir``."""
+    """Generate ``form`` for every good row of ``data`` into ``options.outdir``; ``register`` records them."""
     spec = form.spec
     every = [*spec.fields, *(c for f in spec.table_fields for c in f.columns)]
     known = {normalize_header(t) for f in every for t in f.labels} | {f.name for f in every}
@@ -108,7 +110,8 @@ def generate(
     _write_forms(form, planned, options, result, progress)
     if result.problems:
         result.report = write_problem_report(result.problems, options.outdir / report_name, data)
-    _register(form, planned, options, data, result)
+    if register is not None:
+        _register(form, planned, options, data, result, register)
     return result
 
 
@@ -171,7 +174,12 @@ def _write_forms(
 
 
 def _register(
-    form: Form, planned: list[_Planned], options: GenerateOptions, data: Path, result: GenerateResult
+    form: Form,
+    planned: list[_Planned],
+    options: GenerateOptions,
+    data: Path,
+    result: GenerateResult,
+    register: Register,
 ) -> None:
     deadline = form.spec.deadline
     due = options.due_date or (deadline.after(options.issue_date) if deadline else None)
@@ -179,7 +187,7 @@ def _register(
         IssuedForm(form.key, p.ident, p.who, options.issuer, options.issue_date, due, str(data), p.row.number)
         for p in planned
     ]
-    result.registered, result.already_registered = record_issued(connect(options.db), entries)
+    result.registered, result.already_registered = register(entries)
 
 
 def _first(problems: list[RowProblem]) -> str:

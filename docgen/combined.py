@@ -10,8 +10,8 @@ import re
 import tempfile
 from pathlib import Path
 
-from docgen.fastdocx import DOCUMENT, DOCUMENT_RELS, PreparedDocx, Rendered
-from form_templates.package import Member, deflate_stream, stored
+from baodao.docgen.fastdocx import DOCUMENT, DOCUMENT_RELS, PreparedDocx, Rendered
+from baodao.form_templates.package import Member, deflate_stream, stored
 
 IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _DOC_PR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')

@@ -9,6 +9,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxcompose.composer import Composer
 
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+
 # Page set-up travels with each appended document; headers/footers stay the master's, so numbering runs on.
 _PAGE_SETUP = ("w:pgSz", "w:pgMar", "w:cols", "w:docGrid")
 

@@ -6,8 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
-from form_templates.template_env import TEMPLATE_HELPERS
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from baodao.form_templates.template_env import TEMPLATE_HELPERS
 
 # Control characters break WordprocessingML; tab and newline are kept.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")

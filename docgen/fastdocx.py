@@ -17,10 +17,12 @@ from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from baodao.docgen.qr import qr_png
 from baodao.errors import RenderError, TemplateError
-from docgen.qr import payload, qr_png
-from form_templates.package import Member, Package, deflated, stored
-from form_templates.template_env import jinja_environment
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.package import Member, Package, deflated, stored
+from baodao.form_templates.qr_payload import payload
+from baodao.form_templates.template_env import jinja_environment
 
 DOCUMENT = "word/document.xml"
 DOCUMENT_RELS = "word/_rels/document.xml.rels"

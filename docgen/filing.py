@@ -14,17 +14,18 @@ from pathlib import Path
 from docx import Document
 from docxcompose.composer import Composer
 
+from baodao.docgen.combined import CombinedDocx
+from baodao.docgen.compose import append_document
+from baodao.docgen.context import build_context
+from baodao.docgen.fastdocx import PreparedDocx
+from baodao.docgen.ids import file_stem
+from baodao.docgen.outputs import OutputFolder
 from baodao.files import atomic_path
-from docgen.combined import CombinedDocx
-from docgen.compose import append_document
-from docgen.context import build_context
-from docgen.fastdocx import PreparedDocx
-from docgen.ids import file_stem
-from docgen.outputs import OutputFolder
-from docgen.pdf import convert_to_pdf
-from docgen.xlsx import fill_xlsx
-from form_templates.catalog import Form
-from form_templates.spec import Record
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.catalog import Form
+from baodao.form_templates.spec import Record
+from baodao.office.pdf import convert_to_pdf
+from baodao.office.xlsx import fill_xlsx
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import json
 import re
 from datetime import date
 
-from form_templates.spec import FormSpec, Record
+from baodao.form_templates.spec import FormSpec, Record
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 ID_LENGTH = 10

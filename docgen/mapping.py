@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from baodao.errors import DataError
-from docgen.sources import SourceCell, SourceRow, SourceTable
-from form_templates.coerce import CoerceError, coerce, coerce_scalar
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
-from form_templates.text import bare_label
-from form_templates.validate import validate
+from baodao.form_templates.coerce import CoerceError, coerce, coerce_scalar
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from baodao.form_templates.text import bare_label
+from baodao.form_templates.validate import validate
+from baodao.office.sources import SourceCell, SourceRow, SourceTable
 
 # A header may carry a colon or a “required” asterisk the printed label does not.
 _MARKS = str.maketrans("", "", ":：*＊")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from baodao.errors import DataError
-from form_templates.yaml_fields import Fields, load_yaml
+from baodao.form_templates.yaml_fields import Fields, load_yaml
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,15 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docxcompose.composer import Composer
 
+from baodao.docgen.compose import append_document
+from baodao.docgen.notice_model import Attachment, Enclosure, Notice
+from baodao.docgen.render import render_docx
 from baodao.files import atomic_path
-from docgen.compose import append_document
-from docgen.notice_model import Attachment, Enclosure, Notice
-from docgen.render import render_docx
-from form_templates.builder import docx_kit as kit
-from form_templates.catalog import get_form
-from form_templates.samples import sample_record
-from form_templates.spec import Record
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
+from baodao.form_templates.spec import Record
 
 RED = "FF0000"
 LINE_PT = 28.95  # 225 mm 版心 / 22 lines

@@ -6,26 +6,12 @@ from functools import cache
 
 import segno
 
-from docgen.qr_encoder import MASK, data_bits, data_order, masked_base
-from form_templates.png import png_1bit
+from baodao.docgen.qr_encoder import MASK, data_bits, data_order, masked_base
+from baodao.form_templates.png import png_1bit
 
-PAYLOAD_PREFIX = "BD1"
 SCALE = 4  # pixels per module: a 15 mm code at about 200 dpi, crisp in print and in a 300 dpi scan
 BORDER = 2  # quiet-zone modules; the frame around the picture adds the rest
 assert SCALE == 4, "two modules to a byte: _pixel_layout packs four-pixel modules"
-
-
-def payload(form_key: str, form_id: str) -> str:
-    """The text a QR code carries: “BD1|zz-b1|SJ-2025-0001”."""
-    return f"{PAYLOAD_PREFIX}|{form_key}|{form_id}"
-
-
-def parse_payload(text: str) -> tuple[str, str] | None:
-    """(form key, form id) from a scanned payload, or None when it is not one of baodao's."""
-    parts = text.split("|")
-    if len(parts) == 3 and parts[0] == PAYLOAD_PREFIX and parts[1] and parts[2]:
-        return parts[1], parts[2]
-    return None
 
 
 def qr_png(text: str) -> bytes:

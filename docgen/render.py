@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docgen.context import build_context
-from docgen.fastdocx import PreparedDocx
-from form_templates.spec import FormSpec, Record
+from baodao.docgen.context import build_context
+from baodao.docgen.fastdocx import PreparedDocx
+from baodao.form_templates.spec import FormSpec, Record
 
 
 def render_docx(template: Path, spec: FormSpec, record: Record, out: Path, form_id: str = "") -> Path:

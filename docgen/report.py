@@ -8,9 +8,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from baodao.docgen.mapping import RowProblem
 from baodao.files import atomic_path
-from docgen.mapping import RowProblem
-from docgen.xlsx import put_text
+from baodao.office.xlsx import put_text
 
 HEADERS = ("行号", "列", "填写的内容", "原因")
 WIDTHS = (8, 28, 36, 60)

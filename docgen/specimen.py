@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from docgen.images import pdf_to_png
-from docgen.pdf import convert_to_pdf
-from docgen.render import render_docx
-from docgen.xlsx import fill_xlsx
-from form_templates.catalog import Form
-from form_templates.samples import sample_record
+from baodao.docgen.render import render_docx
+from baodao.form_templates.catalog import Form
+from baodao.form_templates.samples import sample_record
+from baodao.office.images import pdf_to_png
+from baodao.office.pdf import convert_to_pdf
+from baodao.office.xlsx import fill_xlsx
 
 
 def render_specimen(form: Form, outdir: Path, pdf: bool = False) -> list[Path]:

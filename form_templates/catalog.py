@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 
 from baodao.errors import UnknownFormError
-from form_templates.loader import read_spec
-from form_templates.spec import FormSpec
+from baodao.form_templates.loader import read_spec
+from baodao.form_templates.spec import FormSpec
 
 TEMPLATES_ROOT = Path(__file__).resolve().parent
 SPEC_FILE = "spec.yaml"

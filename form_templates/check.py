@@ -12,10 +12,10 @@ from jinja2 import TemplateAssertionError, TemplateSyntaxError, meta, nodes
 from lxml import etree
 
 from baodao.errors import TemplateError
-from form_templates.package import rewrite_package
-from form_templates.spec import FormSpec
-from form_templates.tags import FoundTag, paragraphs_with_location, scan_paragraph
-from form_templates.template_env import jinja_environment
+from baodao.form_templates.package import rewrite_package
+from baodao.form_templates.spec import FormSpec
+from baodao.form_templates.tags import FoundTag, paragraphs_with_location, scan_paragraph
+from baodao.form_templates.template_env import jinja_environment
 
 Level = Literal["错误", "警告", "已修复"]
 # Names a template may use besides the spec's fields: baodao's helpers and system values, jinja's globals.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from form_templates.spec import FieldSpec, Scalar, Value
+from baodao.form_templates.spec import FieldSpec, Scalar, Value
 
 # Separators people use between several items in one cell: 写作、外语 / 写作,外语 / 写作；外语 / one per line.
 ITEM_SEPARATORS = re.compile(r"\s*[、,，;；/\n]\s*")

@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 from baodao.errors import TemplateError
-from form_templates.catalog import forms
-from form_templates.spec import FormSpec
+from baodao.form_templates.catalog import forms
+from baodao.form_templates.spec import FormSpec
 
 _KEYWORDS = re.compile(rb"<cp:keywords>([^<]*)</cp:keywords>")
 _TEXT = re.compile(rb"<w:t(?: [^>]*)?>([^<]*)</w:t>")

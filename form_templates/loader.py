@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import cast
 
 from baodao.errors import SpecError
-from form_templates.spec import (
+from baodao.form_templates.spec import (
     DEFAULT_DATE_STYLE,
     FIELD_TYPES,
     NAME_PATTERN,
@@ -21,7 +21,7 @@ from form_templates.spec import (
     TextFormat,
     XlsxLayout,
 )
-from form_templates.yaml_fields import Fields, load_yaml
+from baodao.form_templates.yaml_fields import Fields, load_yaml
 
 FORM_KEYS = {
     "key",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
 
 _SAMPLE_DATE = date(2025, 3, 12)
 

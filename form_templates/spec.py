@@ -132,6 +132,19 @@ Scalar = str | int | date
 Value = Scalar | list[str] | list[dict[str, Scalar | None]] | None
 Record = dict[str, Value]
 
+# A field's value as it crosses a boundary (intake's JSON output, the store's JSON columns): text → str,
+# integer → int, date → "YYYY-MM-DD", choice → the option's printed text, choices/list → list of str,
+# table → list of {column: value}.
+JsonValue = str | int | None | list[str] | list[dict[str, str | int | None]]
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """A doubt about one field (kept with the value, never a reason to drop it), in Chinese."""
+
+    field: str
+    message: str
+
 
 def spec_as_dict(spec: FormSpec) -> dict[str, object]:
     """The spec as plain JSON-ready data (for `baodao forms --json` and scripts)."""

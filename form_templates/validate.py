@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 _POSTCODE = re.compile(r"^\d{6}$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from intake.layout import PageLayout
+from baodao.intake.layout import PageLayout
 
 INK_LEVEL = 128  # grey below this is ink (paper scans are near 255, pen and print near 0)
 MAX_SKEW = 4.0  # degrees a page may be turned on the scanner glass, either way

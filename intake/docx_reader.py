@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from baodao.errors import DataError
-from intake.grid import TICKED, UNTICKED, Block, Cell, Grid, Paragraph, Table, normalize_ticks
+from baodao.intake.grid import TICKED, UNTICKED, Block, Cell, Grid, Paragraph, Table, normalize_ticks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"

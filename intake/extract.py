@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from form_templates.coerce import CoerceError, coerce, coerce_scalar
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
-from form_templates.text import squash
-from form_templates.validate import validate
-from intake.grid import Grid
-from intake.labels import LabelIndex, norm, ticked_options
-from intake.model import FieldIssue, JsonValue
-from intake.patterns import TemplateGuide, TextPattern, text_sequences
-from intake.tables import read_table_rows
+from baodao.form_templates.coerce import CoerceError, coerce, coerce_scalar
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar, Value
+from baodao.form_templates.text import squash
+from baodao.form_templates.validate import validate
+from baodao.intake.grid import Grid
+from baodao.intake.labels import LabelIndex, norm, ticked_options
+from baodao.intake.model import FieldIssue, JsonValue
+from baodao.intake.patterns import TemplateGuide, TextPattern, text_sequences
+from baodao.intake.tables import read_table_rows
 
 _BLANK_DATE = re.compile(r"^[\s_年月日]*$")
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) +| +(?=[\u3000-\u9fff\uff00-\uffef])")

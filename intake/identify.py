@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docgen.qr import parse_payload
-from form_templates.catalog import Form, forms
-from form_templates.text import squash
-from intake.grid import Grid, Paragraph
-from intake.labels import norm
+from baodao.form_templates.catalog import Form, forms
+from baodao.form_templates.qr_payload import parse_payload
+from baodao.form_templates.text import squash
+from baodao.intake.grid import Grid, Paragraph
+from baodao.intake.labels import norm
 
 LABEL_SHARE = 0.6  # without a title, this share of a form's labels must be printed to name it
 _PRINTED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{3,}$")

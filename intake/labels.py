@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from form_templates.spec import FieldSpec
-from form_templates.text import bare_label, squash
-from intake.grid import TICKED, UNTICKED, Cell, Grid, Table
+from baodao.form_templates.spec import FieldSpec
+from baodao.form_templates.text import bare_label, squash
+from baodao.intake.grid import TICKED, UNTICKED, Cell, Grid, Table
 
 _COLON = "：:"
 

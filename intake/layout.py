@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,9 @@ from typing import Any
 import pdfplumber
 
 from baodao.errors import TemplateError
-from form_templates.catalog import Form, forms, get_form
-from intake.grid import UNTICKED, normalize_ticks
-from intake.pdf_reader import inside_any, ruled_table
+from baodao.form_templates.catalog import Form, get_form
+from baodao.intake.grid import UNTICKED, normalize_ticks
+from baodao.intake.pdf_reader import inside_any, ruled_table
 
 LAYOUT_FILE = "layout.json"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points, from the page's top left
@@ -171,25 +169,3 @@ def _from_json(data: dict[str, Any]) -> FormLayout:
         for p in data["pages"]
     )
     return FormLayout(data["form"], data["template_sha256"], pages)
-
-
-def write_layouts(keys: list[str]) -> list[Path]:
-    """Render the named forms (all when none) blank through LibreOffice and write their layout files."""
-    from docgen.pdf import convert_to_pdf
-    from docgen.render import render_docx
-
-    chosen = [f for f in forms() if not keys or f.key in keys]
-    written = []
-    with tempfile.TemporaryDirectory(prefix="baodao-layout-") as work:
-        docs = [render_docx(f.docx, f.spec, {}, Path(work) / f"{f.key}.docx") for f in chosen]
-        for form, pdf in zip(chosen, convert_to_pdf(docs, Path(work)), strict=True):
-            target = form.folder / LAYOUT_FILE
-            text = json.dumps(asdict(read_layout(pdf, form)), ensure_ascii=False, indent=1)
-            target.write_text(text + "\n", encoding="utf-8")
-            written.append(target)
-    return written
-
-
-if __name__ == "__main__":
-    for path in write_layouts(sys.argv[1:]):
-        print(f"layout {path.parent.name}")

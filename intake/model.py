@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# A field's value as the JSON output contract gives it: text → str, integer → int, date → "YYYY-MM-DD",
-# choice → the option's printed text, choices/list → list of str, table → list of {column: value}.
-JsonValue = str | int | None | list[str] | list[dict[str, str | int | None]]
+from baodao.form_templates.spec import FieldIssue, JsonValue
 
-
-@dataclass(frozen=True)
-class FieldIssue:
-    """A doubt about one field (kept with the value, never a reason to drop it), in Chinese."""
-
-    field: str
-    message: str
+__all__ = ["FieldIssue", "JsonValue", "ReadRecord", "Rejected"]
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from form_templates.text import squash
-from intake.grid import Grid
+from baodao.form_templates.text import squash
+from baodao.intake.grid import Grid
 
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _SIMPLE = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(?:\|\s*join\('[^']*'\)\s*)?(?:or\s*'([^']*)'\s*)?$")
@@ -281,7 +281,7 @@ class TemplateGuide:
 @cache
 def template_guide(template: Path) -> TemplateGuide:
     """The guide of a bundled template, read once per process."""
-    from intake.docx_reader import read_docx
+    from baodao.intake.docx_reader import read_docx
 
     grid = read_docx(template)
     texts = [p.text for p in grid.paragraphs] + [c.text for t in grid.tables for c in t.cells]

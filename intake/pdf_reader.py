@@ -16,8 +16,8 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
 from baodao.errors import DataError
-from intake.grid import Block, Cell, Grid, Paragraph, Table, normalize_ticks
-from intake.keywords import FORM_KEY_PROPERTY, form_key_in
+from baodao.intake.grid import Block, Cell, Grid, Paragraph, Table, normalize_ticks
+from baodao.intake.keywords import FORM_KEY_PROPERTY, form_key_in
 
 PdfObject = dict[str, Any]  # a pdfplumber char or text line
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points

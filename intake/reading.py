@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from form_templates.catalog import Form
-from intake.extract import extract, to_json
-from intake.grid import Grid
-from intake.identify import identify
-from intake.model import ReadRecord, Rejected
-from intake.patterns import template_guide
+from baodao.form_templates.catalog import Form
+from baodao.intake.extract import extract, to_json
+from baodao.intake.grid import Grid
+from baodao.intake.identify import identify
+from baodao.intake.model import ReadRecord, Rejected
+from baodao.intake.patterns import template_guide
 
 
 def from_grid(path: Path, grid: Grid) -> ReadRecord | Rejected:

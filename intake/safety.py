@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from baodao.errors import DataError
-from baodao.limits import Limits
+from baodao.intake.limits import Limits
 
 MB = 1024 * 1024
 # Archives inside a package are refused; objects Office embeds (an Excel table in a Word file) are not.

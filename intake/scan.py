@@ -20,21 +20,21 @@ import numpy as np
 from PIL import Image
 
 from baodao.errors import BaodaoError
-from baodao.limits import Limits
-from docgen.qr import parse_payload, payload
-from form_templates.catalog import Form, forms, get_form
-from form_templates.text import squash
-from intake.align import INK_LEVEL, Placement, place
-from intake.grid import TICKED, UNTICKED, Cell, Grid, Paragraph, Table
-from intake.labels import norm
-from intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
-from intake.model import ReadRecord, Rejected
-from intake.ocr import Engine, engine
-from intake.reading import read_as
-from intake.scan_reader import page_count, page_images
-from intake.scan_review import OCR_CONFIDENCE_MIN, UNALIGNED, Doubt, Reading, confidences, review
-from intake.scan_text import TextLine, joined, read_lines
-from intake.ticks import BoxReading, Tick, read_tick
+from baodao.form_templates.catalog import Form, forms, get_form
+from baodao.form_templates.qr_payload import parse_payload, payload
+from baodao.form_templates.text import squash
+from baodao.intake.align import INK_LEVEL, Placement, place
+from baodao.intake.grid import TICKED, UNTICKED, Cell, Grid, Paragraph, Table
+from baodao.intake.labels import norm
+from baodao.intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
+from baodao.intake.limits import Limits
+from baodao.intake.model import ReadRecord, Rejected
+from baodao.intake.ocr import Engine, engine
+from baodao.intake.reading import read_as
+from baodao.intake.scan_reader import page_count, page_images
+from baodao.intake.scan_review import OCR_CONFIDENCE_MIN, UNALIGNED, Doubt, Reading, confidences, review
+from baodao.intake.scan_text import TextLine, joined, read_lines
+from baodao.intake.ticks import BoxReading, Tick, read_tick
 
 TITLE_SIMILARITY = 0.75  # an OCR'd line this close to a form's title names the form (no QR code)
 TITLE_BAND = 0.3  # the share of the page, from the top, where a title is looked for

@@ -16,7 +16,7 @@ import pdfplumber
 from PIL import Image, UnidentifiedImageError
 
 from baodao.errors import DataError
-from baodao.limits import Limits
+from baodao.intake.limits import Limits
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 SCAN_DPI = 300  # image-only PDF pages are rendered at this resolution, as a scanner would give them

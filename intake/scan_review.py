@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from form_templates.catalog import Form
-from intake.grid import Block
-from intake.model import FieldIssue, JsonValue, ReadRecord
+from baodao.form_templates.catalog import Form
+from baodao.intake.grid import Block
+from baodao.intake.model import FieldIssue, JsonValue, ReadRecord
 
 # Below this a recognized value is sent to review rather than trusted. The confidence is the recognizer's
 # least sure step along the line (intake.ocr); measured on the test scans: right lines 0.89–1.00, a line

@@ -13,9 +13,9 @@ from itertools import pairwise
 import numpy as np
 from PIL import Image
 
-from intake.align import INK_LEVEL, NpImage, Placement
-from intake.layout import BBox
-from intake.ocr import Engine
+from baodao.intake.align import INK_LEVEL, NpImage, Placement
+from baodao.intake.layout import BBox
+from baodao.intake.ocr import Engine
 
 LINE_GAP_PT = 1.5  # ink rows closer than this (points) belong to one line of text
 MIN_LINE_PT = 4.0  # a line of text is at least this tall (points); less is a speck or a rule's trace

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from form_templates.spec import FieldSpec
-from intake.grid import Cell, Grid, Table
-from intake.labels import norm
+from baodao.form_templates.spec import FieldSpec
+from baodao.intake.grid import Cell, Grid, Table
+from baodao.intake.labels import norm
 
 # Rows that close a record table in the seeds' forms: remarks, notes, totals.
 _CLOSERS = ("备注", "注", "半年积分情况", "合计", "小计")

@@ -11,7 +11,7 @@ from enum import Enum
 
 import numpy as np
 
-from intake.align import INK_LEVEL, NpImage, Placement
+from baodao.intake.align import INK_LEVEL, NpImage, Placement
 
 EMPTY_MAX = 0.03  # empty boxes measured ≤ 0.016: a speck of noise or a stray hair line stays under this
 TICKED_MIN = 0.07  # ticked boxes measured ≥ 0.13: a short, light tick still clears this

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from baodao.errors import DataError
-from baodao.limits import Limits
-from intake.grid import Grid
-from intake.model import ReadRecord, Rejected
-from intake.reading import from_grid
-from intake.safety import MB, check_file
-from intake.scan import read_scan
-from intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
+from baodao.intake.grid import Grid
+from baodao.intake.limits import Limits
+from baodao.intake.model import ReadRecord, Rejected
+from baodao.intake.reading import from_grid
+from baodao.intake.safety import MB, check_file
+from baodao.intake.scan import read_scan
+from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
 
 Reply = tuple[str, Any]
 SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES)
@@ -58,9 +58,9 @@ def read_record(
 
 def read_grid(path: Path, limits: Limits) -> Grid:
     """The file's grid, after the safety checks; raises DataError with the reason it cannot be read."""
-    from intake.docx_reader import read_docx
-    from intake.pdf_reader import read_pdf
-    from intake.xlsx_reader import read_xlsx
+    from baodao.intake.docx_reader import read_docx
+    from baodao.intake.pdf_reader import read_pdf
+    from baodao.intake.xlsx_reader import read_xlsx
 
     suffix = _check(path, limits)
     if suffix == ".pdf":

@@ -12,8 +12,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from baodao.errors import DataError
-from intake.grid import Cell, Grid, Table, normalize_ticks
-from intake.keywords import FORM_KEY_PROPERTY, form_key_in
+from baodao.intake.grid import Cell, Grid, Table, normalize_ticks
+from baodao.intake.keywords import FORM_KEY_PROPERTY, form_key_in
 
 MAX_MERGE_SPAN = 200  # rows or columns a filled merged range may add to the table beyond its text
 

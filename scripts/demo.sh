@@ -3,9 +3,9 @@
 # the tally under the Zhengzhou rules and every filing it asks for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export FONTCONFIG_FILE="$PWD/fonts/fonts.conf"
 baodao=.venv/bin/baodao
 out=output/demo
+export BAODAO_DB="$PWD/output/baodao.sqlite3"
 mkdir -p "$out"
 
 echo "== 表单目录（baodao forms）"

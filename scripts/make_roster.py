@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from form_templates.catalog import get_form
+from baodao.form_templates.catalog import get_form
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "roster" / "members-synthetic.xlsx"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"

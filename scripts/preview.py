@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docgen.images import pdf_to_png
-from docgen.pdf import convert_to_pdf
-from docgen.render import render_docx
-from form_templates.builder.__main__ import build
-from form_templates.catalog import forms
-from form_templates.samples import sample_record
+from baodao.docgen.render import render_docx
+from baodao.form_templates.builder.__main__ import build
+from baodao.form_templates.catalog import forms
+from baodao.form_templates.samples import sample_record
+from baodao.office.images import pdf_to_png
+from baodao.office.pdf import convert_to_pdf
 
 OUT = Path(__file__).resolve().parent.parent / "output" / "preview"
 

@@ -3,7 +3,8 @@
 # when they are missing; idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-fontdir="$here/fonts"
+# Fandol faces go to a font folder fontconfig already searches, so an installed baodao finds them anywhere.
+if [ "$(id -u)" -eq 0 ]; then fontdir=/usr/local/share/fonts/baodao; else fontdir="$HOME/.local/share/fonts/baodao"; fi
 # libgl1 and libglib2.0-0: OpenCV, which RapidOCR (scan intake) imports, links against them.
 # tesseract-ocr-chi-sim: the OCR fallback when RapidOCR cannot be imported.
 packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql
@@ -38,5 +39,6 @@ if [ ! -f "$fontdir/FandolFang-Regular.otf" ] || [ ! -f "$fontdir/FandolKai-Regu
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards '*/fandol/*.otf'
   find "$work" \( -name 'FandolFang-*.otf' -o -name 'FandolKai-*.otf' \) -exec cp {} "$fontdir/" \;
   chmod a+r "$fontdir"/*.otf
+  command -v fc-cache >/dev/null && fc-cache -f "$fontdir" >/dev/null 2>&1 || true
 fi
 echo "setup: system packages and fonts ready"

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
-from baodao.settings import OUTPUT_DIR
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DEFAULT_DB = OUTPUT_DIR / "baodao.sqlite3"
+DEFAULT_DB = Path("baodao.sqlite3")  # in the folder the user works in, never inside the package
 ENV_VAR = "BAODAO_DB"
+MIGRATION_LOCK = 0x62616F6D  # “baom”: the advisory lock key migrations hold on PostgreSQL
 
 
 def database_url(given: str | None = None) -> str:
-    """A SQLAlchemy URL from a path or URL; the default is output/baodao.sqlite3."""
+    """A SQLAlchemy URL from a path or URL; the default is ./baodao.sqlite3."""
     raw = given or os.environ.get(ENV_VAR) or str(DEFAULT_DB)
     if "://" in raw:
         return raw
@@ -38,16 +40,34 @@ def connect(given: str | None = None) -> Engine:
         engine = create_engine(url, json_serializer=_json_text)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        with engine.begin() as conn:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        migrate(engine, MIGRATIONS)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法打开数据库 {_safe(url)}：{exc.__class__.__name__}: {exc}") from exc
     except ModuleNotFoundError as exc:
         raise StorageError(f"无法打开数据库 {_safe(url)}：缺少它的驱动程序（{exc.name}）") from exc
     return engine
+
+
+def migrate(engine: Engine, location: Path, version_table: str = "alembic_version") -> None:
+    """Apply the migrations under ``location``, alone: two processes opening a new database at once must
+    not both create its tables (one would fail on “table already exists”)."""
+    with exclusive(engine, MIGRATION_LOCK) as conn:
+        config = Config()
+        config.set_main_option("script_location", str(location))
+        config.attributes["connection"] = conn
+        config.attributes["version_table"] = version_table
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def exclusive(engine: Engine, key: int) -> Iterator[Connection]:
+    """A transaction that no other holder of ``key`` runs beside (SQLite: the database's write lock)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first write
+        elif conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(key)))
+        yield conn
 
 
 def _json_text(value: object) -> str:

@@ -18,10 +18,8 @@ from sqlalchemy import Connection, Engine, Row, Select, func, insert, select, up
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from baodao.errors import StorageError
-from store.schema import corrections, files, issued_forms, records
-
-# A field's value as intake's JSON contract gives it (the same shape as intake.model.JsonValue).
-JsonValue = str | int | None | list[str] | list[dict[str, str | int | None]]
+from baodao.form_templates.spec import FieldIssue, JsonValue
+from baodao.store.schema import corrections, files, issued_forms, records
 
 FileStatus = Literal["read", "rejected"]
 RecordStatus = Literal["current", "superseded"]
@@ -33,21 +31,13 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
-class StoredIssue:
-    """A doubt about one field, in Chinese."""
-
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
 class StoredRecord:
     """One form read from a file, as intake hands it to store."""
 
     form_key: str
     form_id: str | None  # None for forms that carry no id
     fields: dict[str, JsonValue]
-    issues: Sequence[StoredIssue] = ()
+    issues: Sequence[FieldIssue] = ()
 
 
 @dataclass(frozen=True)
@@ -85,7 +75,7 @@ class StoredRow:
     status: RecordStatus
     source: Path
     fields: dict[str, JsonValue]
-    issues: tuple[StoredIssue, ...]
+    issues: tuple[FieldIssue, ...]
 
 
 @dataclass(frozen=True)
@@ -400,8 +390,8 @@ def _fields(raw: object) -> dict[str, JsonValue]:
     return dict(cast(dict[str, JsonValue], raw))
 
 
-def _issues(raw: object) -> list[StoredIssue]:
-    return [StoredIssue(i["field"], i["message"]) for i in cast(list[dict[str, str]], raw)]
+def _issues(raw: object) -> list[FieldIssue]:
+    return [FieldIssue(i["field"], i["message"]) for i in cast(list[dict[str, str]], raw)]
 
 
 def _naive(moment: dt.datetime | None) -> dt.datetime | None:

@@ -4,33 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from baodao.docgen.issued import IssuedForm
 from baodao.errors import StorageError
-from store.schema import issued_forms
+from baodao.store.schema import issued_forms
 
 CHUNK = 500  # ids per IN (…) query, well under every database's parameter limit
-
-
-@dataclass(frozen=True)
-class IssuedForm:
-    """One issued form as the register keeps it."""
-
-    form_key: str
-    form_id: str
-    recipient: str
-    issuing_org: str
-    issue_date: dt.date
-    due_date: dt.date | None
-    source: str = ""
-    source_row: int | None = None
-    status: str = "issued"
-
-    def overdue_on(self, today: dt.date) -> bool:
-        return self.status == "issued" and self.due_date is not None and self.due_date < today
 
 
 def record_issued(engine: Engine, entries: Sequence[IssuedForm]) -> tuple[int, int]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baodao.errors import DataError
-from docgen.sources import SourceRow, SourceTable, read_table
-from form_templates.coerce import CoerceError, read_date
-from form_templates.text import bare_label
+from baodao.form_templates.coerce import CoerceError, read_date
+from baodao.form_templates.text import bare_label
+from baodao.office.sources import SourceRow, SourceTable, read_table
 
 
 @dataclass(frozen=True)

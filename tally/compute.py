@@ -10,15 +10,15 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import PolicyError, StorageError
-from tally import queries
-from tally.deadlines import late
-from tally.members import member_tally
-from tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
-from tally.names import unit_key
-from tally.period import Period
-from tally.policy import Policy
-from tally.sync import sync
-from tally.units import unit_tally
+from baodao.tally import queries
+from baodao.tally.deadlines import late
+from baodao.tally.members import member_tally
+from baodao.tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
+from baodao.tally.names import unit_key
+from baodao.tally.period import Period
+from baodao.tally.policy import Policy
+from baodao.tally.sync import sync
+from baodao.tally.units import unit_tally
 
 
 def tally(

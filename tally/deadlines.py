@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tally.policy import Policy
-from tally.queries import Reg
+from baodao.tally.policy import Policy
+from baodao.tally.queries import Reg
 
 
 def late(regs: list[Reg], policy: Policy) -> str | None:

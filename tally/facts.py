@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
-from form_templates.coerce import CoerceError, read_integer
-from form_templates.text import squash
-from tally.categories import PARTY_LIFE, Category, categorize
-from tally.names import community_key, member_key, unit_key, unit_of
+from baodao.form_templates.coerce import CoerceError, read_integer
+from baodao.form_templates.text import squash
+from baodao.tally.categories import PARTY_LIFE, Category, categorize
+from baodao.tally.names import community_key, member_key, unit_key, unit_of
 
 PersonKind = Literal["member", "unit"]
 Fields = Mapping[str, object]

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from baodao.docgen.filing import FilingItem
 from baodao.errors import PolicyError, StorageError
-from docgen.filing import FilingItem
-from form_templates.spec import Record
-from tally.model import MemberTally, Tally
-from tally.policy import Policy
-from tally.queries import activity_rows
+from baodao.form_templates.spec import Record
+from baodao.tally.model import MemberTally, Tally
+from baodao.tally.policy import Policy
+from baodao.tally.queries import activity_rows
 
 
 def ident(result: Tally, *parts: str) -> str:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from form_templates.coerce import CoerceError, read_integer
-from store.records import IngestResult, StoredRecord, ingest
-from tally.columns import Columns, RowProblem
-from tally.facts import LEDGER_FORM
+from baodao.form_templates.coerce import CoerceError, read_integer
+from baodao.store.records import IngestResult, StoredRecord, ingest
+from baodao.tally.columns import Columns, RowProblem
+from baodao.tally.facts import LEDGER_FORM
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("日期", "活动日期", "服务时间", "活动时间", "时间"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tally.deadlines import late
-from tally.model import MemberTally, Shortfall
-from tally.period import Period
-from tally.policy import Policy
-from tally.queries import MemberCounts, PersonRow, Reg
+from baodao.tally.deadlines import late
+from baodao.tally.model import MemberTally, Shortfall
+from baodao.tally.period import Period
+from baodao.tally.policy import Policy
+from baodao.tally.queries import MemberCounts, PersonRow, Reg
 
 Registrations = list[Reg]
 

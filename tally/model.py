@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from tally.period import Period
+from baodao.tally.period import Period
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from form_templates.text import squash
+from baodao.form_templates.text import squash
 
 _ORG_PREFIX = re.compile(r"^中共")
 # “…党支部”, “…支部委员会” and the like name a unit's Party organization, not another unit.

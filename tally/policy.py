@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Literal, cast
 
 from baodao.errors import PolicyError
-from form_templates.catalog import forms
-from form_templates.yaml_fields import Fields, load_yaml
+from baodao.form_templates.catalog import forms
+from baodao.form_templates.yaml_fields import Fields, load_yaml
 
 POLICIES_DIR = Path(__file__).resolve().parent / "policies"
 KIND = "规则文件"

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Integer, case, cast, extract, func, literal, select
 
-from store.schema import tally_activities, tally_people, tally_ratings, tally_registrations
-from tally.categories import PARTY_LIFE
-from tally.period import Period
-from tally.policy import Points
+from baodao.tally.categories import PARTY_LIFE
+from baodao.tally.period import Period
+from baodao.tally.policy import Points
+from baodao.tally.schema import tally_activities, tally_people, tally_ratings, tally_registrations
 
 A = tally_activities.c
 CHUNK = 500  # ids per IN (…) query

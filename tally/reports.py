@@ -17,17 +17,17 @@ from typing import Literal, TypeVar
 
 from sqlalchemy import Engine
 
+from baodao.docgen.awards import Certificate, HonourRoll, Pioneer, write_certificates, write_honour_rolls
+from baodao.docgen.filing import FilingItem, write_filing
+from baodao.docgen.outputs import OutputFolder
+from baodao.docgen.sheets import Sheet, write_sheets
 from baodao.errors import PolicyError
-from docgen.awards import Certificate, HonourRoll, Pioneer, write_certificates, write_honour_rolls
-from docgen.filing import FilingItem, write_filing
-from docgen.outputs import OutputFolder
-from docgen.pdf import convert_to_pdf
-from docgen.sheets import Sheet, write_sheets
-from form_templates.catalog import get_form
-from store.register import list_issued
-from tally import filings
-from tally.model import MemberTally, Tally
-from tally.policy import Policy
+from baodao.form_templates.catalog import get_form
+from baodao.office.pdf import convert_to_pdf
+from baodao.store.register import list_issued
+from baodao.tally import filings
+from baodao.tally.model import MemberTally, Tally
+from baodao.tally.policy import Policy
 
 _Item = TypeVar("_Item", Certificate, HonourRoll)
 Kind = Literal[

@@ -15,12 +15,12 @@ from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
-from form_templates.text import squash
-from store.schema import tally_people
-from tally.columns import Columns, RowProblem
-from tally.facts import Person
-from tally.names import community_key, unit_key, unit_of
-from tally.sync import PeopleIndex
+from baodao.form_templates.text import squash
+from baodao.tally.columns import Columns, RowProblem
+from baodao.tally.facts import Person
+from baodao.tally.names import community_key, unit_key, unit_of
+from baodao.tally.schema import ensure_tables, tally_people
+from baodao.tally.sync import PeopleIndex
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "党员姓名"),
@@ -45,7 +45,7 @@ def load_roster(engine: Engine, path: Path) -> RosterResult:
     cols = Columns(path, ALIASES, ("name", "unit"), "党员名册")
     result = RosterResult()
     try:
-        with engine.begin() as conn:
+        with ensure_tables(engine).begin() as conn:
             people = PeopleIndex(conn)
             for row in cols.table.rows:
                 name, unit = squash(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))

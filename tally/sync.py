@@ -7,17 +7,18 @@ SQL aggregates; a record superseded by a later return, or corrected by hand, has
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Subquery, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
-from store.schema import (
-    corrections,
-    records,
+from baodao.store.db import exclusive
+from baodao.store.schema import corrections, records
+from baodao.tally.facts import DERIVERS, Facts, Person, derive
+from baodao.tally.schema import (
+    ensure_tables,
     tally_activities,
     tally_derived,
     tally_people,
@@ -25,7 +26,6 @@ from store.schema import (
     tally_registrations,
     tally_state,
 )
-from tally.facts import DERIVERS, Facts, Person, derive
 
 CHUNK = 500  # ids per IN (…) query
 # A post run onto a unit (“科员”, “副科长”, “主治医师”, “护士长”, “办公室主任”) ends in one of these.
@@ -45,7 +45,7 @@ class SyncResult:
 def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> SyncResult:
     """Derive facts for current records not yet derived at their revision; drop facts of the others."""
     try:
-        with _alone(engine) as conn:
+        with exclusive(ensure_tables(engine), SYNC_LOCK) as conn:
             seen = _fingerprint(conn)
             if conn.scalar(select(tally_state.c.fingerprint).where(tally_state.c.id == 1)) == seen:
                 return SyncResult(0, 0)
@@ -66,17 +66,6 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
     except SQLAlchemyError as exc:
         raise StorageError(f"无法更新统计用的数据：{exc}") from exc
     return SyncResult(len(todo), len(stale))
-
-
-@contextmanager
-def _alone(engine: Engine) -> Iterator[Connection]:
-    """A transaction no other sync runs beside: two tallies at once must not derive the same record twice."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, not at the first write
-        elif conn.dialect.name == "postgresql":
-            conn.execute(select(func.pg_advisory_xact_lock(SYNC_LOCK)))
-        yield conn
 
 
 def _fingerprint(conn: Connection) -> str:

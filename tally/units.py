@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tally.categories import UNIT_MONTHLY
-from tally.model import MemberTally, Shortfall, UnitTally
-from tally.period import Period, quarter_of
-from tally.policy import Policy, Rule
-from tally.queries import Counted
+from baodao.tally.categories import UNIT_MONTHLY
+from baodao.tally.model import MemberTally, Shortfall, UnitTally
+from baodao.tally.period import Period, quarter_of
+from baodao.tally.policy import Policy, Rule
+from baodao.tally.queries import Counted
 
 
 def unit_tally(

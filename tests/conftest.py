@@ -11,10 +11,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from baodao.settings import FONTCONFIG_FILE
-from docgen.pdf import convert_to_pdf
-from docgen.specimen import render_specimen
-from form_templates.catalog import Form, forms
+from baodao.docgen.specimen import render_specimen
+from baodao.form_templates.catalog import Form, forms
+from baodao.office.pdf import convert_to_pdf
+from baodao.office.programs import FONTCONFIG_FILE
 
 # The faces fonts/fonts.conf maps every Chinese font name to; nothing else may reach a PDF.
 MAPPED_FACES = re.compile(r"^[A-Z]{6}\+(FandolFang|FandolKai|NotoSerifCJK\w*|NotoSansCJK\w*)-")

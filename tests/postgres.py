@@ -25,7 +25,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
-from store.db import connect
+from baodao.store.db import connect
 
 REQUIRE = "BAODAO_REQUIRE_POSTGRES"
 DATABASE = "baodao_test"

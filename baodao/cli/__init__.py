@@ -1,7 +1,12 @@
-"""The `baodao` command: translates arguments into library calls and library errors into messages."""
+"""The `baodao` command: translates arguments into library calls and library errors into messages.
+
+Each command's module is imported only when that command runs, so `baodao --help` stays fast: the
+libraries behind generation, intake and the database take a second to import.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -10,9 +15,98 @@ import click
 from baodao import __version__
 from baodao.errors import BaodaoError
 
+# name → (module, attribute, the line `baodao --help` shows); tests/baodao/test_cli.py keeps the lines true.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "forms": (
+        "baodao.cli.forms",
+        "forms",
+        "表单目录：列出全部表单（子命令见下）。",
+    ),
+    "generate": (
+        "baodao.cli.generate",
+        "generate_command",
+        "按数据文件批量生成表单 KEY：每条记录一个 DOCX，另有合并打印文件，并登记发放。",
+    ),
+    "issued": (
+        "baodao.cli.generate",
+        "issued_command",
+        "发放登记：发出了哪些表单、发给谁、何时应交回、是否已交回。",
+    ),
+    "notice": (
+        "baodao.cli.notice",
+        "notice",
+        "公文（GB/T 9704-2012 版式）。",
+    ),
+    "intake": (
+        "baodao.cli.intake",
+        "intake_command",
+        "读入交回的表单（DOCX、XLSX、PDF 或扫描件；可给文件夹）：识别、提取、校验并存入数据库。",
+    ),
+    "review": (
+        "baodao.cli.intake",
+        "review",
+        "列出存疑的值（未能读出或不合要求），以便核对、更正。",
+    ),
+    "records": (
+        "baodao.cli.intake",
+        "records",
+        "已读入的记录。",
+    ),
+    "policies": (
+        "baodao.cli.policies",
+        "policies",
+        "各地的“双报到”规则：列出内置的规则（子命令 show 查看一套）。",
+    ),
+    "roster": (
+        "baodao.cli.tally",
+        "roster",
+        "党员名册：应报到的党员（报到率的分母，未报到提醒的名单）。",
+    ),
+    "ledger": (
+        "baodao.cli.tally",
+        "ledger",
+        "活动台账：社区或单位记的活动，一行一次。",
+    ),
+    "tally": (
+        "baodao.cli.tally",
+        "tally_command",
+        "按一套规则统计：谁报到了、谁没报到、谁的活动次数或积分不够，单位和社区的情况。",
+    ),
+    "report": (
+        "baodao.cli.tally",
+        "report_command",
+        "按规则统计后出报表：汇总表、反馈通知单、登记表、统计表、抽查名单等。",
+    ),
+    "doctor": (
+        "baodao.cli.doctor",
+        "doctor",
+        "检查本机是否具备 baodao 需要的程序和字体，缺什么、怎么装。",
+    ),
+}
 
-class TranslatingGroup(click.Group):
-    """Turns BaodaoError into `Error: …` on stderr with exit code 1 (click keeps 2 for usage errors)."""
+
+class LazyGroup(click.Group):
+    """Loads a command's module when the command is used; turns BaodaoError into `Error: …` (exit 1)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.utils.make_default_short_help(help_line, limit))
+            for name, (_, _, help_line) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -22,32 +116,7 @@ class TranslatingGroup(click.Group):
             sys.exit(1)
 
 
-@click.group(cls=TranslatingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="baodao")
 def main() -> None:
     """baodao：双报到表单的模板、批量生成、回收与统计。"""
-
-
-def _register() -> None:
-    from baodao.cli.forms import forms
-    from baodao.cli.generate import generate_command, issued_command
-    from baodao.cli.intake import intake_command, records, review
-    from baodao.cli.notice import notice
-    from baodao.cli.policies import policies
-    from baodao.cli.tally import ledger, report_command, roster, tally_command
-
-    main.add_command(forms)
-    main.add_command(generate_command)
-    main.add_command(issued_command)
-    main.add_command(notice)
-    main.add_command(intake_command)
-    main.add_command(review)
-    main.add_command(records)
-    main.add_command(policies)
-    main.add_command(tally_command)
-    main.add_command(report_command)
-    main.add_command(roster)
-    main.add_command(ledger)
-
-
-_register()

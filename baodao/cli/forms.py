@@ -8,12 +8,9 @@ from pathlib import Path
 import click
 
 from baodao.errors import OutputExistsError
-from docgen.specimen import render_gallery, render_specimen
-from form_templates.catalog import forms as catalog_forms
-from form_templates.catalog import get_form
-from form_templates.check import check_template, write_repaired
-from form_templates.identify import form_of_template
-from form_templates.spec import spec_as_dict
+from baodao.form_templates.catalog import forms as catalog_forms
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.spec import spec_as_dict
 
 
 def _dump(data: object) -> None:
@@ -83,6 +80,9 @@ def check(template: Path | None, key: str | None, fix_to: Path | None) -> None:
 
     不给 TEMPLATE 时检查全部内置模板。
     """
+    from baodao.form_templates.check import check_template, write_repaired
+    from baodao.form_templates.identify import form_of_template
+
     if template is None:
         targets = [(f.docx, f.spec) for f in catalog_forms()]
     else:
@@ -112,6 +112,8 @@ def check(template: Path | None, key: str | None, fix_to: Path | None) -> None:
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
 def sample(key: str, outdir: Path, pdf: bool) -> None:
     """用示例数据填好一张表单（DOCX，表格类另有 XLSX），可选 PDF。"""
+    from baodao.docgen.specimen import render_specimen
+
     for path in render_specimen(get_form(key), outdir, pdf=pdf):
         click.echo(str(path))
 
@@ -127,6 +129,8 @@ def sample(key: str, outdir: Path, pdf: bool) -> None:
 )
 def gallery(outdir: Path) -> None:
     """把全部表单的示例渲染为 DOCX、PDF 和 PNG（每页一张）。"""
+    from baodao.docgen.specimen import render_gallery
+
     with click.progressbar(length=len(catalog_forms()), label="渲染表单", file=None) as bar:
         made = render_gallery(catalog_forms(), outdir, progress=bar.update)
     click.echo(f"已生成 {len(made)} 个文件到 {outdir}")

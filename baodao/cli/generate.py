@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from baodao.cli.common import DB_HELP, progress_bar
-from docgen.batch import GenerateOptions, generate
-from form_templates.catalog import get_form
-from store.db import connect
-from store.register import list_issued
+from baodao.docgen.batch import GenerateOptions, generate
+from baodao.form_templates.catalog import get_form
+from baodao.store.db import connect
+from baodao.store.register import list_issued, record_issued
 
 
 @click.command(name="generate")
@@ -72,10 +72,10 @@ def generate_command(
         issuer=issuer,
         issue_date=issue_date.date() if issue_date else dt.date.today(),
         due_date=due.date() if due else None,
-        db=db,
     )
+    engine = connect(db)
     with progress_bar(f"生成 {key}") as advance:
-        result = generate(form, data, options, progress=advance)
+        result = generate(form, data, options, lambda entries: record_issued(engine, entries), advance)
     forms = len([f for f in result.files if f.suffix == ".docx"])
     click.echo(f"已生成 {forms} 份表单（数据共 {result.rows} 行）到 {outdir}")
     if result.combined_docx:

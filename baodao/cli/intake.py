@@ -11,13 +11,13 @@ import click
 
 from baodao.cli.common import DB_HELP, progress_bar
 from baodao.errors import DataError
-from form_templates.catalog import get_form
-from form_templates.coerce import CoerceError, coerce
-from intake.export import export_records
-from intake.extract import to_json
-from intake.run import intake
-from store.db import connect
-from store.records import correct, current_records, doubtful, record
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.coerce import CoerceError, coerce
+from baodao.intake.extract import to_json
+from baodao.store.db import connect
+from baodao.store.export import export_records
+from baodao.store.records import correct, current_records, doubtful, record
+from baodao.store.returns import intake
 
 
 @click.command(name="intake")

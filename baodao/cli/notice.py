@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from docgen.images import pdf_to_png
-from docgen.notice_model import read_notice
-from docgen.official import build_notice
-from docgen.pdf import convert_to_pdf
+from baodao.docgen.notice_model import read_notice
+from baodao.docgen.official import build_notice
+from baodao.office.images import pdf_to_png
+from baodao.office.pdf import convert_to_pdf
 
 
 @click.group()

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from tally.policy import Rule, bundled, load_policy
+from baodao.tally.policy import Rule, bundled, load_policy
 
 
 @click.group(name="policies", invoke_without_command=True)

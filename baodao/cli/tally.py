@@ -11,14 +11,14 @@ import click
 
 from baodao.cli.columns import table
 from baodao.cli.common import DB_HELP, progress_bar
-from store.db import connect
-from tally.compute import tally
-from tally.ledger import import_ledger
-from tally.model import MemberTally, Tally, UnitTally
-from tally.period import Period
-from tally.policy import load_policy
-from tally.reports import KINDS, ReportOptions, write_report
-from tally.roster import load_roster
+from baodao.store.db import connect
+from baodao.tally.compute import tally
+from baodao.tally.ledger import import_ledger
+from baodao.tally.model import MemberTally, Tally, UnitTally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
+from baodao.tally.reports import KINDS, ReportOptions, write_report
+from baodao.tally.roster import load_roster
 
 _MISSED_MONTH = re.compile(r"\d+月未开展活动")
 POLICY_HELP = "规则：内置规则的名称（见 baodao policies），或自己修改后的规则文件路径。"
@@ -217,7 +217,9 @@ def report_command(
     force: bool,
     db: str | None,
 ) -> None:
-    """按规则统计后出报表。KIND 是下列之一：
+    """按规则统计后出报表：汇总表、反馈通知单、登记表、统计表、抽查名单等。
+
+    KIND 是下列之一：
 
     \b
     summary       汇总表（zz-f1）

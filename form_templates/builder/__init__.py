@@ -1,1 +1,1 @@
-"""Builds the bundled form templates from their layouts: `python -m form_templates.builder [KEY...]`."""
+"""Builds the bundled form templates from their layouts: `python -m baodao.form_templates.builder [KEY]`."""

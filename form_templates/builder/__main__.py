@@ -6,9 +6,9 @@ import importlib
 import sys
 from pathlib import Path
 
-from form_templates.builder.dsl import FormBuilder
-from form_templates.builder.xlsx_kit import build_table_xlsx
-from form_templates.catalog import DOCX_FILE, XLSX_FILE, Form, forms
+from baodao.form_templates.builder.dsl import FormBuilder
+from baodao.form_templates.builder.xlsx_kit import build_table_xlsx
+from baodao.form_templates.catalog import DOCX_FILE, XLSX_FILE, Form, forms
 
 
 def build(form: Form, folder: Path | None = None) -> list[Path]:

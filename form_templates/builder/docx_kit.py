@@ -10,6 +10,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+
 # GB/T 9704-2012: 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm on A4.
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 TOP_MM, BINDING_MM, BODY_W_MM, BODY_H_MM = 37.0, 28.0, 156.0, 225.0

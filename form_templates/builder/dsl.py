@@ -18,10 +18,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from form_templates.builder import docx_kit as kit
-from form_templates.package import write_reproducible
-from form_templates.png import blank_png
-from form_templates.spec import FormSpec
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.package import write_reproducible
+from baodao.form_templates.png import blank_png
+from baodao.form_templates.spec import FormSpec
 
 Align = Literal["left", "center", "right", "justify", "distribute"]
 _ALIGN = {

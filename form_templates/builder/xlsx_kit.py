@@ -12,8 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from form_templates.package import write_reproducible
-from form_templates.spec import FormSpec
+from baodao.form_templates.package import write_reproducible
+from baodao.form_templates.spec import FormSpec
 
 _W3CDTF = re.compile(rb">\d{4}-\d\d-\d\dT[\d:]+Z<")
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from alembic import context
 
-from store.schema import metadata
+from baodao.store.schema import metadata
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=True,
+    version_table=context.config.attributes.get("version_table", "alembic_version"),
+)
 with context.begin_transaction():
     context.run_migrations()

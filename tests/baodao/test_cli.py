@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from baodao.cli import main
-from form_templates.catalog import Form, get_form
+from baodao.form_templates.catalog import Form, get_form
 from tests.conftest import write_roster
 
 
@@ -168,8 +168,8 @@ def test_generate_strict_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_intake_prints_the_json_contract_and_exits_one_on_a_rejected_file(tmp_path: Path) -> None:
-    from docgen.render import render_docx
-    from form_templates.samples import sample_record
+    from baodao.docgen.render import render_docx
+    from baodao.form_templates.samples import sample_record
 
     form = get_form("zz-b1")
     folder = tmp_path / "returned"
@@ -194,8 +194,8 @@ def test_intake_prints_the_json_contract_and_exits_one_on_a_rejected_file(tmp_pa
 
 
 def test_review_lists_doubts_and_set_corrects_them(tmp_path: Path) -> None:
-    from docgen.render import render_docx
-    from form_templates.samples import sample_record
+    from baodao.docgen.render import render_docx
+    from baodao.form_templates.samples import sample_record
 
     form = get_form("zz-b1")
     record = {**sample_record(form.spec), "intentions": ["政策宣讲"]}

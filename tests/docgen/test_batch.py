@@ -14,11 +14,12 @@ import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from baodao.docgen.batch import GenerateOptions, GenerateResult
+from baodao.docgen.batch import generate as generate_forms
 from baodao.errors import DataError, OutputExistsError
-from docgen.batch import GenerateOptions, generate
-from form_templates.catalog import get_form
-from store.db import connect
-from store.register import list_issued
+from baodao.form_templates.catalog import Form, get_form
+from baodao.store.db import connect
+from baodao.store.register import list_issued, record_issued
 from tests.conftest import pdf_text
 
 HEADERS = [
@@ -111,6 +112,17 @@ BAD = [
 ]
 
 
+def db_of(options: GenerateOptions) -> str:
+    """The register database of a test batch: beside its output folder."""
+    return str(options.outdir.parent / "db.sqlite3")
+
+
+def generate(form: Form, data: Path, options: GenerateOptions) -> GenerateResult:
+    """A batch generated and registered, as the CLI does it."""
+    engine = connect(db_of(options))
+    return generate_forms(form, data, options, register=lambda entries: record_issued(engine, entries))
+
+
 def roster(path: Path, rows: list[list[object]]) -> Path:
     wb = Workbook()
     ws = wb.active
@@ -132,7 +144,6 @@ def batch(tmp_path: Path) -> tuple[Path, GenerateOptions]:
     options = GenerateOptions(
         outdir=tmp_path / "out",
         pdf=True,
-        db=str(tmp_path / "db.sqlite3"),
         issue_date=dt.date(2025, 3, 1),
         issuer="上街区委组织部",
     )
@@ -201,13 +212,13 @@ def test_rerun_adds_nothing_to_the_register(batch: tuple[Path, GenerateOptions])
     again = generate(get_form("zz-b1"), data, options)
     assert (first.registered, first.already_registered) == (3, 0)
     assert (again.registered, again.already_registered) == (0, 3)
-    entries = list_issued(connect(options.db))
+    entries = list_issued(connect(db_of(options)))
     assert [(e.form_id, e.recipient, e.due_date) for e in entries][:2] == [
         ("B-001", "李晓燕", dt.date(2025, 3, 31)),
         ("B-002", "王建国", dt.date(2025, 3, 31)),
     ]
-    assert list_issued(connect(options.db), overdue_on=dt.date(2025, 4, 1))[0].form_id == "B-001"
-    assert list_issued(connect(options.db), overdue_on=dt.date(2025, 3, 31)) == []
+    assert list_issued(connect(db_of(options)), overdue_on=dt.date(2025, 4, 1))[0].form_id == "B-001"
+    assert list_issued(connect(db_of(options)), overdue_on=dt.date(2025, 3, 31)) == []
 
 
 def test_strict_writes_nothing(batch: tuple[Path, GenerateOptions]) -> None:
@@ -218,7 +229,7 @@ def test_strict_writes_nothing(batch: tuple[Path, GenerateOptions]) -> None:
     ):
         generate(get_form("zz-b1"), data, strict)
     assert not options.outdir.exists() or not any(options.outdir.iterdir())
-    assert list_issued(connect(options.db)) == []
+    assert list_issued(connect(db_of(options))) == []
 
 
 def test_a_users_file_is_never_overwritten(batch: tuple[Path, GenerateOptions]) -> None:
@@ -239,7 +250,7 @@ def test_ids_are_stable_without_a_number_column(tmp_path: Path) -> None:
         r["联系方式"] = f"0{r['联系方式']}" if isinstance(r["联系方式"], int) else r["联系方式"]
     data = tmp_path / "roster.json"
     data.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    options = GenerateOptions(outdir=tmp_path / "a", db=str(tmp_path / "db.sqlite3"), combined=False)
+    options = GenerateOptions(outdir=tmp_path / "a", combined=False)
     first = generate(get_form("zz-b1"), data, options)
     second = generate(
         get_form("zz-b1"), data, GenerateOptions(**{**options.__dict__, "outdir": tmp_path / "b"})
@@ -275,7 +286,7 @@ def test_csv_in_either_encoding(tmp_path: Path, encoding: str) -> None:
     result = generate(
         get_form("zz-b1"),
         data,
-        GenerateOptions(outdir=tmp_path / "o", db=str(tmp_path / "d.db"), combined=False),
+        GenerateOptions(outdir=tmp_path / "o", combined=False),
     )
     doc = Document(str(result.files[0])).tables[0]
     assert doc.rows[0].cells[1].text == "陈静" and doc.rows[1].cells[-1].text == "037112345678"
@@ -300,7 +311,7 @@ def test_a_column_the_roster_lacks_is_left_blank_for_handwriting(tmp_path: Path)
     wb.active.insert_cols(1)
     wb.active["A2"] = "序号"  # a roster's own column, under a title row
     wb.save(data)
-    options = GenerateOptions(outdir=tmp_path / "o", db=str(tmp_path / "d.db"))
+    options = GenerateOptions(outdir=tmp_path / "o")
     result = generate(get_form("zz-b1"), data, options)
     assert result.problems == [] and result.blank_fields == ["服务意向"]
     assert result.unused_columns == ["序号"]
@@ -340,7 +351,7 @@ def summary_roster(path: Path) -> Path:
 
 def test_table_form_rows_are_grouped_into_one_summary_each(tmp_path: Path) -> None:
     data = summary_roster(tmp_path / "汇总.xlsx")
-    options = GenerateOptions(outdir=tmp_path / "out", db=str(tmp_path / "d.db"), group_by="单位党组织")
+    options = GenerateOptions(outdir=tmp_path / "out", group_by="单位党组织")
     result = generate(get_form("zz-f1"), data, options)
     docs = [f for f in result.files if f.suffix == ".docx"]
     assert [f.name.rsplit("-", 1)[1] for f in docs] == ["卫健委机关党委.docx"]

@@ -11,11 +11,11 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from docgen.context import build_context
-from docgen.fastdocx import PreparedDocx
-from form_templates.catalog import get_form
-from form_templates.samples import sample_record
-from form_templates.template_env import jinja_environment
+from baodao.docgen.context import build_context
+from baodao.docgen.fastdocx import PreparedDocx
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
+from baodao.form_templates.template_env import jinja_environment
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

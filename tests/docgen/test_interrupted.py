@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from store.db import connect
-from store.register import list_issued
+from baodao.store.db import connect
+from baodao.store.register import list_issued
 from tests.conftest import write_roster
 
 

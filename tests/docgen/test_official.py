@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 import zipfile
+from importlib import resources
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
+from baodao.docgen.notice_model import read_notice
+from baodao.docgen.official import build_notice
 from baodao.errors import DataError
-from baodao.settings import DATA_DIR
-from docgen.notice_model import read_notice
-from docgen.official import build_notice
-from docgen.pdf import convert_to_pdf
+from baodao.office.pdf import convert_to_pdf
 from tests.conftest import MAPPED_FACES, pdf_fonts, pdf_text
 
+DATA_DIR = Path(str(resources.files("baodao.data")))
 RONGCHENG = DATA_DIR / "notices" / "rongcheng-2019-3.yaml"
 ZHENGZHOU = DATA_DIR / "notices" / "zhengzhou-weijian-2019-31.yaml"
 

@@ -9,8 +9,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from docgen.qr import parse_payload, payload, qr_png
-from docgen.qr_encoder import MAX_VERSION, data_bits
+from baodao.docgen.qr import qr_png
+from baodao.docgen.qr_encoder import MAX_VERSION, data_bits
+from baodao.form_templates.qr_payload import parse_payload, payload
 
 
 def decoded(png: bytes) -> list[str]:

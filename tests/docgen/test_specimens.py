@@ -11,9 +11,9 @@ import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from docgen.pdf import convert_to_pdf
-from docgen.render import render_docx
-from form_templates.catalog import forms, get_form
+from baodao.docgen.render import render_docx
+from baodao.form_templates.catalog import forms, get_form
+from baodao.office.pdf import convert_to_pdf
 from tests.conftest import MAPPED_FACES, Specimen, pdf_fonts, pdf_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from baodao.errors import UnknownFormError
-from form_templates.catalog import Form, get_form
+from baodao.form_templates.catalog import Form, get_form
 
 FORMS_MD = Path(__file__).resolve().parents[3] / "shared" / "FORMS.md"
 TABLE_FORMS = {"rc-a1", "rc-a2", "rc-a3", "rc-a4", "zz-f1", "zz-g1", "zs-member-stats"}

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from form_templates.catalog import Form, get_form
-from form_templates.check import check_template, write_repaired
-from form_templates.identify import form_of_template
+from baodao.form_templates.catalog import Form, get_form
+from baodao.form_templates.check import check_template, write_repaired
+from baodao.form_templates.identify import form_of_template
 
 
 def test_every_bundled_template_passes(catalog: tuple[Form, ...]) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from form_templates.catalog import get_form
-from form_templates.coerce import CoerceError, coerce
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.coerce import CoerceError, coerce
 
 B1 = get_form("zz-b1").spec
 

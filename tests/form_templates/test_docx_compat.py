@@ -8,7 +8,7 @@ from pathlib import Path
 import docxcompose.composer  # noqa: F401  (the import that used to rebind "cp")
 from docx import Document
 
-import form_templates  # noqa: F401
+import baodao.form_templates  # noqa: F401
 
 
 def test_keywords_stay_in_the_core_properties_namespace(tmp_path: Path) -> None:

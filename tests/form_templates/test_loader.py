@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from baodao.errors import SpecError
-from form_templates.loader import read_spec
+from baodao.form_templates.loader import read_spec
 
 GOOD = """\
 key: xx-demo

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from form_templates.catalog import get_form
-from form_templates.samples import sample_record
-from form_templates.validate import validate
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
+from baodao.form_templates.validate import validate
 
 
 def messages(key: str, **changes: object) -> list[str]:

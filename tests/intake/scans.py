@@ -17,12 +17,12 @@ import numpy as np
 import pdfplumber
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from baodao.settings import PROJECT_ROOT
-from form_templates.text import squash
-from intake.grid import UNTICKED
-from intake.layout import BBox, CellLayout, PageLayout
+from baodao.form_templates.text import squash
+from baodao.intake.grid import UNTICKED
+from baodao.intake.layout import BBox, CellLayout, PageLayout
+from baodao.office.programs import face_file
 
-HAND_FONT = PROJECT_ROOT / "fonts" / "FandolKai-Regular.otf"
+HAND_FONT = face_file("FandolKai")
 INK = (20, 30, 90)  # a blue-black ballpoint
 
 

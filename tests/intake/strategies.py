@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from form_templates.spec import FieldSpec, FormSpec, Record
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record
 
 # Characters no label, separator, tick or placeholder uses, so values cannot be mistaken for form text.
 ALPHABET = "甲乙丙丁戊己庚辛壬癸天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳"

@@ -13,8 +13,8 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.table import Table as DocxTable
 
-from intake.model import ReadRecord
-from intake.run import read_file
+from baodao.intake.model import ReadRecord
+from baodao.intake.run import read_file
 from tests.intake.test_readers import append_xml, checkbox_control, legacy_checkbox
 
 WINGDINGS2_TICKED = '<w:r><w:sym w:font="Wingdings 2" w:char="F052"/></w:r>'

@@ -14,15 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from baodao.limits import Limits
-from docgen.render import render_docx
-from docgen.xlsx import fill_xlsx
-from form_templates.catalog import get_form
-from form_templates.samples import sample_record
-from intake.model import ReadRecord, Rejected
-from intake.run import intake, read_file
-from intake.worker import ReadingWorker
-from store.db import connect
+from baodao.docgen.render import render_docx
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
+from baodao.intake.limits import Limits
+from baodao.intake.model import ReadRecord, Rejected
+from baodao.intake.run import read_file
+from baodao.intake.worker import ReadingWorker
+from baodao.office.xlsx import fill_xlsx
+from baodao.store.db import connect
+from baodao.store.returns import intake
 
 SECONDS = 10.0
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

@@ -19,17 +19,17 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 from openpyxl import Workbook
 
+from baodao.docgen.render import render_docx
 from baodao.errors import DataError
-from baodao.settings import font_environment, soffice_binary
-from docgen.pdf import convert_to_pdf
-from docgen.render import render_docx
-from docgen.xlsx import fill_xlsx
-from form_templates.catalog import get_form
-from form_templates.samples import sample_record
-from intake.docx_reader import read_docx
-from intake.grid import TICKED, UNTICKED, Grid, Paragraph, Table
-from intake.pdf_reader import read_pdf
-from intake.xlsx_reader import read_xlsx
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
+from baodao.intake.docx_reader import read_docx
+from baodao.intake.grid import TICKED, UNTICKED, Grid, Paragraph, Table
+from baodao.intake.pdf_reader import read_pdf
+from baodao.intake.xlsx_reader import read_xlsx
+from baodao.office.pdf import convert_to_pdf
+from baodao.office.programs import font_environment, soffice_binary
+from baodao.office.xlsx import fill_xlsx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS_DECLS = (

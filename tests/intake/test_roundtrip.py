@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgen.pdf import convert_to_pdf
-from docgen.render import render_docx
-from docgen.xlsx import fill_xlsx
-from form_templates.catalog import Form, forms, get_form
-from form_templates.spec import Record
-from intake.extract import to_json
-from intake.model import ReadRecord
-from intake.run import read_file
+from baodao.docgen.render import render_docx
+from baodao.form_templates.catalog import Form, forms, get_form
+from baodao.form_templates.spec import Record
+from baodao.intake.extract import to_json
+from baodao.intake.model import ReadRecord
+from baodao.intake.run import read_file
+from baodao.office.pdf import convert_to_pdf
+from baodao.office.xlsx import fill_xlsx
 from tests.intake.strategies import records
 
 KEYS = [f.key for f in forms()]
@@ -79,7 +79,7 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Record
 
 def _resave(docs: list[Path], outdir: Path) -> list[Path]:
     """Open and save each DOCX with LibreOffice, as a clerk's word processor would."""
-    from baodao.settings import font_environment, soffice_binary
+    from baodao.office.programs import font_environment, soffice_binary
 
     outdir.mkdir(parents=True)
     profile = (outdir / "profile").as_uri()

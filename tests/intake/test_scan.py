@@ -16,15 +16,15 @@ import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import Engine
 
-from docgen.batch import GenerateOptions, generate
-from form_templates.catalog import get_form
-from intake.layout import layout_of
-from intake.model import JsonValue, ReadRecord
-from intake.run import IntakeReport, intake
-from intake.scan_review import OCR_CONFIDENCE_MIN
-from store.db import connect
-from store.records import doubtful
-from store.register import list_issued
+from baodao.docgen.batch import GenerateOptions, generate
+from baodao.form_templates.catalog import get_form
+from baodao.intake.layout import layout_of
+from baodao.intake.model import JsonValue, ReadRecord
+from baodao.intake.scan_review import OCR_CONFIDENCE_MIN
+from baodao.store.db import connect
+from baodao.store.records import doubtful
+from baodao.store.register import list_issued, record_issued
+from baodao.store.returns import IntakeReport, intake
 from tests.intake.scans import Filling, date_gaps, degrade, fill, option_boxes, render_pages, value_cell
 
 pytestmark = pytest.mark.scan
@@ -144,7 +144,13 @@ class Batch:
 def _batch(key: str, roster: list[dict[str, str]], work: Path) -> Batch:
     data = work / f"{key}.json"
     data.write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
-    made = generate(get_form(key), data, GenerateOptions(work / key, pdf=True, db=str(work / "db.sqlite3")))
+    engine = connect(str(work / "db.sqlite3"))
+    made = generate(
+        get_form(key),
+        data,
+        GenerateOptions(work / key, pdf=True),
+        lambda entries: record_issued(engine, entries),
+    )
     assert made.combined_pdf is not None
     ids = [e.form_id for e in list_issued(connect(str(work / "db.sqlite3")), key)]
     return Batch(made.combined_pdf, render_pages(made.combined_pdf, work / f"{key}-pages"), ids)

@@ -14,14 +14,15 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from baodao.errors import DataError
-from baodao.limits import Limits
-from baodao.settings import PROJECT_ROOT
-from form_templates.catalog import forms
-from intake.align import Placement
-from intake.layout import LAYOUT_FILE, layout_of, template_hash, write_layouts
-from intake.ocr import RapidEngine, TesseractEngine, engine, model_files
-from intake.scan_reader import page_images
-from intake.ticks import EMPTY_MAX, TICKED_MIN, Tick, read_tick
+from baodao.form_templates.catalog import forms
+from baodao.intake.align import Placement
+from baodao.intake.layout import LAYOUT_FILE, layout_of, template_hash
+from baodao.intake.limits import Limits
+from baodao.intake.ocr import RapidEngine, TesseractEngine, engine, model_files
+from baodao.intake.scan_reader import page_images
+from baodao.intake.ticks import EMPTY_MAX, TICKED_MIN, Tick, read_tick
+from baodao.jobs.layouts import write_layouts
+from baodao.office.programs import face_file
 
 
 def test_every_form_has_a_layout_made_from_its_current_template() -> None:
@@ -32,17 +33,13 @@ def test_every_form_has_a_layout_made_from_its_current_template() -> None:
 
 
 @pytest.mark.slow
-def test_layouts_rebuild_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_layouts_rebuild_identically(tmp_path: Path) -> None:
     """`make templates` would write exactly what is committed (one LibreOffice run, a few seconds)."""
     committed = {f.key: json.loads((f.folder / LAYOUT_FILE).read_text(encoding="utf-8")) for f in forms()}
-    written: dict[str, object] = {}
-
-    def keep(self: Path, text: str, encoding: str) -> int:
-        written[self.parent.name] = json.loads(text)
-        return len(text)
-
-    monkeypatch.setattr(Path, "write_text", keep)
-    write_layouts(["zz-b1", "yp-a3", "yp-a5"])
+    write_layouts(["zz-b1", "yp-a3", "yp-a5"], into=tmp_path)
+    written = {
+        p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in tmp_path.glob("*/layout.json")
+    }
     for key in ("zz-b1", "yp-a3", "yp-a5"):
         assert written[key] == committed[key], key
         assert json.loads(json.dumps(asdict(layout_of(key)))) == committed[key], key  # loads back whole
@@ -109,7 +106,7 @@ def test_without_rapidocr_tesseract_reads_instead(monkeypatch: pytest.MonkeyPatc
     fallback = engine.__wrapped__()
     assert isinstance(fallback, TesseractEngine)
     line = Image.new("L", (520, 90), 255)
-    font = ImageFont.truetype(str(PROJECT_ROOT / "fonts" / "FandolFang-Regular.otf"), 56)
+    font = ImageFont.truetype(str(face_file("FandolFang")), 56)
     ImageDraw.Draw(line).text((12, 12), "新安社区", font=font, fill=0)
     read = fallback.line(line)
     assert read.text == "新安社区" and 0 < read.confidence <= 1

@@ -16,13 +16,14 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select, text
 
+from baodao.docgen.issued import IssuedForm
 from baodao.errors import StorageError
-from store.db import MIGRATIONS, connect
-from store.records import (
+from baodao.form_templates.spec import FieldIssue
+from baodao.store.db import MIGRATIONS, connect
+from baodao.store.records import (
     Correction,
     DoubtfulValue,
     IngestedRecord,
-    StoredIssue,
     StoredRecord,
     correct,
     corrections_of,
@@ -31,8 +32,8 @@ from store.records import (
     ingest,
     record,
 )
-from store.register import IssuedForm, list_issued, record_issued
-from store.schema import corrections, files, issued_forms, metadata, records
+from baodao.store.register import list_issued, record_issued
+from baodao.store.schema import corrections, files, issued_forms, metadata, records
 
 MARCH_20 = dt.datetime(2025, 3, 20, 9, 30, 15)
 MARCH_25 = dt.datetime(2025, 3, 25, 16, 5, 0)
@@ -42,7 +43,7 @@ def digest(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
 
 
-def slip(form_id: str | None, phone: str, *issues: StoredIssue, key: str = "zz-b1") -> StoredRecord:
+def slip(form_id: str | None, phone: str, *issues: FieldIssue, key: str = "zz-b1") -> StoredRecord:
     return StoredRecord(key, form_id, {"name": "李晓燕", "phone": phone, "skills": ["写作", "外语"]}, issues)
 
 
@@ -210,13 +211,13 @@ def test_without_a_file_time_the_return_is_dated_now(engine: Engine) -> None:
 
 
 def test_doubtful_lists_every_issue_of_current_records(engine: Engine) -> None:
-    phone = StoredIssue("phone", "手机号码应为 11 位数字，读到 10 位")
-    skills = StoredIssue("skills", "“写作”的勾选不清楚")
+    phone = FieldIssue("phone", "手机号码应为 11 位数字，读到 10 位")
+    skills = FieldIssue("skills", "“写作”的勾选不清楚")
     old = ingest(engine, Path("old.docx"), digest("old"), 1, MARCH_20, [slip("SJ-1", "1", phone)]).records[0]
     new = ingest(
         engine, Path("new.docx"), digest("new"), 1, MARCH_25, [slip("SJ-1", "138000000", phone, skills)]
     )
-    gone = StoredIssue("missing", "必填字段没有读到")
+    gone = FieldIssue("missing", "必填字段没有读到")
     other = ingest(engine, Path("b2.docx"), digest("b2"), 1, None, [slip("SJ-3", "2", gone, key="zz-b2")])
     new_id, other_id = new.records[0].record_id, other.records[0].record_id
     assert record(engine, old.record_id).status == "superseded"
@@ -232,8 +233,8 @@ def test_doubtful_lists_every_issue_of_current_records(engine: Engine) -> None:
 
 
 def test_correct_sets_the_value_clears_its_issues_and_logs_who_and_when(engine: Engine) -> None:
-    phone = StoredIssue("phone", "手机号码应为 11 位数字，读到 10 位")
-    skills = StoredIssue("skills", "“写作”的勾选不清楚")
+    phone = FieldIssue("phone", "手机号码应为 11 位数字，读到 10 位")
+    skills = FieldIssue("skills", "“写作”的勾选不清楚")
     made = ingest(
         engine, Path("a.docx"), digest("a"), 1, MARCH_20, [slip("SJ-1", "1380000000", phone, skills)]
     )
@@ -357,7 +358,7 @@ def test_concurrent_intakes_agree(engine: Engine) -> None:
 
 
 def test_concurrent_corrections_of_one_record_all_stay(engine: Engine) -> None:
-    issues = [StoredIssue(f"f{n}", "看不清") for n in range(4)]
+    issues = [FieldIssue(f"f{n}", "看不清") for n in range(4)]
     made = ingest(engine, Path("a.docx"), digest("a"), 1, None, [StoredRecord("zz-b1", "SJ-1", {}, issues)])
     record_id = made.records[0].record_id
     barrier = threading.Barrier(4)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from baodao.docgen.issued import IssuedForm
 from baodao.errors import StorageError
-from store.db import connect, database_url
-from store.register import IssuedForm, list_issued, record_issued
+from baodao.store.db import connect, database_url
+from baodao.store.register import list_issued, record_issued
 
 
 def entry(key: str, ident: str, due: dt.date | None) -> IssuedForm:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from store.records import IngestResult, JsonValue, StoredRecord, ingest
-from tally.facts import LEDGER_FORM
+from baodao.form_templates.spec import JsonValue
+from baodao.store.records import IngestResult, StoredRecord, ingest
+from baodao.tally.facts import LEDGER_FORM
 
 
 @dataclass
@@ -79,6 +80,6 @@ def returns(engine: Engine) -> Returns:
 
 @pytest.fixture
 def sqlite_returns(tmp_path: Path) -> Returns:
-    from store.db import connect
+    from baodao.store.db import connect
 
     return Returns(connect(str(tmp_path / "tally.sqlite3")))

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import Workbook
 
 from baodao.errors import DataError
-from store.db import connect
-from tally.compute import tally
-from tally.ledger import import_ledger
-from tally.period import Period
-from tally.policy import load_policy
+from baodao.store.db import connect
+from baodao.tally.compute import tally
+from baodao.tally.ledger import import_ledger
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
 
 RONGCHENG = load_policy("rongcheng-2019")
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from tally.compute import tally
-from tally.model import MemberTally
-from tally.period import Period
-from tally.policy import load_policy
+from baodao.tally.compute import tally
+from baodao.tally.model import MemberTally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
 
 from .conftest import Returns
 
@@ -161,7 +161,7 @@ def test_yuepu_minimum_one_activity_from_the_activity_card(returns: Returns, cou
 def test_a_member_who_moved_and_re_reported_within_a_month_counts_once_at_the_new_community(
     returns: Returns, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from tally.roster import load_roster
+    from baodao.tally.roster import load_roster
 
     returns.registration("郑伟", UNIT, "新安社区", "2025-03-10")
     returns.score_sheet("郑伟", UNIT, [("2025-04-01", "宣讲", 5)])
@@ -183,7 +183,7 @@ def test_a_member_who_moved_and_re_reported_within_a_month_counts_once_at_the_ne
 def test_a_member_who_re_reported_late_is_noted_and_one_who_never_did_is_unreported(
     returns: Returns, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from tally.roster import load_roster
+    from baodao.tally.roster import load_roster
 
     returns.registration("冯雪", UNIT, "新安社区", "2025-03-10")
     returns.registration("冯雪", UNIT, "峡窝社区", "2025-09-15")
@@ -221,7 +221,7 @@ def test_a_roster_without_its_name_column_is_refused_with_the_columns_it_has(
     returns: Returns, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     from baodao.errors import DataError
-    from tally.roster import load_roster
+    from baodao.tally.roster import load_roster
 
     roster = tmp_path / "名单.csv"
     roster.write_text("编号,电话\nSJ-1,139\n", encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tally.names import community_key, member_key, unit_key, unit_of
+from baodao.tally.names import community_key, member_key, unit_key, unit_of
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,6 @@ def test_a_member_is_unit_and_name_and_the_unit_is_before_the_post() -> None:
     ("written", "points"), [(5, 5), ("5", 5), ("8分", 8), ("+3", 3), (6.0, 6), ("五分", None), ("", None)]
 )
 def test_points_as_people_write_them(written: object, points: int | None) -> None:
-    from tally.facts import _points
+    from baodao.tally.facts import _points
 
     assert _points(written) == points

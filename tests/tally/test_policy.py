@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from baodao.errors import PolicyError
-from tally.policy import Rule, bundled, load_policy, read_policy
+from baodao.tally.policy import Rule, bundled, load_policy, read_policy
 
 
 def test_three_profiles_each_rule_citing_its_clause() -> None:

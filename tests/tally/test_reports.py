@@ -10,16 +10,17 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from baodao.docgen.issued import IssuedForm
 from baodao.errors import PolicyError
-from intake.model import ReadRecord
-from intake.run import read_file
-from store.register import IssuedForm, record_issued
-from tally.compute import tally
-from tally.model import Tally
-from tally.period import Period
-from tally.policy import load_policy
-from tally.reports import ReportOptions, spot_check_sample, write_report
-from tally.roster import load_roster
+from baodao.intake.model import ReadRecord
+from baodao.intake.run import read_file
+from baodao.store.register import record_issued
+from baodao.tally.compute import tally
+from baodao.tally.model import Tally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
+from baodao.tally.reports import ReportOptions, spot_check_sample, write_report
+from baodao.tally.roster import load_roster
 
 from .conftest import Returns
 
@@ -213,8 +214,8 @@ def test_certificates_for_ten_stars_and_the_honour_roll_most_stars_first(
 def test_the_community_comment_says_only_what_the_period_shows(
     activities: int, reported: bool, judged: bool, said: str
 ) -> None:
-    from tally.filings import comment
-    from tally.model import MemberTally
+    from baodao.tally.filings import comment
+    from baodao.tally.model import MemberTally
 
     m = MemberTally(
         1, "陈海", BLOOD, "金华社区", None, True, reported, None, activities, points=activities * 5

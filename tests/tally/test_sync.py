@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from store.records import correct
-from store.schema import tally_activities, tally_people
-from tally.compute import tally
-from tally.period import Period
-from tally.policy import load_policy
-from tally.sync import sync
+from baodao.store.records import correct
+from baodao.tally.compute import tally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
+from baodao.tally.schema import tally_activities, tally_people
+from baodao.tally.sync import sync
 
 from .conftest import Returns
 
@@ -95,7 +95,7 @@ def test_two_tallies_at_once_derive_each_record_once(returns: Returns) -> None:
 
 
 def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tally.roster import load_roster
+    from baodao.tally.roster import load_roster
 
     slip = {"employer_and_post": UNIT, "unit_sealed_on": "2025-03-01"}
     returns.add("zz-b1", {**slip, "name": "甲", "organization": "中共上街区济源路街道新安社区委员会"}, "B-1")
@@ -115,7 +115,7 @@ def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, 
 def test_a_unit_written_without_its_space_is_the_same_member(
     returns: Returns, tmp_path, roster_first: bool
 ) -> None:  # type: ignore[no-untyped-def]
-    from tally.roster import load_roster
+    from baodao.tally.roster import load_roster
 
     # OCR of a scanned 报到证 loses the space in “郑州市人民医院 科员”.
     (tmp_path / "roster.csv").write_text(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tally.compute import tally
-from tally.model import Tally, UnitTally
-from tally.period import Period
-from tally.policy import load_policy
-from tally.roster import load_roster
+from baodao.tally.compute import tally
+from baodao.tally.model import Tally, UnitTally
+from baodao.tally.period import Period
+from baodao.tally.policy import load_policy
+from baodao.tally.roster import load_roster
 
 from .conftest import Returns
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.shared import Mm
 
-from form_templates.builder.dsl import FormBuilder
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder.dsl import FormBuilder
 
 BLANK_DATE = "    年    月    日"
 _ALIGN = {
@@ -58,7 +59,7 @@ def pad(table, row: int, col: int, points: float = 3) -> None:  # type: ignore[n
 
 def number_line(b: FormBuilder, name: str = "number") -> None:
     """“编号：____” flush right; the blank is ideographic spaces, which a right-aligned line does not trim."""
-    from form_templates.builder.dsl import Seg
+    from baodao.form_templates.builder.dsl import Seg
 
     b.para(
         [b.label(name) + "：", Seg(b.tag(name, "\u3000" * 7), underline=True)],

@@ -12,10 +12,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from form_templates.builder import docx_kit as kit
-from form_templates.builder.dsl import Cell, FormBuilder, Row
-from form_templates.builder.xlsx_kit import finish_sheet, save_workbook
-from form_templates.spec import FormSpec
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.xlsx_kit import finish_sheet, save_workbook
+from baodao.form_templates.spec import FormSpec
 
 SIZES = {"table_size": 10.5}
 TABLE = "projects"

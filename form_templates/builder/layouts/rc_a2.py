@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
-from form_templates.builder.layouts.rc_a1 import (
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.layouts.rc_a1 import (
     FIRST,
     TABLE,
     grouped_xlsx,
@@ -14,7 +14,7 @@ from form_templates.builder.layouts.rc_a1 import (
     project_table,
     top_cell,
 )
-from form_templates.spec import FormSpec
+from baodao.form_templates.spec import FormSpec
 
 # Twelve columns across the landscape page: 10 pt keeps every heading and mobile number on one line.
 SIZES = {"table_size": 10.0}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Pt
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
-from form_templates.builder.layouts.rc_a1 import single_spacing
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.layouts.rc_a1 import single_spacing
 
 SIZES = {"table_size": 10.5}
 TABLE = "assignments"

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from form_templates.builder.layouts.rc_a3 import XLSX, build
+from baodao.form_templates.builder.layouts.rc_a3 import XLSX, build
 
 __all__ = ["XLSX", "build"]

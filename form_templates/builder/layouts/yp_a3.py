@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docx.shared import Mm
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
 
 SIZES = {"body_size": 14.0, "table_size": 12.0}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docx.shared import Mm
 
-from form_templates.builder.dsl import Align, Cell, FormBuilder, Row, Seg
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder.dsl import Align, Cell, FormBuilder, Row, Seg
 
 SIZES = {"body_size": 14.0, "table_size": 14.0}
 BLANK_DATE = "    年    月    日"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
 
 SIZES = {"body_size": 14.0, "table_size": 12.0}
 GRID_COLUMNS = 4

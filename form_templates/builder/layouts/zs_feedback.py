@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
-from form_templates.builder.layouts._zs_kit import BLANK_DATE, align_lines, pad, right_tab
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.layouts._zs_kit import BLANK_DATE, align_lines, pad, right_tab
 
 SIZES = {"body_size": 14.0, "table_size": 12.0}
 WIDTHS = [34, 44, 34, 44]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Mm
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
-from form_templates.builder.layouts._zs_kit import BLANK_DATE, date_tag
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates.builder.layouts._zs_kit import BLANK_DATE, date_tag
 
 SIZES = {"body_size": 12.0, "table_size": 10.5}
 WIDTHS = [12, 26, 19, 16, 28, 19, 12, 24]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
-from form_templates.builder.layouts._zs_kit import date_tag
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates.builder.layouts._zs_kit import date_tag
 
 SIZES = {"body_size": 12.0, "table_size": 10.5}
 WIDTHS = [12, 16, 42, 19, 28, 19, 20]

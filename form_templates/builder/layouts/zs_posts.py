@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
-from form_templates.builder.layouts._zs_kit import pad
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.layouts._zs_kit import pad
 
 
 def _cell(b: FormBuilder, i: int, column: str, fixed: object) -> str:

@@ -7,9 +7,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from form_templates.builder import docx_kit as kit
-from form_templates.builder.docx_kit import HEITI, KAITI
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.builder.docx_kit import HEITI, KAITI
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 
 SIZES = {"table_size": 9.5}
 BOX = {"top": "single", "bottom": "single", "left": "single", "right": "single"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 
 SIZES = {"table_size": 10.5}
 TICKS_PER_LINE = 3

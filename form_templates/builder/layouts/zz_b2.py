@@ -5,7 +5,8 @@ from __future__ import annotations
 from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Pt
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 
 SIZES = {"table_size": 14.0}
 U = "\u3000"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from form_templates.builder.docx_kit import HEITI
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates.builder.docx_kit import HEITI
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 
 SIZES = {"table_size": 10.5}
 LINE = 26.0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from form_templates.builder import docx_kit as kit
-from form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
+from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 
 SIZES = {"table_size": 10.5}
 TOP_WIDTHS = [12, 36, 43, 12, 12, 18, 23]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
 
 LINE = 25.0
 

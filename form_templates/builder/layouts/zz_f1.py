@@ -6,9 +6,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
-from form_templates.builder.xlsx_kit import build_table_xlsx, save_workbook
-from form_templates.spec import FormSpec
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.xlsx_kit import build_table_xlsx, save_workbook
+from baodao.form_templates.spec import FormSpec
 
 SIZES = {"table_size": 10.5}
 XLSX_WIDTHS = [14.0, 10.0, 12.0, 12.0, 48.0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
 
 SIZES = {"table_size": 10.5}
 XLSX = {"widths": [22.0, 44.0, 18.0, 30.0]}

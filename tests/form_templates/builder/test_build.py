@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from form_templates.builder.__main__ import build
-from form_templates.catalog import Form, forms
+from baodao.form_templates.builder.__main__ import build
+from baodao.form_templates.catalog import Form, forms
 
 
 def members(path: Path) -> dict[str, bytes]:

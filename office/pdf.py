@@ -10,7 +10,7 @@ from pathlib import Path
 
 from baodao.errors import ConversionError
 from baodao.files import atomic_path
-from baodao.settings import font_environment, soffice_binary
+from baodao.office.programs import font_environment, require_libreoffice
 
 SECONDS_PER_FILE = 20
 MIN_TIMEOUT = 120
@@ -24,9 +24,7 @@ def convert_to_pdf(sources: Sequence[Path], outdir: Path) -> list[Path]:
     """
     if not sources:
         return []
-    binary = soffice_binary()
-    if binary is None:
-        raise ConversionError("找不到 LibreOffice（soffice）。请先运行 make demo 或 make test 完成安装。")
+    binary = require_libreoffice()
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="baodao-lo-") as work:
         profile = Path(work, "profile").as_uri()

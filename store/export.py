@@ -11,9 +11,9 @@ from openpyxl import Workbook
 
 from baodao.errors import DataError
 from baodao.files import atomic_path
-from docgen.xlsx import FORMULA_STARTS, put_text
-from form_templates.spec import FormSpec
-from store.records import JsonValue, StoredRow
+from baodao.form_templates.spec import FormSpec, JsonValue
+from baodao.office.xlsx import FORMULA_STARTS, put_text
+from baodao.store.records import StoredRow
 
 FIXED = ("记录号", "编号", "来源文件", "存疑")
 

@@ -11,7 +11,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from baodao.files import atomic_path
-from form_templates.spec import FieldSpec, FormSpec, Record, Scalar
+from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 

@@ -1,0 +1,1 @@
+"""The office programs and files baodao works with: LibreOffice, poppler, spreadsheets."""
