@@ -43,7 +43,7 @@ def body_of(docx: Path) -> bytes:
     assert body is not None
     for pr in body.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
         pr.attrib.pop("id", None)  # docxtpl renumbers drawing ids; their values carry no meaning
-    return etree.tostring(body, method="c14n")
+    return bytes(etree.tostring(body, method="c14n"))
 
 
 CONTEXTS = [
