@@ -37,8 +37,11 @@ class Requirement:
 
 
 def soffice_binary() -> str | None:
-    """The LibreOffice executable, from BAODAO_SOFFICE or the PATH."""
-    return os.environ.get("BAODAO_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice executable, from BAODAO_SOFFICE or the PATH; None when there is none to run."""
+    chosen = os.environ.get("BAODAO_SOFFICE")
+    if chosen:
+        return shutil.which(chosen)
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def font_environment() -> dict[str, str]:
