@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_generate_reports_what_it_made_and_what_it_skipped(tmp_path: Path) -> No
     assert code == 0, stderr
     assert "已生成 1 份表单（数据共 2 行）" in stdout
     assert "发放登记：新增 1 条，已有 0 条" in stdout
-    assert "有 1 行未生成" in stderr and "第3行 D列（年龄）：“abc” “abc”不是整数" in stderr
+    assert "有 1 行未生成" in stderr and "第3行 王建国 D列（年龄）：“abc” “abc”不是整数" in stderr
     assert "生成 zz-b1" not in stderr  # no progress bar when output is not a terminal
     assert (out / "zz-b1-C-1-李晓燕.docx").is_file()
     code, stdout, _ = run("issued", "--db", db, "--json")
@@ -240,3 +241,63 @@ def test_policies_lists_and_shows_rules_with_their_clauses() -> None:
     assert "期限 rc-a1 6月17日" in out
     code, _, err = run("policies", "show", "nowhere")
     assert code == 1 and err.startswith("Error: 没有名为“nowhere”的规则")
+
+
+def unit_roster(tmp_path: Path) -> Path:
+    """A unit's own roster: 出生年月, 工作单位 + 职务 and 手机号码 for 年龄, 工作单位及职务 and 联系方式."""
+    headers = ["编号", "姓名", "性别", "出生年月", "工作单位", "职务", "手机号码", "家庭住址", "所属社区"]
+    headers += ["服务意向", "报到地党组织"]
+    one = ["U-1", "李晓燕", "女", "1989年5月", "区卫健委", "科员", "13803710001", "新安路1号", "新安社区"]
+    two = ["U-2", "王建国", "男", "1984年2月", "区审计局", "科长", "13803710002", "中心路2号", "金华社区"]
+    rows: list[list[object]] = [
+        [*one, "政策宣讲、法律援助", "新安社区党委"],
+        [*two, "环境整治、治安巡逻", "金华社区党委"],
+    ]
+    return write_roster(tmp_path / "名册.xlsx", rows, headers)
+
+
+def test_generate_stops_on_unmapped_required_columns_and_suggests_them(tmp_path: Path, db: str) -> None:
+    data, out = unit_roster(tmp_path), tmp_path / "out"
+    args = ["generate", "zz-b1", "--data", str(data), "--out", str(out), "--db", db]
+    code, stdout, stderr = run(*args, "--issue-date", "2025-03-01")
+    assert code == 1 and stdout == ""
+    assert "缺少表单 zz-b1（在职党员社区报到证）的必填项年龄、工作单位及职务、联系方式" in stderr
+    assert "未生成任何文件，也未登记发放" in stderr
+    assert "联系方式：可用“手机号码”列" in stderr
+    assert "--map 出生年月=年龄 --map 工作单位+职务=工作单位及职务 --map 手机号码=联系方式" in stderr
+    assert "--blank 年龄,工作单位及职务,联系方式" in stderr
+    assert not out.exists()
+    assert json.loads(run("issued", "--db", db, "--json")[1]) == []
+    maps = ["--map", "出生年月=年龄", "--map", "工作单位+职务=工作单位及职务", "--blank", "联系方式"]
+    code, stdout, stderr = run(*args, *maps, "--issue-date", "2025-03-01")
+    assert code == 0, stderr
+    assert "已生成 2 份表单" in stdout and "留空由本人手填（--blank）：联系方式" in stdout
+    card = Document(str(out / "zz-b1-U-1-李晓燕.docx")).tables[0]
+    assert card.rows[0].cells[5].text == "35"  # May 1989 → 35 on the issue date
+    assert "区卫健委 科员" in [c.text for r in card.rows for c in r.cells]
+    assert [e["id"] for e in json.loads(run("issued", "--db", db, "--json")[1])] == ["U-1", "U-2"]
+
+
+def test_generate_says_the_dates_it_registers_and_where_the_due_date_comes_from(tmp_path: Path) -> None:
+    data, db = roster_file(tmp_path), str(tmp_path / "db.sqlite3")
+
+    def dates(out: str, *extra: str) -> list[str]:
+        args = ["generate", "zz-b1", "--data", str(data), "--out", str(tmp_path / out), "--db", db, *extra]
+        code, stdout, stderr = run(*args)
+        assert code == 0, stderr
+        return [line for line in stdout.splitlines() if line.startswith(("发放日期", "截止日期"))]
+
+    assert dates("a", "--issue-date", "2025-03-01") == [
+        "发放日期：2025-03-01",
+        "截止日期：2025-03-31（003 §4.2：在职党员每年3月份应到社区党组织报到）",
+    ]
+    assert dates("b", "--issue-date", "2025-05-01") == [
+        "发放日期：2025-05-01",
+        "截止日期：2026-03-31（003 §4.2：在职党员每年3月份应到社区党组织报到；2025年的已过，按2026年计，"
+        "另定请用 --due）",
+    ]
+    assert (
+        dates("c", "--issue-date", "2025-05-01", "--due", "2025-05-31")[1] == "截止日期：2025-05-31（--due）"
+    )
+    today = dates("d")
+    assert today[0] == f"发放日期：{dt.date.today().isoformat()}（今天；另定请用 --issue-date）"

@@ -35,7 +35,7 @@ def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> 
     assert (code, out.strip()) == (0, "名册 名册.csv：2 人（新增 2 人）；0 行有问题")
     code, out, err = run("ledger", "import", str(ledger), "--db", db)
     assert code == 0
-    assert "台账.xlsx 第14行：A列（日期）“四月”不是日期，这一行没有计入" in err
+    assert "台账.xlsx 第14行 吕华 A列（日期）：“四月” 不是日期，这一行没有计入" in err
     assert "读入 12 行；1 行有问题" in out
     half = ["tally", "--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
     code, out, _ = run(*half, "--db", db)
