@@ -190,8 +190,8 @@ def _require(form: Form, columns: ColumnMap, data: Path) -> None:
             raise
         # A receipt answers a form already issued: its rows come from the register, not from a roster.
         raise MissingColumnsError(
-            f"{exc}\n{form.key}（{form.spec.title}）是{form.spec.answers}的回执，应按已发放的"
-            f" {form.spec.answers} 逐份生成（按编号配对），而不是按名册生成。",
+            f"{_answers(form)}\n{exc}",
+            form.key,
             exc.missing,
             exc.suggestions,
         ) from exc
@@ -200,6 +200,13 @@ def _require(form: Form, columns: ColumnMap, data: Path) -> None:
 def _check_columns(form: Form, columns: ColumnMap, data: Path, table_form: bool = False) -> None:
     if not columns.sources and not table_form:
         labels = "、".join(f.label for f in form.spec.fields if f.type != "table")
+        if form.spec.answers is not None:
+            raise MissingColumnsError(
+                f"{_answers(form)}\n{data} 的表头与表单 {form.key} 的字段对不上。",
+                form.key,
+                columns.missing,
+                [],
+            )
         raise DataError(
             f"{data} 的表头与表单 {form.key}（{form.spec.title}）的字段对不上。可用的列名：{labels}"
         )
@@ -269,6 +276,14 @@ def _register(
         for p in planned
     ]
     result.registered, result.already_registered = register(entries)
+
+
+def _answers(form: Form) -> str:
+    issued = form.spec.answers
+    return (
+        f"{form.key}（{form.spec.title}）是 {issued} 的回执，应按已发放的 {issued} 逐份生成"
+        "（按编号配对），不按名册生成。"
+    )
 
 
 def _first(problems: list[RowProblem]) -> str:

@@ -146,8 +146,11 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 class MissingColumnsError(DataError):
     """Required fields no column feeds and nobody said to leave blank: nothing was written."""
 
-    def __init__(self, message: str, missing: Sequence[FieldSpec], suggestions: Sequence[Suggestion]):
+    def __init__(
+        self, message: str, form_key: str, missing: Sequence[FieldSpec], suggestions: Sequence[Suggestion]
+    ):
         super().__init__(message)
+        self.form_key = form_key
         self.missing = tuple(missing)
         self.suggestions = tuple(suggestions)
 
@@ -235,6 +238,7 @@ class ColumnMap:
             f"{'、'.join(f.label for f in missing)}，未生成任何文件，也未登记发放：\n"
             + "\n".join(lines)
             + "\n请指明每一项用哪一列，或注明哪些项留空、由本人在纸上填写。",
+            self.spec.key,
             missing,
             suggestions,
         )

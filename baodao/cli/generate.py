@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from baodao.cli.common import DB_HELP, open_db, progress_bar
 from baodao.docgen.batch import DueDate, GenerateOptions, GenerateResult, generate
+from baodao.docgen.issued import IssuedForm
 from baodao.docgen.mapping import MissingColumnsError
 from baodao.errors import DataError
 from baodao.form_templates.catalog import get_form
+from baodao.jobs.receipts import generate_receipts
 from baodao.store.register import list_issued, record_issued
 
 
@@ -22,9 +25,17 @@ from baodao.store.register import list_issued, record_issued
 @click.option(
     "--data",
     "data",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="数据文件：Excel（.xlsx，中文表头）、CSV（UTF-8 或 GBK）、JSON 或 YAML。",
+)
+@click.option(
+    "--for-issued",
+    "for_issued",
+    metavar="KEY",
+    help="回执：按发放登记中已发出的表单 KEY 逐份生成，按编号配对（如 generate zz-b2 --for-issued zz-b1）。",
+)
+@click.option(
+    "--ids", "ids", multiple=True, metavar="编号,编号", help="和 --for-issued 一起：只为这些编号生成。"
 )
 @click.option(
     "--out",
@@ -61,7 +72,9 @@ from baodao.store.register import list_issued, record_issued
 @click.option("--db", help=DB_HELP)
 def generate_command(
     key: str,
-    data: Path,
+    data: Path | None,
+    for_issued: str | None,
+    ids: tuple[str, ...],
     outdir: Path,
     pdf: bool,
     sheet: str | None,
@@ -82,6 +95,10 @@ def generate_command(
     先检查每一行，再写文件：必填项在数据中找不到对应的列时停止，什么也不写、不登记，并提示可能对应的列
     （用 --map 指明，或用 --blank 注明留空手填）；--strict 时有一行不合格也停止。
     """
+    if (data is None) == (for_issued is None):
+        raise click.UsageError("请给出 --data 数据文件，或（生成回执时）--for-issued 已发放的表单，二者选一")
+    if ids and for_issued is None:
+        raise click.UsageError("--ids 只和 --for-issued 一起使用")
     form = get_form(key)
     options = GenerateOptions(
         outdir=outdir,
@@ -101,9 +118,18 @@ def generate_command(
     engine = open_db(db)
     with progress_bar(f"生成 {key}") as advance:
         try:
-            result = generate(form, data, options, lambda entries: record_issued(engine, entries), advance)
+            if for_issued is not None:
+                chosen = [i.strip() for given in ids for i in re.split(r"[,，、\s]+", given) if i.strip()]
+                result = generate_receipts(engine, form, for_issued, options, chosen, advance)
+            else:
+                assert data is not None
+
+                def register(entries: Sequence[IssuedForm]) -> tuple[int, int]:
+                    return record_issued(engine, entries)
+
+                result = generate(form, data, options, register, advance)
         except MissingColumnsError as exc:
-            raise DataError(f"{exc}\n{_how_to_map(exc)}") from exc
+            raise DataError(f"{exc}\n{_how_to_map(exc, form.spec.answers)}") from exc
     _report(result, outdir, given_issue_date=issue_date is not None)
 
 
@@ -118,7 +144,9 @@ def column_map(maps: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def _how_to_map(exc: MissingColumnsError) -> str:
+def _how_to_map(exc: MissingColumnsError, answers: str | None) -> str:
+    if answers is not None:
+        return f"请用：baodao generate {exc.form_key} --for-issued {answers} --out 文件夹 [--ids 编号,…]"
     maps = " ".join(f"--map {'='.join(s.mapping)}" for s in exc.suggestions)
     fields = ",".join(f.label for f in exc.missing)
     lines = [f"用得上建议的列：{maps}"] if maps else []
@@ -152,7 +180,7 @@ def _report(result: GenerateResult, outdir: Path, given_issue_date: bool) -> Non
     for line in _dates(result, given_issue_date):
         click.echo(line)
     if result.blank_fields:
-        click.echo(f"留空由本人手填（--blank）：{'、'.join(result.blank_fields)}")
+        click.echo(f"表上留空、待在纸上手填：{'、'.join(result.blank_fields)}")
     if result.unused_columns:
         click.echo(f"未使用的列：{'、'.join(result.unused_columns)}")
     if result.problems:

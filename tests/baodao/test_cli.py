@@ -271,7 +271,7 @@ def test_generate_stops_on_unmapped_required_columns_and_suggests_them(tmp_path:
     maps = ["--map", "出生年月=年龄", "--map", "工作单位+职务=工作单位及职务", "--blank", "联系方式"]
     code, stdout, stderr = run(*args, *maps, "--issue-date", "2025-03-01")
     assert code == 0, stderr
-    assert "已生成 2 份表单" in stdout and "留空由本人手填（--blank）：联系方式" in stdout
+    assert "已生成 2 份表单" in stdout and "表上留空、待在纸上手填：联系方式" in stdout
     card = Document(str(out / "zz-b1-U-1-李晓燕.docx")).tables[0]
     assert card.rows[0].cells[5].text == "35"  # May 1989 → 35 on the issue date
     assert "区卫健委 科员" in [c.text for r in card.rows for c in r.cells]
@@ -301,3 +301,60 @@ def test_generate_says_the_dates_it_registers_and_where_the_due_date_comes_from(
     )
     today = dates("d")
     assert today[0] == f"发放日期：{dt.date.today().isoformat()}（今天；另定请用 --issue-date）"
+
+
+SERVES = ["政策宣讲、法律援助", "新安社区党委"]
+
+
+def good_roster(tmp_path: Path) -> Path:
+    """Three members with every field zz-b1 requires."""
+    rows: list[list[object]] = [
+        [f"C-{n}", name, "女", 30 + n, f"区{unit}", f"1380371000{n}", f"新安路{n}号", "新安社区", *SERVES]
+        for n, (name, unit) in enumerate([("李晓燕", "卫健委"), ("王建国", "审计局"), ("赵磊", "财政局")], 1)
+    ]
+    return write_roster(tmp_path / "名册.xlsx", rows)
+
+
+def test_receipts_are_made_for_issued_forms_not_from_a_roster(tmp_path: Path, db: str) -> None:
+    data = good_roster(tmp_path)
+    out = ["--db", db, "--issue-date", "2025-03-01"]
+    assert run("generate", "zz-b1", "--data", str(data), "--out", str(tmp_path / "b1"), *out)[0] == 0
+    code, stdout, stderr = run("generate", "zz-b2", "--data", str(data), "--out", str(tmp_path / "bad"), *out)
+    assert code == 1 and stdout == ""
+    assert stderr.startswith(
+        "Error: zz-b2（在职党员社区报到回执单）是 zz-b1 的回执，应按已发放的 zz-b1 逐份生成（按编号配对）"
+    )
+    assert "请用：baodao generate zz-b2 --for-issued zz-b1" in stderr
+    assert not (tmp_path / "bad").exists()
+    assert {e["form"] for e in json.loads(run("issued", "--db", db, "--json")[1])} == {"zz-b1"}
+
+    code, stdout, stderr = run(
+        "generate", "zz-b2", "--for-issued", "zz-b1", "--out", str(tmp_path / "b2"), *out
+    )
+    assert code == 0, stderr
+    assert "已生成 3 份表单（数据共 3 行）" in stdout and "发放登记：新增 3 条" in stdout
+    assert "编号…重复" not in stderr and stderr == ""
+    made = sorted(p.name for p in (tmp_path / "b2").glob("zz-b2-C-*.docx"))
+    assert made == ["zz-b2-C-1-李晓燕.docx", "zz-b2-C-2-王建国.docx", "zz-b2-C-3-赵磊.docx"]
+    text = "\n".join(p.text for p in Document(str(tmp_path / "b2" / made[1])).paragraphs)
+    text += "\n".join(
+        c.text for t in Document(str(tmp_path / "b2" / made[1])).tables for r in t.rows for c in r.cells
+    )
+    assert "王建国" in text and "C-2" in text
+    receipts = [e for e in json.loads(run("issued", "--db", db, "--json")[1]) if e["form"] == "zz-b2"]
+    assert sorted((e["id"], e["recipient"]) for e in receipts) == [
+        ("C-1", "李晓燕"),
+        ("C-2", "王建国"),
+        ("C-3", "赵磊"),
+    ]
+
+    only = ["--for-issued", "zz-b1", "--ids", "C-2", "--out", str(tmp_path / "one")]
+    code, stdout, _ = run("generate", "zz-b2", *only, *out)
+    assert code == 0 and "已生成 1 份表单" in stdout and "新增 0 条，已有 1 条" in stdout
+    code, _, stderr = run(
+        "generate", "zz-b2", "--for-issued", "zz-b1", "--ids", "C-9", "--out", str(tmp_path / "x"), *out
+    )
+    assert code == 1 and "发放登记中没有编号为 C-9 的 zz-b1（已登记的如：C-1、C-2、C-3）" in stderr
+    code, _, stderr = run("generate", "zz-b1", "--for-issued", "zz-b2", "--out", str(tmp_path / "x"), *out)
+    assert code == 1 and "表单 zz-b1（在职党员社区报到证）不是 zz-b2 的回执" in stderr
+    assert run("generate", "zz-b2", "--out", str(tmp_path / "x"), *out)[0] == 2
