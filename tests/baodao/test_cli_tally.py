@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from tests.baodao.test_cli import run
+from tests.conftest import pdf_text
 
 BLOOD = "郑州市中心血站"
 
@@ -78,3 +79,28 @@ def test_report_writes_files_and_errors_are_clear(tmp_path: Path) -> None:
     assert code == 2
     code, _, err = run("tally", "--policy", "nowhere", "--year", "2025", "--db", db)
     assert code == 1 and "没有名为“nowhere”的规则" in err
+
+
+def test_every_pdf_asked_for_is_made_lists_included(tmp_path: Path, db: str) -> None:
+    roster, ledger = _data(tmp_path)
+    run("roster", "load", str(roster), "--db", db)
+    run("ledger", "import", str(ledger), "--db", db)
+    issued = tmp_path / "发放.csv"
+    issued.write_text(
+        "编号,姓名,性别,年龄,工作单位及职务,联系方式,家庭住址,所属社区,服务意向,报到地党组织\n"
+        f"B-1,吕华,女,40,{BLOOD},13803710001,新安路1号,新安社区,宣讲、义诊,新安社区党委\n",
+        encoding="utf-8",
+    )
+    make = ["generate", "zz-b1", "--data", str(issued), "--out", str(tmp_path / "b1"), "--db", db]
+    assert run(*make, "--issue-date", "2025-03-01")[0] == 0
+    out = tmp_path / "报表"
+    period = ["--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
+    code, stdout, stderr = run("report", "overdue", *period, "--out", str(out), "--db", db, "--pdf")
+    assert code == 0, stderr
+    xlsx, pdf = out / "逾期和未报到-2025-07-01.xlsx", out / "逾期和未报到-2025-07-01.pdf"
+    assert f"已写入 {xlsx}" in stdout and f"已写入 {pdf}" in stdout and "2 个文件" in stdout
+    text = pdf_text(pdf)
+    assert "逾期未交回的表单（1份）" in text and "B-1" in text and "吕华" in text
+    assert "未报到的党员" in text
+    code, stdout, _ = run("report", "spot-check", *period, "--out", str(out), "--db", db, "--pdf")
+    assert code == 0 and (out / "抽查名单-2025年上半年.pdf").is_file()
