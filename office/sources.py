@@ -96,13 +96,21 @@ def read_table(path: Path, is_header: Callable[[str], bool], sheet: str | None =
     raise DataError(f"不支持的数据文件类型 {path.suffix}：请用 .xlsx、.csv、.json 或 .yaml")
 
 
+def lock_file_reason(path: Path) -> str | None:
+    """Why ``path`` is no document, when it is the “~$名册.xlsx” Word/Excel leave beside an open file."""
+    if not path.name.startswith("~$"):
+        return None
+    # Excel keeps the whole name after ~$; Word drops the first characters of a long one.
+    original = path.with_name(path.name[2:])
+    named = f"（{original.name}）" if original.name and original.is_file() else ""
+    return f"这是 Word/Excel 打开文件时留下的临时文件，请选择原文件{named}"
+
+
 def refuse_lock_file(path: Path) -> None:
-    """Stop on the “~$名册.xlsx” Word/Excel leave beside a file they have open: it holds no data."""
-    if path.name.startswith("~$"):
-        # Excel keeps the whole name after ~$; Word drops the first characters of a long one.
-        original = path.with_name(path.name[2:])
-        named = f"（{original.name}）" if original.name and original.is_file() else ""
-        raise DataError(f"{path}：这是 Word/Excel 打开文件时留下的临时文件，请选择原文件{named}")
+    """Stop on a Word/Excel lock file: it holds no data, and openpyxl would only say “not a zip file”."""
+    reason = lock_file_reason(path)
+    if reason is not None:
+        raise DataError(f"{path}：{reason}")
 
 
 def _header_row(rows: list[list[object]], is_header: Callable[[str], bool]) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from docx import Document
+from openpyxl import load_workbook
 
 from baodao.cli import main
 from baodao.form_templates.catalog import Form, get_form
@@ -358,3 +359,54 @@ def test_receipts_are_made_for_issued_forms_not_from_a_roster(tmp_path: Path, db
     code, _, stderr = run("generate", "zz-b1", "--for-issued", "zz-b2", "--out", str(tmp_path / "x"), *out)
     assert code == 1 and "表单 zz-b1（在职党员社区报到证）不是 zz-b2 的回执" in stderr
     assert run("generate", "zz-b2", "--out", str(tmp_path / "x"), *out)[0] == 2
+
+
+def lock_file(folder: Path, name: str) -> Path:
+    """The “~$” file Word/Excel keep beside a document while it is open: the user's name, padded."""
+    lock = folder / f"~${name}"
+    lock.write_bytes(b"\x07zhangsan" + b" " * 50 + b"\x07\x00z\x00h\x00")
+    return lock
+
+
+def test_a_lock_file_named_on_the_command_line_is_answered_with_what_it_is(tmp_path: Path) -> None:
+    data, db = roster_file(tmp_path), str(tmp_path / "db.sqlite3")
+    lock = lock_file(tmp_path, data.name)
+    code, _, err = run("generate", "zz-b1", "--data", str(lock), "--out", str(tmp_path / "out"), "--db", db)
+    assert code == 1
+    assert f"Error: {lock}：这是 Word/Excel 打开文件时留下的临时文件，请选择原文件（名册.xlsx）" in err
+    assert "zip" not in err and not (tmp_path / "out").exists()
+    code, out, _ = run("intake", str(lock_file(tmp_path, "报到证.docx")), "--db", db, "--json")
+    assert code == 1
+    [rejected] = json.loads(out)["rejected"]
+    assert rejected["reason"] == "这是 Word/Excel 打开文件时留下的临时文件，请选择原文件"
+
+
+def test_problem_rows_name_the_member_and_a_stale_report_goes(tmp_path: Path) -> None:
+    data, out, db = roster_file(tmp_path), tmp_path / "out", str(tmp_path / "db.sqlite3")
+    args = [
+        "generate",
+        "zz-b1",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--db",
+        db,
+        "--issue-date",
+        "2025-03-01",
+    ]
+    code, _, stderr = run(*args)
+    assert code == 0 and "第3行 王建国 D列（年龄）：“abc” “abc”不是整数" in stderr
+    report = out / "zz-b1-问题行.xlsx"
+    rows = [[c.value for c in r] for r in load_workbook(report).active.iter_rows(min_row=2)]
+    assert rows == [
+        ["行号", "姓名（名称）", "列", "填写的内容", "原因"],
+        [3, "王建国", "D列（年龄）", "abc", "“abc”不是整数"],
+    ]
+    wb = load_workbook(data)
+    wb.active["D3"] = 41  # the clerk corrects the age and runs the batch again
+    wb.save(data)
+    code, stdout, stderr = run(*args)
+    assert code == 0 and stderr == ""
+    assert "已生成 2 份表单" in stdout and "没有问题行；上次留下的 zz-b1-问题行.xlsx 已删除" in stdout
+    assert not report.exists() and (out / "zz-b1-C-2-王建国.docx").is_file()

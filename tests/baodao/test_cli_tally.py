@@ -104,3 +104,18 @@ def test_every_pdf_asked_for_is_made_lists_included(tmp_path: Path, db: str) -> 
     assert "未报到的党员" in text
     code, stdout, _ = run("report", "spot-check", *period, "--out", str(out), "--db", db, "--pdf")
     assert code == 0 and (out / "抽查名单-2025年上半年.pdf").is_file()
+
+
+def test_roster_and_ledger_answer_a_lock_file_with_what_it_is(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
+    db = str(tmp_path / "db.sqlite3")
+    for command, original in (("roster", roster), ("ledger", ledger)):
+        lock = tmp_path / f"~${original.name}"
+        lock.write_bytes(b"\x07zhangsan" + b" " * 50)
+        verb = "load" if command == "roster" else "import"
+        code, _, err = run(command, verb, str(lock), "--db", db)
+        assert code == 1
+        assert (
+            err
+            == f"Error: {lock}：这是 Word/Excel 打开文件时留下的临时文件，请选择原文件（{original.name}）\n"
+        )
