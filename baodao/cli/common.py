@@ -1,4 +1,4 @@
-"""What every command shares: the progress bar, the --db option's help, and the database it opens."""
+"""What every command shares: the progress bar and the --db option's help."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable, Iterator
 
 import click
-from sqlalchemy import Engine
 
 
 @contextlib.contextmanager
@@ -26,12 +25,3 @@ def progress_bar(label: str) -> Iterator[Callable[[int], None]]:
 
 
 DB_HELP = "数据库：文件路径或 URL（默认 output/baodao.sqlite3，或环境变量 BAODAO_DB）。"
-
-
-def open_db(db: str | None) -> Engine:
-    """The database ``--db`` names; closed when the command ends, so no server connection is left open."""
-    from baodao.store.db import connect
-
-    engine = connect(db)
-    click.get_current_context().call_on_close(engine.dispose)
-    return engine

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import click
 
-from baodao.cli.common import DB_HELP, open_db, progress_bar
+from baodao.cli.common import DB_HELP, progress_bar
 from baodao.docgen.batch import DueDate, GenerateOptions, GenerateResult, generate
 from baodao.docgen.issued import IssuedForm
 from baodao.docgen.mapping import MissingColumnsError
 from baodao.errors import DataError
 from baodao.form_templates.catalog import get_form
 from baodao.jobs.receipts import generate_receipts
+from baodao.store.db import connect
 from baodao.store.register import list_issued, record_issued
 
 
@@ -115,7 +116,7 @@ def generate_command(
         column_map=column_map(maps),
         blank=frozenset(b.strip() for given in blanks for b in re.split(r"[,，、]", given) if b.strip()),
     )
-    engine = open_db(db)
+    engine = connect(db)
     with progress_bar(f"生成 {key}") as advance:
         try:
             if for_issued is not None:
@@ -206,7 +207,7 @@ def issued_command(
     if key is not None:
         get_form(key)
     day = today.date() if today else dt.date.today()
-    entries = list_issued(open_db(db), key, overdue_on=day if overdue else None)
+    entries = list_issued(connect(db), key, overdue_on=day if overdue else None)
     if as_json:
         click.echo(
             json.dumps(

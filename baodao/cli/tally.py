@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from baodao.cli.columns import table
-from baodao.cli.common import DB_HELP, open_db, progress_bar
+from baodao.cli.common import DB_HELP, progress_bar
+from baodao.store.db import connect
 from baodao.tally.compute import tally
 from baodao.tally.ledger import import_ledger
 from baodao.tally.model import MemberTally, Tally, UnitTally
@@ -135,7 +136,7 @@ def tally_command(
     policy = load_policy(policy_key)
     with progress_bar("整理交回的表单") as advance:
         result = tally(
-            open_db(db), policy, Period(year, half), today.date() if today else None, unit, advance
+            connect(db), policy, Period(year, half), today.date() if today else None, unit, advance
         )
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
@@ -153,7 +154,7 @@ def roster() -> None:
 @click.option("--db", help=DB_HELP)
 def roster_load(path: Path, db: str | None) -> None:
     """读入名册（Excel/CSV/JSON/YAML，列名：姓名、工作单位及职务、所属社区，可选 编号、迁居日期）。"""
-    result = load_roster(open_db(db), path)
+    result = load_roster(connect(db), path)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     click.echo(
@@ -171,7 +172,7 @@ def ledger() -> None:
 @click.option("--db", help=DB_HELP)
 def ledger_import(paths: tuple[Path, ...], db: str | None) -> None:
     """读入活动台账（列名：日期、姓名、单位、社区、类别、内容、积分）；同一行不会重复计入。"""
-    engine = open_db(db)
+    engine = connect(db)
     for path in paths:
         result = import_ledger(engine, path)
         for problem in result.problems:
@@ -231,7 +232,7 @@ def report_command(
     honour-roll   先锋榜
     """
     policy = load_policy(policy_key)
-    engine = open_db(db)
+    engine = connect(db)
     with progress_bar("整理交回的表单") as advance:
         result = tally(engine, policy, Period(year, half), today.date() if today else None, unit, advance)
     options = ReportOptions(

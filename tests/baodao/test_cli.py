@@ -410,3 +410,28 @@ def test_problem_rows_name_the_member_and_a_stale_report_goes(tmp_path: Path) ->
     assert code == 0 and stderr == ""
     assert "已生成 2 份表单" in stdout and "没有问题行；上次留下的 zz-b1-问题行.xlsx 已删除" in stdout
     assert not report.exists() and (out / "zz-b1-C-2-王建国.docx").is_file()
+
+
+def test_records_export_writes_numbers_and_dates_as_typed_cells(tmp_path: Path, db: str) -> None:
+    from baodao.docgen.render import render_docx
+    from baodao.form_templates.samples import sample_record
+
+    form = get_form("zz-b1")
+    good = render_docx(form.docx, form.spec, sample_record(form.spec), tmp_path / "a.docx", form_id="SJ-1")
+    odd = {**sample_record(form.spec), "name": "王建国", "age": None}
+    bad = render_docx(form.docx, form.spec, odd, tmp_path / "b.docx", form_id="SJ-2")
+    assert run("intake", str(good), str(bad), "--db", db)[0] == 0
+    out = tmp_path / "导出.xlsx"
+    code, _, err = run("records", "export", "--form", "zz-b1", "--out", str(out), "--db", db)
+    assert code == 0, err
+    ws = load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    first = dict(zip(header, [c for c in ws[2]], strict=True))
+    assert first["记录号"].data_type == "n" and isinstance(first["记录号"].value, int)
+    assert (first["年龄"].value, first["年龄"].data_type) == (36, "n")
+    assert first["入党时间"].value == dt.datetime(2010, 7, 1) and first["入党时间"].is_date
+    assert first["单位党组织盖章日期"].value == dt.datetime(2025, 3, 12)
+    assert (first["联系方式"].value, first["联系方式"].data_type) == ("013803710001", "s")
+    assert first["技能特长"].value == "写作、法律、医疗保健"
+    second = dict(zip(header, [c.value for c in ws[3]], strict=True))
+    assert second["姓名"] == "王建国" and second["年龄"] is None and "年龄" in second["存疑"]
