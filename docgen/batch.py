@@ -14,7 +14,14 @@ from baodao.docgen.duplex import pad_for_duplex
 from baodao.docgen.filing import FilingItem, write_each
 from baodao.docgen.ids import file_stem, form_id, recipient
 from baodao.docgen.issued import IssuedForm, Register
-from baodao.docgen.mapping import ALIASES, ColumnMap, MappedRow, MissingColumnsError, TableRowsMap
+from baodao.docgen.mapping import (
+    ALIASES,
+    ColumnMap,
+    MappedRow,
+    MissingColumnsError,
+    TableRowsMap,
+    who_of,
+)
 from baodao.docgen.outputs import OutputFolder
 from baodao.docgen.report import write_problem_report
 from baodao.errors import DataError
@@ -225,7 +232,9 @@ def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Pl
         if ident in seen:
             label = spec.field(spec.id_field).label if spec.id_field else "内容"
             result.problems.append(
-                RowProblem(row.number, label, ident, f"与第{seen[ident]}行重复，未重复生成")
+                RowProblem(
+                    row.number, label, ident, f"与第{seen[ident]}行重复，未重复生成", who_of(spec, record)
+                )
             )
             continue
         seen[ident] = row.number

@@ -268,7 +268,7 @@ class ColumnMap:
             shown = "、".join(map(str, value)) if isinstance(value, list) and p.row is None else _shown(value)
             where = column if p.row is None else f"{column}第{p.row}行“{p.column}”"
             problems.append(RowProblem(row.number, where, shown if p.row is None else "", p.message))
-        who = _who(self.spec, record)
+        who = who_of(self.spec, record)
         return MappedRow(row.number, record, tuple(_naming(p, who) for p in problems))
 
     def _read(self, row: SourceRow, f: FieldSpec, source: Source, problems: list[RowProblem]) -> Value:
@@ -312,7 +312,7 @@ def header_index(table: SourceTable, wanted: str) -> int:
     raise DataError(f"{table.path} 中没有名为“{wanted}”的列（第{table.header_row}行的列名：{have}）")
 
 
-def _who(spec: FormSpec, record: Record) -> str:
+def who_of(spec: FormSpec, record: Record) -> str:
     """Whom a row is about, by its 姓名 (or another “…name” field); never a stand-in like its 党组织."""
     names = sorted((f.name for f in spec.fields if f.type == "text" and f.name.endswith("name")), key=len)
     for name in names:
