@@ -53,7 +53,11 @@ from baodao.store.register import list_issued, record_issued
 @click.option("--no-combined", is_flag=True, help="不生成合并打印文件。")
 @click.option("--issuer", default="", help="发放单位（写入发放登记）。")
 @click.option("--issue-date", type=click.DateTime(["%Y-%m-%d"]), help="发放日期（默认今天）。")
-@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="应交回日期（默认按表单所依据文件的时限）。")
+@click.option(
+    "--due",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="应交回日期（默认按表单所依据文件的时限：发放日期当天或之后的第一个截止日）。",
+)
 @click.option(
     "--map",
     "maps",
@@ -95,6 +99,7 @@ def generate_command(
 
     先检查每一行，再写文件：必填项在数据中找不到对应的列时停止，什么也不写、不登记，并提示可能对应的列
     （用 --map 指明，或用 --blank 注明留空手填）；--strict 时有一行不合格也停止。
+    回执（如 zz-b2）不按名册生成，而按已发放的表单逐份生成：--for-issued zz-b1。
     """
     if (data is None) == (for_issued is None):
         raise click.UsageError("请给出 --data 数据文件，或（生成回执时）--for-issued 已发放的表单，二者选一")

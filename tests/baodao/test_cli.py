@@ -279,8 +279,8 @@ def test_generate_stops_on_unmapped_required_columns_and_suggests_them(tmp_path:
     assert [e["id"] for e in json.loads(run("issued", "--db", db, "--json")[1])] == ["U-1", "U-2"]
 
 
-def test_generate_says_the_dates_it_registers_and_where_the_due_date_comes_from(tmp_path: Path) -> None:
-    data, db = roster_file(tmp_path), str(tmp_path / "db.sqlite3")
+def test_generate_says_the_dates_it_registers_and_where_the_due_comes_from(tmp_path: Path, db: str) -> None:
+    data = roster_file(tmp_path)
 
     def dates(out: str, *extra: str) -> list[str]:
         args = ["generate", "zz-b1", "--data", str(data), "--out", str(tmp_path / out), "--db", db, *extra]
@@ -302,6 +302,8 @@ def test_generate_says_the_dates_it_registers_and_where_the_due_date_comes_from(
     )
     today = dates("d")
     assert today[0] == f"发放日期：{dt.date.today().isoformat()}（今天；另定请用 --issue-date）"
+    [entry] = json.loads(run("issued", "--db", db, "--json")[1])  # C-1, as the first batch registered it
+    assert (entry["issued"], entry["due"]) == ("2025-03-01", "2025-03-31")
 
 
 SERVES = ["政策宣讲、法律援助", "新安社区党委"]
