@@ -19,7 +19,9 @@ from baodao.docgen.mapping import (
     ColumnMap,
     MappedRow,
     MissingColumnsError,
+    Suggestion,
     TableRowsMap,
+    suggest_mapping,
     who_of,
 )
 from baodao.docgen.outputs import OutputFolder
@@ -80,6 +82,8 @@ class GenerateResult:
     issue_date: dt.date | None = None
     due: DueDate = DueDate(None)
     removed_report: Path | None = None  # an earlier run's 问题行 file, gone now the rows are good
+    # unused columns that likely feed an optional field no column feeds (文化程度 → 学历)
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     @property
     def skipped_rows(self) -> int:
@@ -136,6 +140,7 @@ def generate_table(
         mapped = [columns.map_row(r) for r in table.rows]
         unused, absent = columns.unused, columns.absent
     blank = [f.label for f in absent if f.required]
+    unfed = {f.name for f in absent if not f.required}
     result = GenerateResult(
         spec.key,
         rows=len(table.rows),
@@ -143,6 +148,7 @@ def generate_table(
         blank_fields=blank,
         issue_date=options.issue_date,
         due=due_date(spec, options),
+        suggestions=[s for s in suggest_mapping(spec, unused) if s.field in unfed],
     )
     planned = _plan(form, mapped, result)
     if options.strict and result.problems:

@@ -189,6 +189,8 @@ def _report(result: GenerateResult, outdir: Path, given_issue_date: bool) -> Non
         click.echo(f"表上留空、待在纸上手填：{'、'.join(result.blank_fields)}")
     if result.unused_columns:
         click.echo(f"未使用的列：{'、'.join(result.unused_columns)}")
+    for s in result.suggestions:
+        click.echo(f"  {s.label}（选填，表上留空）{s.describe()}：--map {'='.join(s.mapping)}")
     if result.problems:
         click.echo(f"有 {result.skipped_rows} 行未生成，原因见 {result.report}：", err=True)
         for p in result.problems[:10]:

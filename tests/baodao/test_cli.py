@@ -247,12 +247,12 @@ def test_policies_lists_and_shows_rules_with_their_clauses() -> None:
 def unit_roster(tmp_path: Path) -> Path:
     """A unit's own roster: 出生年月, 工作单位 + 职务 and 手机号码 for 年龄, 工作单位及职务 and 联系方式."""
     headers = ["编号", "姓名", "性别", "出生年月", "工作单位", "职务", "手机号码", "家庭住址", "所属社区"]
-    headers += ["服务意向", "报到地党组织"]
+    headers += ["服务意向", "报到地党组织", "文化程度"]
     one = ["U-1", "李晓燕", "女", "1989年5月", "区卫健委", "科员", "13803710001", "新安路1号", "新安社区"]
     two = ["U-2", "王建国", "男", "1984年2月", "区审计局", "科长", "13803710002", "中心路2号", "金华社区"]
     rows: list[list[object]] = [
-        [*one, "政策宣讲、法律援助", "新安社区党委"],
-        [*two, "环境整治、治安巡逻", "金华社区党委"],
+        [*one, "政策宣讲、法律援助", "新安社区党委", "大学本科"],
+        [*two, "环境整治、治安巡逻", "金华社区党委", "大学专科"],
     ]
     return write_roster(tmp_path / "名册.xlsx", rows, headers)
 
@@ -273,6 +273,8 @@ def test_generate_stops_on_unmapped_required_columns_and_suggests_them(tmp_path:
     code, stdout, stderr = run(*args, *maps, "--issue-date", "2025-03-01")
     assert code == 0, stderr
     assert "已生成 2 份表单" in stdout and "表上留空、待在纸上手填：联系方式" in stdout
+    assert "未使用的列：手机号码、文化程度\n" in stdout  # 联系方式 is to be handwritten, as asked
+    assert "  学历（选填，表上留空）可用“文化程度”列：--map 文化程度=学历" in stdout
     card = Document(str(out / "zz-b1-U-1-李晓燕.docx")).tables[0]
     assert card.rows[0].cells[5].text == "35"  # May 1989 → 35 on the issue date
     assert "区卫健委 科员" in [c.text for r in card.rows for c in r.cells]
