@@ -12,12 +12,13 @@ from pathlib import Path
 
 from baodao.docgen.duplex import pad_for_duplex
 from baodao.docgen.filing import FilingItem, write_each
-from baodao.docgen.ids import file_stem, form_id, recipient
+from baodao.docgen.ids import check_id, file_stem, form_id, recipient
 from baodao.docgen.issued import IssuedForm, Register
 from baodao.docgen.mapping import ColumnMap, MappedRow, RowProblem, TableRowsMap, normalize_header
 from baodao.docgen.outputs import OutputFolder
 from baodao.docgen.report import write_problem_report
 from baodao.errors import DataError
+from baodao.files import write_failure
 from baodao.form_templates.catalog import Form
 from baodao.office.pdf import convert_to_pdf
 from baodao.office.sources import read_table
@@ -106,10 +107,13 @@ def generate(
     names = [p.stem + ".docx" for p in planned] + ([p.stem + ".xlsx" for p in planned] if form.xlsx else [])
     report_name = f"{spec.key}-问题行.xlsx"
     names += [combined_name, combined_name.replace(".docx", ".pdf"), report_name]
-    OutputFolder(options.outdir, options.force).claim(names)
-    _write_forms(form, planned, options, result, progress)
-    if result.problems:
-        result.report = write_problem_report(result.problems, options.outdir / report_name, data)
+    try:
+        OutputFolder(options.outdir, options.force).claim(names)
+        _write_forms(form, planned, options, result, progress)
+        if result.problems:
+            result.report = write_problem_report(result.problems, options.outdir / report_name, data)
+    except OSError as exc:  # the disk filled up, or the folder cannot be written: the data was fine
+        raise write_failure(options.outdir, exc) from exc
     if register is not None:
         _register(form, planned, options, data, result, register)
     return result
@@ -126,6 +130,7 @@ def _check_columns(form: Form, columns: ColumnMap, data: Path, table_form: bool 
 def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Planned]:
     planned: list[_Planned] = []
     seen: dict[str, int] = {}
+    stems: set[str] = set()
     spec = form.spec
     for row in rows:
         if row.problems:
@@ -133,6 +138,11 @@ def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Pl
             continue
         record = dict(row.record)
         ident = form_id(spec, record)
+        wrong = check_id(ident)
+        if wrong is not None:
+            label = spec.field(spec.id_field).label if spec.id_field else "内容"
+            result.problems.append(RowProblem(row.number, label, ident, wrong))
+            continue
         if ident in seen:
             label = spec.field(spec.id_field).label if spec.id_field else "内容"
             result.problems.append(
@@ -143,9 +153,11 @@ def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Pl
         if spec.id_field is not None and not record.get(spec.id_field):
             record[spec.id_field] = ident  # the form's own 编号 box shows the id it was issued under
         who = recipient(spec, record)
-        planned.append(
-            _Planned(MappedRow(row.number, record, ()), ident, who, file_stem(spec.key, ident, who))
-        )
+        stem = file_stem(spec.key, ident, who)
+        if stem in stems:  # two long ids cut to the same name: neither file may replace the other
+            stem = f"{stem[:-12]}-{row.number}"
+        stems.add(stem)
+        planned.append(_Planned(MappedRow(row.number, record, ()), ident, who, stem))
     return planned
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from baodao.errors import DataError
+from baodao.text import without_controls
 
 HEADER_SCAN_ROWS = 10
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file Excel saves on Chinese Windows
@@ -25,6 +26,12 @@ class SourceCell:
 
     value: object
     number_format: str | None = None
+
+    def __post_init__(self) -> None:
+        # Text enters here: a control character (Word's Shift+Enter leaves \x0b in pasted text) would break
+        # the DOCX and XLSX written from it; line breaks stay line breaks.
+        if isinstance(self.value, str):
+            object.__setattr__(self, "value", without_controls(self.value))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from baodao.files import atomic_path
 from baodao.form_templates.spec import FormSpec, JsonValue
 from baodao.office.xlsx import FORMULA_STARTS, put_text
 from baodao.store.records import StoredRow
+from baodao.text import without_controls
 
 FIXED = ("记录号", "编号", "来源文件", "存疑")
 
@@ -101,4 +102,5 @@ def _csv(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
 
 def _safe(text: str) -> str:
     """A value typed by the public never runs as a formula when the CSV is opened in Excel."""
+    text = without_controls(text)  # a terminal or editor showing the CSV would act on them
     return "'" + text if text.startswith(FORMULA_STARTS) else text
