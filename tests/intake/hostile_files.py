@@ -9,6 +9,7 @@ import warnings
 import zipfile
 import zlib
 from pathlib import Path
+from typing import cast
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -16,6 +17,7 @@ from pypdf import PdfWriter
 from baodao.docgen.render import render_docx
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
+from baodao.form_templates.spec import Record
 from baodao.office.xlsx import fill_xlsx
 
 # A Windows zip leaves names in GBK: 李晓燕.docx
@@ -26,7 +28,7 @@ RTL_NAME = "李\u202e晓\u200b燕"
 
 def docx(out: Path, form_id: str, **values: object) -> Path:
     form = get_form("zz-b1")
-    record = {**sample_record(form.spec), **values}
+    record = cast(Record, {**sample_record(form.spec), **values})
     return render_docx(form.docx, form.spec, record, out, form_id=form_id)
 
 
@@ -53,20 +55,6 @@ def with_symbol(base: Path, out: Path, code: str) -> Path:
     """A w:sym naming ``code`` (D800 is a lone surrogate) in the document's first run."""
     sym = f'<w:r><w:sym w:font="Arial" w:char="{code}"/></w:r>'.encode()
     return rewritten(base, out, {"word/document.xml": (b"<w:r>", sym + b"<w:r>")})
-
-
-def with_escape_in_cell(base: Path, out: Path, value: str) -> Path:
-    """An XLSX whose cell ``value`` holds ESC, BEL and NUL after its first character (written as _x001B_
-    escapes, which openpyxl reads back as the characters themselves)."""
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(base) as zf:
-        data = zf.read(sheet)
-    refs = "".join(f"&#{ord(c)};" for c in value)
-    old = (refs if refs.encode() in data else value).encode()
-    new = old.replace(b";", b";_x001B__x0007__x0000_", 1) if old.startswith(b"&#") else None
-    if new is None:
-        new = (value[:1] + "_x001B__x0007__x0000_" + value[1:]).encode()
-    return rewritten(base, out, {sheet: (old, new)})
 
 
 def duplicated_part(base: Path, out: Path) -> Path:
