@@ -76,24 +76,26 @@ def clean(text: str) -> str:
     return without_invisible(without_controls(text))
 
 
-def escaped(text: str) -> str:
+def escaped(text: str, lines: bool = False) -> str:
     """``text`` fit to print on a terminal: control characters, invisible marks and lone surrogates as
-    \\x1b, \\u202e, \\udcb0 escapes, so a name cannot move the cursor, clear the screen or read reversed."""
+    \\x1b, \\u202e, \\udcb0 escapes, so a name cannot move the cursor, clear the screen or read reversed.
+    ``lines``: line breaks and tabs stay (a message of several lines); in a name they are escaped too."""
     if text.isprintable():
         return text
     out = []
     for c in text:
-        if (
-            c.isprintable()
-            or c == " "
-            or (c not in INVISIBLE and unicodedata.category(c) not in ("Cc", "Cs", "Cf"))
-        ):
+        if (lines and c in "\n\t") or c.isprintable() or _visible(c):
             out.append(c)
         elif ord(c) <= 0xFF:
             out.append(f"\\x{ord(c):02x}")
         else:
             out.append(f"\\u{ord(c):04x}")
     return "".join(out)
+
+
+def _visible(c: str) -> bool:
+    """Not printable to Python but harmless on a terminal: spaces of other widths, and the like."""
+    return c not in INVISIBLE and unicodedata.category(c) not in ("Cc", "Cs", "Cf")
 
 
 def shown(path: Path | str) -> str:

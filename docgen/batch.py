@@ -17,8 +17,7 @@ from baodao.docgen.issued import IssuedForm, Register
 from baodao.docgen.mapping import ColumnMap, MappedRow, RowProblem, TableRowsMap, normalize_header
 from baodao.docgen.outputs import OutputFolder
 from baodao.docgen.report import write_problem_report
-from baodao.errors import DataError
-from baodao.files import write_failure
+from baodao.errors import DataError, write_failure
 from baodao.form_templates.catalog import Form
 from baodao.office.pdf import convert_to_pdf
 from baodao.office.sources import read_table

@@ -63,10 +63,10 @@ def _image_pages(path: Path, limits: Limits, decode: bool = True) -> list[Image.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                _check_size(image.size)
                 frames = getattr(image, "n_frames", 1)
                 if frames > limits.max_scan_pages:
                     raise DataError(f"图片共 {frames} 页，超过上限 {limits.max_scan_pages} 页")
+                _check_size(image.size)
                 if not decode:
                     return [image] * frames
                 pages = []

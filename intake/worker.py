@@ -184,6 +184,7 @@ def _serve(conn: Connection, parent_end: Connection, parent: int, limits: Limits
     parent_end.close()  # the parent's end of this pipe: held here, the worker would never see it close
     _die_with(parent)
     start, start_rss = _virtual_size(), _resident_size()
+    scanned = False
     hard = start + int(max(limits.memory_mb, limits.scan_memory_mb) * MB)
 
     def extend(seconds: float) -> None:
@@ -194,13 +195,14 @@ def _serve(conn: Connection, parent_end: Connection, parent: int, limits: Limits
             path = conn.recv()
         except (EOFError, OSError):
             return
-        allowance = limits.memory_mb
+        # A worker that has read a scan holds the OCR models: it stays within the scan allowance.
+        allowance = limits.scan_memory_mb if scanned else limits.memory_mb
         scan = False
         try:
             _cap(start + int(allowance * MB), hard)
             scan = is_scan(Path(path), limits)
             if scan:
-                allowance = limits.scan_memory_mb
+                allowance, scanned = limits.scan_memory_mb, True
                 _cap(start + int(allowance * MB), hard)
             reply: Reply = ("ok", read_record(Path(path), limits, extend, scan), False)
         except DataError as exc:

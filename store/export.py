@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from baodao.errors import DataError
+from baodao.errors import DataError, write_failure
 from baodao.files import atomic_path
 from baodao.form_templates.spec import FormSpec, JsonValue
 from baodao.office.xlsx import FORMULA_STARTS, put_text
@@ -21,6 +21,14 @@ FIXED = ("记录号", "编号", "来源文件", "存疑")
 
 def export_records(spec: FormSpec, rows: list[StoredRow], out: Path) -> Path:
     """Write ``rows`` to ``out``; the format follows its suffix."""
+    try:
+        _write(spec, rows, out)
+    except OSError as exc:  # the disk is full, or the folder cannot be written: nothing half-written
+        raise write_failure(out, exc) from exc
+    return out
+
+
+def _write(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
         _xlsx(spec, rows, out)
@@ -41,7 +49,6 @@ def export_records(spec: FormSpec, rows: list[StoredRow], out: Path) -> Path:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         raise DataError(f"不支持导出为 {out.suffix or '无扩展名'}：请用 .xlsx、.csv 或 .json")
-    return out
 
 
 def _flat(value: JsonValue) -> str:

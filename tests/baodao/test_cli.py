@@ -190,7 +190,7 @@ def test_intake_prints_the_json_contract_and_exits_one_on_a_rejected_file(tmp_pa
     assert record["fields"]["joined_party_on"] == "2010-07-01"
     assert record["fields"]["skills"] == ["写作", "法律", "医疗保健"]
     code, out, _ = run("intake", str(folder / "李晓燕.docx"), "--db", db)
-    assert code == 0 and "以前已读入（未改动）" in out
+    assert code == 0 and "以前已读入 1 个（未改动）" in out
 
 
 def test_review_lists_doubts_and_set_corrects_them(tmp_path: Path) -> None:

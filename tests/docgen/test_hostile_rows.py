@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from baodao.docgen.batch import GenerateOptions, generate
-from baodao.files import WriteError
+from baodao.errors import WriteError
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
 from baodao.form_templates.spec import FormSpec
