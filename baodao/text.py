@@ -94,8 +94,9 @@ def escaped(text: str, lines: bool = False) -> str:
 
 
 def _visible(c: str) -> bool:
-    """Not printable to Python but harmless on a terminal: spaces of other widths, and the like."""
-    return c not in INVISIBLE and unicodedata.category(c) not in ("Cc", "Cs", "Cf")
+    """Not printable to Python but harmless on a terminal: spaces of other widths, and the like (no
+    control, format, surrogate, private-use or unassigned code, U+FFFE included, is)."""
+    return c not in INVISIBLE and not unicodedata.category(c).startswith("C")
 
 
 def shown(path: Path | str) -> str:
