@@ -158,8 +158,13 @@ class ReadingWorker:
             try:
                 reply: Reply = self._conn.recv()
             except (EOFError, OSError):
-                self._restart()
-                return "memory", _memory_reason(self.limits.memory_mb), False
+                self._restart()  # the worker died: most often a native parser that ran out of memory
+                return (
+                    "memory",
+                    f"读取此文件时读取程序异常退出（多半是超过了内存上限 {self.limits.memory_mb:g} MB），"
+                    "已停止读取；下次读入时会再试。若总是如此，请另存为一份新的文件",
+                    False,
+                )
             if reply[0] != "extend":
                 return reply
             # A scan: the worker has counted its pages and asks for the scan's own time allowance.

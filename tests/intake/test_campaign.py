@@ -263,21 +263,24 @@ def test_a_file_refused_for_time_is_read_and_stored_by_the_next_run(tmp_path: Pa
     assert "SJ-1" in out.read_text(encoding="utf-8-sig")
 
 
-def test_a_rerun_shows_corrected_values_and_the_doubts_review_shows(tmp_path: Path) -> None:
+def url_of(engine: Engine) -> str:
+    """The --db a CLI run takes for ``engine``'s database."""
+    url = engine.url.render_as_string(hide_password=False)
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def test_a_rerun_shows_corrected_values_and_the_doubts_review_shows(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "returned"
     folder.mkdir()
     h.docx(folder / "李晓燕.docx", "SJ-1", intentions=["政策宣讲"])  # one intention of two: a doubt
     h.xlsx(folder / "汇总.xlsx")  # no 统计时段 box filled: doubts
-    db = str(tmp_path / "db.sqlite3")
+    db = url_of(engine)
     first = baodao("intake", str(folder), "--db", db)
-    engine = connect(db)
     doubts = doubtful(engine)
     assert f"共 {len(doubts)} 处存疑" in first.out
     target = next(d for d in doubts if d.form_key == "zz-b1")
-    assert (
-        baodao("review", "set", str(target.record_id), "intentions", "政策宣讲、法律援助", "--db", db).code
-        == 0
-    )
+    fixed = baodao("review", "set", str(target.record_id), "intentions", "政策宣讲、法律援助", "--db", db)
+    assert fixed.code == 0, fixed.err
     again = baodao("intake", str(folder), "--db", db, "--json")
     b1 = next(r for r in json.loads(again.out)["records"] if r["form"] == "zz-b1")
     assert (b1["stored"], b1["corrected"], b1["fields"]["intentions"]) == (
@@ -290,6 +293,8 @@ def test_a_rerun_shows_corrected_values_and_the_doubts_review_shows(tmp_path: Pa
     left = len(doubtful(engine))
     assert left == len(doubts) - 1 and f"共 {left} 处存疑" in text
     assert "未读入 0 个" in text and "其中" not in text
+    listed = baodao("review", "--db", db).out
+    assert f"共 {left} 处存疑" in listed
 
 
 def test_a_lock_file_or_hidden_file_named_on_the_command_line_is_answered(tmp_path: Path) -> None:
