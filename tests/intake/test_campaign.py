@@ -353,3 +353,16 @@ def test_workers_end_with_their_intake(tmp_path: Path, how: signal.Signals) -> N
     while any(alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(w) for w in workers)
+
+
+def test_parser_failures_become_plain_reasons_and_go_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    import zlib
+
+    from baodao.intake.failures import is_out_of_memory, reason_for
+
+    assert "嵌套过深" in reason_for(RecursionError("maximum recursion depth exceeded"), Path("深.pdf"))
+    assert is_out_of_memory(zlib.error("Error -5 while decompressing data: Unable to allocate output buffer"))
+    with caplog.at_level("ERROR", logger="baodao.intake"):
+        reason = reason_for(ZeroDivisionError("float division by zero"), Path("怪.png"))
+    assert "无法读取" in reason and not any(word in reason for word in PYTHON_WORDS)
+    assert "ZeroDivisionError" in caplog.text and "怪.png" in caplog.text
