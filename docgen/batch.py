@@ -12,7 +12,7 @@ from pathlib import Path
 
 from baodao.docgen.duplex import pad_for_duplex
 from baodao.docgen.filing import FilingItem, write_each
-from baodao.docgen.ids import file_stem, form_id, recipient
+from baodao.docgen.ids import check_id, file_stem, form_id, recipient
 from baodao.docgen.issued import IssuedForm, Register
 from baodao.docgen.mapping import (
     ALIASES,
@@ -26,7 +26,7 @@ from baodao.docgen.mapping import (
 )
 from baodao.docgen.outputs import OutputFolder
 from baodao.docgen.report import write_problem_report
-from baodao.errors import DataError
+from baodao.errors import DataError, write_failure
 from baodao.form_templates.catalog import Form
 from baodao.form_templates.spec import FormSpec
 from baodao.form_templates.text import normalize_header
@@ -161,16 +161,19 @@ def generate_table(
     names = [p.stem + ".docx" for p in planned] + ([p.stem + ".xlsx" for p in planned] if form.xlsx else [])
     report_name = f"{spec.key}-问题行.xlsx"
     names += [combined_name, combined_name.replace(".docx", ".pdf"), report_name]
-    folder = OutputFolder(options.outdir, options.force)
-    earlier_report = report_name in folder.ours  # baodao's own, from an earlier run of this batch
-    folder.claim(names)
-    _write_forms(form, planned, options, result, progress)
-    report = options.outdir / report_name
-    if result.problems:
-        result.report = write_problem_report(result.problems, report, data)
-    elif earlier_report and report.exists():
-        report.unlink()  # its rows are good now: a list of old problems would send a clerk looking for them
-        result.removed_report = report
+    try:
+        folder = OutputFolder(options.outdir, options.force)
+        earlier_report = report_name in folder.ours  # baodao's own, from an earlier run of this batch
+        folder.claim(names)
+        _write_forms(form, planned, options, result, progress)
+        report = options.outdir / report_name
+        if result.problems:
+            result.report = write_problem_report(result.problems, report, data)
+        elif earlier_report and report.exists():
+            report.unlink()  # its rows are good now: old problems would send a clerk looking for them
+            result.removed_report = report
+    except OSError as exc:  # the disk filled up, or the folder cannot be written: the data was fine
+        raise write_failure(options.outdir, exc) from exc
     if register is not None:
         _register(form, planned, options, data, result, register)
     return result
@@ -228,6 +231,7 @@ def _check_columns(form: Form, columns: ColumnMap, data: Path, table_form: bool 
 def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Planned]:
     planned: list[_Planned] = []
     seen: dict[str, int] = {}
+    stems: set[str] = set()
     spec = form.spec
     for row in rows:
         if row.problems:
@@ -235,6 +239,11 @@ def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Pl
             continue
         record = dict(row.record)
         ident = form_id(spec, record)
+        wrong = check_id(ident)
+        if wrong is not None:
+            label = spec.field(spec.id_field).label if spec.id_field else "内容"
+            result.problems.append(RowProblem(row.number, label, ident, wrong))
+            continue
         if ident in seen:
             label = spec.field(spec.id_field).label if spec.id_field else "内容"
             result.problems.append(
@@ -247,9 +256,11 @@ def _plan(form: Form, rows: list[MappedRow], result: GenerateResult) -> list[_Pl
         if spec.id_field is not None and not record.get(spec.id_field):
             record[spec.id_field] = ident  # the form's own 编号 box shows the id it was issued under
         who = recipient(spec, record)
-        planned.append(
-            _Planned(MappedRow(row.number, record, ()), ident, who, file_stem(spec.key, ident, who))
-        )
+        stem = file_stem(spec.key, ident, who)
+        if stem in stems:  # two long ids cut to the same name: neither file may replace the other
+            stem = f"{stem[:-12]}-{row.number}"
+        stems.add(stem)
+        planned.append(_Planned(MappedRow(row.number, record, ()), ident, who, stem))
     return planned
 
 

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from baodao.files import atomic_path
 from baodao.office.sources import RowProblem
 from baodao.office.xlsx import put_text
+from baodao.text import shown
 
 HEADERS = ("行号", "姓名（名称）", "列", "填写的内容", "原因")
 WIDTHS = (8, 14, 28, 36, 60)
@@ -21,7 +22,7 @@ def write_problem_report(problems: Sequence[RowProblem], out: Path, source: Path
     wb = Workbook()
     ws = wb.active
     ws.title = "未生成的行"
-    ws.append([f"数据文件：{source}"])
+    put_text(ws.cell(1, 1), f"数据文件：{shown(source)}")
     ws.append(list(HEADERS))
     for cell in ws[2]:
         cell.font = Font(bold=True)

@@ -8,12 +8,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from baodao.errors import DataError
+from baodao.text import without_controls, without_invisible
 
 HEADER_SCAN_ROWS = 10
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file Excel saves on Chinese Windows
@@ -49,6 +51,12 @@ class SourceCell:
 
     value: object
     number_format: str | None = None
+
+    def __post_init__(self) -> None:
+        # Text enters here. A control character (Word's Shift+Enter leaves \x0b in pasted text) would break
+        # the DOCX and XLSX written from it, and a right-to-left override would print a name reversed:
+        # both are left out, line breaks stay line breaks. JSON and YAML cells may nest lists and objects.
+        object.__setattr__(self, "value", _cleaned(self.value))
 
 
 @dataclass(frozen=True)
@@ -190,12 +198,13 @@ def _read_records(path: Path, data: object) -> SourceTable:
         data = data["records"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise DataError(f'{path} 应是一组记录：[{{"姓名": …}}, …] 或 {{"records": [...]}}')
+    records = [cast(dict[object, object], _cleaned(record)) for record in data]  # a key may hold anything
     headers: list[str] = []
-    for record in data:
+    for record in records:
         headers += [str(k) for k in record if str(k) not in headers]
     position = {h: i for i, h in enumerate(headers)}
     table = SourceTable(path, headers, 0)
-    for n, record in enumerate(data, start=1):
+    for n, record in enumerate(records, start=1):
         cells = {position[str(k)]: SourceCell(v) for k, v in record.items() if _filled(v)}
         if cells:
             table.rows.append(SourceRow(n, cells))
@@ -204,3 +213,13 @@ def _read_records(path: Path, data: object) -> SourceTable:
 
 def _filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _cleaned(value: object) -> object:
+    if isinstance(value, str):
+        return without_invisible(without_controls(value))
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    return value

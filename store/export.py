@@ -10,17 +10,26 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from baodao.errors import DataError
+from baodao.errors import DataError, write_failure
 from baodao.files import atomic_path
 from baodao.form_templates.spec import FieldSpec, FormSpec, JsonValue, Scalar
 from baodao.office.xlsx import FORMULA_STARTS, put, put_text
 from baodao.store.records import StoredRow
+from baodao.text import without_controls
 
 FIXED = ("记录号", "编号", "来源文件", "存疑")
 
 
 def export_records(spec: FormSpec, rows: list[StoredRow], out: Path) -> Path:
     """Write ``rows`` to ``out``; the format follows its suffix."""
+    try:
+        _write(spec, rows, out)
+    except OSError as exc:  # the disk is full, or the folder cannot be written: nothing half-written
+        raise write_failure(out, exc) from exc
+    return out
+
+
+def _write(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
         _xlsx(spec, rows, out)
@@ -41,7 +50,6 @@ def export_records(spec: FormSpec, rows: list[StoredRow], out: Path) -> Path:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         raise DataError(f"不支持导出为 {out.suffix or '无扩展名'}：请用 .xlsx、.csv 或 .json")
-    return out
 
 
 def _flat(value: JsonValue) -> str:
@@ -120,4 +128,5 @@ def _csv(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
 
 def _safe(text: str) -> str:
     """A value typed by the public never runs as a formula when the CSV is opened in Excel."""
+    text = without_controls(text)  # a terminal or editor showing the CSV would act on them
     return "'" + text if text.startswith(FORMULA_STARTS) else text

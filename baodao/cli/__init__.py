@@ -14,6 +14,7 @@ import click
 
 from baodao import __version__
 from baodao.errors import BaodaoError
+from baodao.text import escaped
 
 # name → (module, attribute, the line `baodao --help` shows); tests/baodao/test_cli.py keeps the lines true.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -108,7 +109,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BaodaoError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {escaped(str(exc), lines=True)}", err=True)
             sys.exit(1)
         finally:
             _close_databases()

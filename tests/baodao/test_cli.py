@@ -202,7 +202,7 @@ def test_intake_prints_the_json_contract_and_exits_one_on_a_rejected_file(tmp_pa
     assert record["fields"]["joined_party_on"] == "2010-07-01"
     assert record["fields"]["skills"] == ["写作", "法律", "医疗保健"]
     code, out, _ = run("intake", str(folder / "李晓燕.docx"), "--db", db)
-    assert code == 0 and "以前已读入（未改动）" in out
+    assert code == 0 and "以前已读入 1 个（未改动）" in out
 
 
 def test_review_lists_doubts_and_set_corrects_them(tmp_path: Path) -> None:
@@ -424,8 +424,8 @@ def test_a_lock_file_named_on_the_command_line_is_answered_with_what_it_is(tmp_p
     assert "zip" not in err and not (tmp_path / "out").exists()
     code, out, _ = run("intake", str(lock_file(tmp_path, "报到证.docx")), "--db", db, "--json")
     assert code == 1
-    [rejected] = json.loads(out)["rejected"]
-    assert rejected["reason"] == "这是 Word/Excel 打开文件时留下的临时文件，请选择原文件"
+    [skipped] = json.loads(out)["skipped"]
+    assert skipped["reason"] == "这是 Word/Excel 打开文件时留下的临时文件，请选择原文件"
 
 
 def test_problem_rows_name_the_member_and_a_stale_report_goes(tmp_path: Path) -> None:
