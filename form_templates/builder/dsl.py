@@ -47,6 +47,12 @@ class Seg:
 
 Text = str | Seg | Sequence[str | Seg]
 
+# Text with an underline is raised by this share of its size over its underline (see FormBuilder._fill).
+UNDERLINE_RAISE = 0.2
+UNDERLINE_ANCHOR = "\u2009"
+# Space above and below a cell's text, so no glyph comes within a point of the cell's rules.
+CELL_CLEARANCE_PT = 2.0
+
 # The issued form's QR code and id: a 15 mm square in the top margin, over the right edge of the text.
 QR_MM = 15.0
 QR_PICTURE_NAME = "baodao-qr"
@@ -136,15 +142,39 @@ class FormBuilder:
         return self.doc.add_paragraph()
 
     def _fill(self, paragraph, content: Text, font: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-        pieces = [content] if isinstance(content, (str, Seg)) else content
-        for piece in pieces:
-            seg = piece if isinstance(piece, Seg) else Seg(piece)
+        """Add ``content``'s runs to ``paragraph``.
+
+        LibreOffice draws an underline half the font's descent under the baseline, where FandolFang's
+        glyphs still reach: the underline would strike them. So in a paragraph with an underline every
+        run is raised by a fifth of its size, and each underlined piece starts and ends with an unraised,
+        underlined thin space: on a line, the underline of raised and unraised text together is drawn at
+        the unraised text's place, clear below the raised glyphs (one at each end, so a value that wraps
+        keeps one on both its lines).
+        """
+        pieces = [
+            p if isinstance(p, Seg) else Seg(p)
+            for p in ([content] if isinstance(content, (str, Seg)) else content)
+        ]
+        raise_text = any(seg.underline and seg.text for seg in pieces)
+        for seg in pieces:
             if not seg.text:
                 continue
+            run_size = seg.size or size
+            if seg.underline:
+                self._underline_anchor(paragraph, seg.font or font, run_size)
             run = paragraph.add_run(seg.text)
-            kit.set_run_font(run, seg.font or font, seg.size or size, bold=seg.bold or bold or None)
+            kit.set_run_font(run, seg.font or font, run_size, bold=seg.bold or bold or None)
+            if raise_text:
+                kit.set_raise(run, UNDERLINE_RAISE * run_size)
             if seg.underline:
                 run.font.underline = True
+                self._underline_anchor(paragraph, seg.font or font, run_size)
+
+    @staticmethod
+    def _underline_anchor(paragraph, font: str, size: float) -> None:  # type: ignore[no-untyped-def]
+        anchor = paragraph.add_run(UNDERLINE_ANCHOR)
+        kit.set_run_font(anchor, font, size)
+        anchor.font.underline = True
 
     def para(
         self,
@@ -242,6 +272,7 @@ class FormBuilder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         kit.set_table_borders(table, "single" if borders else "nil")
         kit.set_table_layout_fixed(table, widths)
+        kit.set_cell_clearance(table, CELL_CLEARANCE_PT)
         taken: set[tuple[int, int]] = set()
         for r, row in enumerate(norm):
             c = 0
