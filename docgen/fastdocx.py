@@ -17,6 +17,7 @@ from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from baodao.docgen.fit import fit_body
 from baodao.docgen.qr import qr_png
 from baodao.errors import RenderError, TemplateError
 from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
@@ -149,6 +150,7 @@ class PreparedDocx:
 
             tree = self._docxtpl.fix_tables(body)
             body = etree.tostring(tree, encoding="unicode")
+        body = fit_body(self.head, body, self.tail)
         props = {"baodao.form_key": self.form_key, "baodao.form_id": form_id, **(properties or {})}
         parts[CUSTOM] = self.custom_properties_xml(props)
         qr = qr_png(payload(self.form_key, form_id)) if form_id and self.qr_member else None

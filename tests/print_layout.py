@@ -28,6 +28,9 @@ MARK_BELOW_TOP_MM = 35.0  # 发文机关标志's top edge under the 版心's top
 RULE_BELOW_NUMBER_MM = 4.0  # red rule under the 发文字号 (§7.2.6)
 PAGE_NUMBER_BELOW_MM = 7.0  # the page number's 一字线 under the 版心 (§7.5)
 LINE_PITCH_PT = BODY_H_MM * MM / 22  # 22 lines on the 版心
+# Where a CJK face sets its baseline in the em box: the first line's baseline, its em box on the 版心's top.
+EM_ASCENT = 0.88
+SHORT_VALUE = 4  # a value this short is a name, and must not break
 PUNCTUATION = set("，。、；：？！”’）》〉」』】〕…—·,.;:?!)%")
 
 
@@ -40,6 +43,7 @@ class Glyph:
     x1: float
     top: float
     bottom: float
+    baseline: float
     ink_x0: float
     ink_x1: float
     ink_top: float
@@ -166,6 +170,7 @@ def _glyphs(plumb: pdfplumber.page.Page, pdfi: pdfium.PdfPage) -> list[Glyph]:
                 float(c["x1"]),
                 float(c["top"]),
                 float(c["bottom"]),
+                float(plumb.height) - float(c["matrix"][5]),
                 float(x0),
                 float(x1),
                 float(top),
@@ -187,14 +192,20 @@ def _segments(plumb: pdfplumber.page.Page) -> list[Segment]:
         if abs(line["top"] - line["bottom"]) < 0.5:
             out.append(Segment(True, float(line["top"]), float(line["x0"]), float(line["x1"]), width, red))
         elif abs(line["x0"] - line["x1"]) < 0.5:
-            out.append(Segment(False, float(line["x0"]), float(line["top"]), float(line["bottom"]), width, red))
+            out.append(
+                Segment(False, float(line["x0"]), float(line["top"]), float(line["bottom"]), width, red)
+            )
     for rect in plumb.rects:
         red = _is_red(rect.get("non_stroking_color")) or _is_red(rect.get("stroking_color"))
         w, h = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
         if h < 2.5 and w > h:
-            out.append(Segment(True, float(rect["top"] + h / 2), float(rect["x0"]), float(rect["x1"]), h, red))
+            out.append(
+                Segment(True, float(rect["top"] + h / 2), float(rect["x0"]), float(rect["x1"]), h, red)
+            )
         elif w < 2.5 and h > w:
-            out.append(Segment(False, float(rect["x0"] + w / 2), float(rect["top"]), float(rect["bottom"]), w, red))
+            out.append(
+                Segment(False, float(rect["x0"] + w / 2), float(rect["top"]), float(rect["bottom"]), w, red)
+            )
     return out
 
 
@@ -268,6 +279,8 @@ def lone_characters(page: Page) -> list[str]:
     """Wrapped cell lines that hold a single character (punctuation aside)."""
     found = []
     for cell, lines in _cell_lines(page):
+        if all(len(line) == 1 for line in lines):
+            continue  # a label stacked a character a line, as narrow label cells are printed
         for before, line in zip(lines, lines[1:], strict=False):
             letters = [g for g in line if g.text not in PUNCTUATION]
             if len(letters) == 1 and _wrapped(before, cell):
@@ -277,8 +290,8 @@ def lone_characters(page: Page) -> list[str]:
 
 
 def split_values(page: Page, values: Iterable[str]) -> list[str]:
-    """Short values (names, units, posts, dates) broken across two lines of a cell."""
-    wanted = {v for v in values if 2 <= len(v) <= 8 and not re.search(r"\s", v)}
+    """Short values (names: four characters at most) broken across two lines of a cell."""
+    wanted = {v for v in values if 2 <= len(v) <= SHORT_VALUE and not re.search(r"\s", v)}
     found = []
     for _, lines in _cell_lines(page):
         texts = ["".join(g.text for g in line) for line in lines]
@@ -318,12 +331,17 @@ class NoticeFigures:
     problems: list[str]
 
 
-def check_notice(pages: Sequence[Page]) -> list[str]:
-    """Every GB/T 9704 figure this project sets, on every page; returns what is off."""
+def check_notice(pages: Sequence[Page], imprint_expected: bool = True) -> list[str]:
+    """Every GB/T 9704 figure this project sets, on every page; returns what is off.
+
+    ``imprint_expected``: the notice has a 版记 (a forwarding notice whose seed prints none has not).
+    """
     problems: list[str] = []
     last = pages[-1]
     imprint = _imprint_rules(last)
-    if not imprint:
+    if not imprint_expected:
+        pass
+    elif not imprint:
         problems.append(f"版记 not on the last page ({last.index})")
     else:
         if last.index % 2:
@@ -350,28 +368,59 @@ def _page_problems(page: Page, is_last: bool, pages: Sequence[Page]) -> list[str
     p = page.index
     number, number_glyphs = page_number(page)
     body = body_glyphs(page)
-    blank = not body
-    imprint_only = is_last and bool(_imprint_rules(page))
-    before_imprint = blank and p == len(pages) - 1 and bool(_imprint_rules(pages[-1]))
-    if imprint_only or before_imprint:
-        if number is not None and not _imprint_page_has_body(page):
-            out.append(f"p{p}: a 版记 page or the blank page before it carries a number")
+    imprint_page = is_last and bool(_imprint_rules(page))
+    if not body:
+        if number is not None:
+            out.append(f"p{p}: a blank page that carries a page number")
+    elif imprint_page:
+        if number is not None:
+            out.append(f"p{p}: the 版记's page carries a page number")
     elif number != p:
         out.append(f"p{p}: prints page number {number} (wanted {p})")
-    if blank and not before_imprint:
-        out.append(f"p{p}: a blank page")
     if number_glyphs:
         out += _number_place(page, number_glyphs)
     lines = _lines_of(body)
-    if 0 < len(lines) <= 2 and not imprint_only:
+    if 0 < len(lines) <= 2 and not imprint_page:
         out.append(f"p{p}: holds only {len(lines)} line(s) spilled from the page before")
-    if not page.landscape and lines:
-        first = lines[0]
-        if abs(_mm(min(g.top for g in first)) - TOP_MM) > TOLERANCE_MM and not _starts_document(page):
-            out.append(f"p{p}: first line's top at {_mm(min(g.top for g in first)):.1f} mm (wanted {TOP_MM:.0f})")
     if _starts_document(page):
         out += _masthead_problems(page)
+    elif lines and not page.landscape and not imprint_page and max(g.size for g in lines[0]) >= 16:
+        out += _grid_problems(page, lines)
     out += _pitch_problems(page, lines)
+    return out
+
+
+def _grid_line_baseline_mm(k: int, size: float = 16.0) -> float:
+    """Where the k-th line of the 版心 has its baseline: line 1's em box on the 版心's top."""
+    return TOP_MM + _mm(EM_ASCENT * size) + (k - 1) * _mm(LINE_PITCH_PT)
+
+
+def _grid_problems(page: Page, lines: list[list[Glyph]]) -> list[str]:
+    """The page's first line on the 版心's first line; a title (2号) on the third (§8: 附件 titles)."""
+    out = []
+    first = lines[0]
+    text = "".join(g.text for g in first)
+    title = first if max(g.size for g in first) > 20 else None
+    if re.fullmatch(r"附件\d*", text):
+        if len(lines) > 1 and max(g.size for g in lines[1]) > 20:
+            title = lines[1]
+        elif len(lines) > 1:
+            out.append(f"p{page.index}: the line after “{text}” is not a 2号 title")
+    if title is not first:
+        baseline = _mm(max(g.baseline for g in first))
+        if abs(baseline - _grid_line_baseline_mm(1)) > TOLERANCE_MM:
+            out.append(
+                f"p{page.index}: first line's baseline at {baseline:.1f} mm (wanted {_grid_line_baseline_mm(1):.1f})"
+            )
+    if title is not None:
+        baseline = _mm(max(g.baseline for g in title))
+        if abs(baseline - _grid_line_baseline_mm(3)) > TOLERANCE_MM:
+            out.append(
+                f"p{page.index}: title's baseline at {baseline:.1f} mm (wanted line 3, {_grid_line_baseline_mm(3):.1f})"
+            )
+        size = max(g.size for g in title)
+        if abs(size - 22) > 0.5:
+            out.append(f"p{page.index}: title at {size:.0f} pt (wanted 2号, 22 pt)")
     return out
 
 
@@ -383,14 +432,14 @@ def _imprint_page_has_body(page: Page) -> bool:
 
 def _starts_document(page: Page) -> bool:
     """The page carries a 发文机关标志: red type larger than the title's."""
-    return any(g.red and g.size > 24 for g in page.glyphs)
+    return any(g.red and g.size > 18 for g in page.glyphs)
 
 
 def _masthead_problems(page: Page) -> list[str]:
     out = []
     p = page.index
-    mark = [g for g in page.glyphs if g.red and g.size > 24]
-    top = _mm(min(g.top for g in mark))
+    mark = [g for g in page.glyphs if g.red and g.size > 18]
+    top = _mm(min(g.ink_top for g in mark))
     wanted = TOP_MM + MARK_BELOW_TOP_MM
     if abs(top - wanted) > TOLERANCE_MM:
         out.append(f"p{p}: 发文机关标志's top at {top:.1f} mm (wanted {wanted:.0f})")
@@ -418,10 +467,10 @@ def _number_place(page: Page, glyphs: list[Glyph]) -> list[str]:
     size = max(g.size for g in glyphs)
     if page.landscape:
         return out  # checked on the portrait pages; a landscape sheet is turned for binding
-    top = _mm(min(g.top for g in glyphs))
+    top = _mm(min(g.ink_top for g in glyphs if not g.text.isdigit()))
     wanted = TOP_MM + BODY_H_MM + PAGE_NUMBER_BELOW_MM
     if abs(top - wanted) > TOLERANCE_MM:
-        out.append(f"p{p}: page number's top at {top:.1f} mm (wanted {wanted:.0f})")
+        out.append(f"p{p}: page number's 一字线 at {top:.1f} mm (wanted {wanted:.0f})")
     body_left = 28 * MM
     body_right = body_left + 156 * MM
     if p % 2:
@@ -435,9 +484,7 @@ def _number_place(page: Page, glyphs: list[Glyph]) -> list[str]:
 def _pitch_problems(page: Page, lines: list[list[Glyph]]) -> list[str]:
     """Consecutive lines of 3号 body text stand 225/22 mm apart."""
     body = [
-        line
-        for line in lines
-        if all(abs(g.size - 16) < 0.5 and not g.red for g in line) and len(line) > 3
+        line for line in lines if all(abs(g.size - 16) < 0.5 and not g.red for g in line) and len(line) > 3
     ]
     out = []
     for a, b in zip(body, body[1:], strict=False):
