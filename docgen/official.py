@@ -24,6 +24,7 @@ from baodao.docgen.render import render_docx
 from baodao.files import atomic_path
 from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
 from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.builder.dsl import APPENDIX_LABEL
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
 from baodao.form_templates.spec import Record
@@ -45,8 +46,8 @@ IMPRINT_ROW_MM = 8.0
 # The red rule's paragraph: with the 发文字号's line, the rule stands 4 mm under its characters (§7.2.6).
 RULE_MM = 2.0
 # How much more room an attached form's head takes than the form's own title (three lines of the grid).
-HEAD_ROOM_MM = 14.0
-MIN_ROW_SHARE = 0.8
+HEAD_ROOM_MM = 30.0
+MIN_ROW_SHARE = 0.7
 # Joint issuers' names stand this many sizes apart: close enough that a one-page notice keeps its
 # 署名 and 成文日期 on its first page.
 JOINT_LINE = 1.1
@@ -277,10 +278,9 @@ def _attachment_note(doc: DocxDocument, attachments: tuple[Attachment, ...]) -> 
 
 def _signature(doc: DocxDocument, notice: Notice) -> None:
     """署名 centred over the 成文日期, which stands four characters in from the right (§7.3.5.2)."""
+    # No “(此页无正文)”: GB/T 9704-2012 §7.3.5.4 keeps the 署名 with the text by adjusting the spacing, and
+    # the 署名 here follows the text on its page (Notice.no_body_note is read, not printed).
     _blank(doc)
-    if notice.no_body_note:
-        _run(_grid_paragraph(doc), "(此页无正文)", kit.FANGSONG, BODY_PT)
-        _blank(doc, 2)
     when = f"{notice.date.year}年{notice.date.month}月{notice.date.day}日"
     date_w = _width(when)
     for name in notice.signatures:
@@ -320,16 +320,24 @@ def _append_attachments(composer: Composer, notice: Notice, work: Path) -> None:
             _blank(part)
             for text in att.body:
                 _body_paragraph(part, text)
-        _head_attachment(part, label, is_form=att.form is not None)
         if att.form is not None:
             _make_room(part, HEAD_ROOM_MM)
+        _head_attachment(part, label, is_form=att.form is not None)
         for section in part.sections:
             _notice_margins(section)
         append_document(composer, part)
 
 
 def _head_attachment(part: DocxDocument, label: str, is_form: bool) -> None:
-    """“附件N” on the first line in 3号黑体; a form's own title moves to the third line, in 2号小标宋 (§8)."""
+    """“附件N” on the first line in 3号黑体; a form's own title moves to the third line, in 2号小标宋 (§8).
+
+    A form printed as its seed's 附件N brings that label along: the notice's own takes its place.
+    """
+    for p in part.paragraphs:
+        if _is_title(p):
+            break
+        if APPENDIX_LABEL.fullmatch(p.text.strip()):
+            p._p.getparent().remove(p._p)
     first = part.element.body[0]
     head = OxmlElement("w:p")
     first.addprevious(head)
@@ -358,6 +366,15 @@ def _make_room(part: DocxDocument, mm: float) -> None:
     factor = max(MIN_ROW_SHARE, 1 - mm / total)
     for tr in rows:
         tr.set(qn("w:val"), str(round(int(tr.get(qn("w:val"))) * factor)))
+    # and the space between its paragraphs: halved, with exact line pitches a tenth closer
+    for spacing in part.element.body.iter(qn("w:spacing")):
+        if spacing.getparent().tag != qn("w:pPr"):
+            continue  # a run's character spacing
+        for edge in ("w:before", "w:after"):
+            if spacing.get(qn(edge)):
+                spacing.set(qn(edge), str(int(spacing.get(qn(edge))) // 2))
+        if spacing.get(qn("w:lineRule")) == "exact" and spacing.get(qn("w:line")):
+            spacing.set(qn("w:line"), str(round(int(spacing.get(qn("w:line"))) * 0.9)))
 
 
 def _is_title(p: Paragraph) -> bool:
