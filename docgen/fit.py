@@ -251,6 +251,7 @@ def _font(face: str) -> ImageFont.FreeTypeFont | None:
     if path is None:
         return None
     try:
-        return ImageFont.truetype(str(path), _UNITS)
+        # the basic layout: advance widths are all that is needed, and it takes any text
+        return ImageFont.truetype(str(path), _UNITS, layout_engine=ImageFont.Layout.BASIC)
     except OSError:
         return None
