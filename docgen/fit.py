@@ -31,8 +31,8 @@ SEPARATORS = set("、, ")
 PROSE = set("，。；：")
 SHORT_ITEM = 4  # a list item this short is a name: it must not break
 _LATIN = re.compile(r"[A-Za-z0-9\-./@]+|.", re.S)
-_UNITS = 1000
-AUTOSPACE = 0.2  # share of the size added where CJK and Latin letters or digits meet (measured)  # metrics are read at this size and scaled
+_UNITS = 1000  # metrics are read at this size and scaled
+AUTOSPACE = 0.2  # share of the size added where CJK and Latin letters or digits meet (measured)
 
 
 @dataclass
@@ -57,7 +57,7 @@ def fit_body(head: str, body: str, tail: str) -> str:
             changed |= _fit_paragraph(p, width)
     if not changed:
         return body
-    fitted = etree.tostring(root, encoding="unicode")
+    fitted = str(etree.tostring(root, encoding="unicode"))
     return fitted[fitted.index("<w:body") : fitted.rindex("</w:body>") + len("</w:body>")]
 
 
@@ -93,7 +93,7 @@ def _cell_width_pt(tc: etree._Element, span_twips: int | None = None) -> float |
     if own is not None:
         left = _twips(own.find(f"{_W}left"), left)
         right = _twips(own.find(f"{_W}right"), right)
-    total = span_twips if span_twips is not None else int(tcw.get(f"{_W}w", "0"))  # type: ignore[union-attr]
+    total = span_twips if span_twips is not None else int(tcw.get(f"{_W}w", "0"))
     return (total - left - right) / 20
 
 

@@ -7,8 +7,8 @@ the page's top left; the GB/T 9704-2012 ones are compared in millimetres, as the
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +281,7 @@ def lone_characters(page: Page) -> list[str]:
     for cell, lines in _cell_lines(page):
         if all(len(line) == 1 for line in lines):
             continue  # a label stacked a character a line, as narrow label cells are printed
-        for before, line in zip(lines, lines[1:], strict=False):
+        for before, line in itertools.pairwise(lines):
             letters = [g for g in line if g.text not in PUNCTUATION]
             if len(letters) == 1 and _wrapped(before, cell):
                 text = "".join(g.text for g in before) + "/" + "".join(g.text for g in line)
@@ -324,11 +324,6 @@ def body_glyphs(page: Page) -> list[Glyph]:
     """Glyphs of the page's text, without its page number."""
     _, number = page_number(page)
     return [g for g in page.glyphs if g not in number]
-
-
-@dataclass(frozen=True)
-class NoticeFigures:
-    problems: list[str]
 
 
 def check_notice(pages: Sequence[Page], imprint_expected: bool = True) -> list[str]:
@@ -409,15 +404,13 @@ def _grid_problems(page: Page, lines: list[list[Glyph]]) -> list[str]:
     if title is not first:
         baseline = _mm(max(g.baseline for g in first))
         if abs(baseline - _grid_line_baseline_mm(1)) > TOLERANCE_MM:
-            out.append(
-                f"p{page.index}: first line's baseline at {baseline:.1f} mm (wanted {_grid_line_baseline_mm(1):.1f})"
-            )
+            wanted = _grid_line_baseline_mm(1)
+            out.append(f"p{page.index}: first line's baseline at {baseline:.1f} mm (wanted {wanted:.1f})")
     if title is not None:
         baseline = _mm(max(g.baseline for g in title))
         if abs(baseline - _grid_line_baseline_mm(3)) > TOLERANCE_MM:
-            out.append(
-                f"p{page.index}: title's baseline at {baseline:.1f} mm (wanted line 3, {_grid_line_baseline_mm(3):.1f})"
-            )
+            wanted = _grid_line_baseline_mm(3)
+            out.append(f"p{page.index}: title's baseline at {baseline:.1f} mm (wanted line 3, {wanted:.1f})")
         size = max(g.size for g in title)
         if abs(size - 22) > 0.5:
             out.append(f"p{page.index}: title at {size:.0f} pt (wanted 2号, 22 pt)")
@@ -461,7 +454,7 @@ def _masthead_problems(page: Page) -> list[str]:
 
 def _number_place(page: Page, glyphs: list[Glyph]) -> list[str]:
     """“— N —”: 7 mm under the 版心, odd pages on the right and even on the left, one character in."""
-    out = []
+    out: list[str] = []
     p = page.index
     left, right = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
     size = max(g.size for g in glyphs)
@@ -487,12 +480,8 @@ def _pitch_problems(page: Page, lines: list[list[Glyph]]) -> list[str]:
         line for line in lines if all(abs(g.size - 16) < 0.5 and not g.red for g in line) and len(line) > 3
     ]
     out = []
-    for a, b in zip(body, body[1:], strict=False):
+    for a, b in itertools.pairwise(body):
         pitch = b[0].bottom - a[0].bottom
-        if LINE_PITCH_PT * 1.5 > pitch and abs(pitch - LINE_PITCH_PT) > 0.3:
+        if pitch < LINE_PITCH_PT * 1.5 and abs(pitch - LINE_PITCH_PT) > 0.3:
             out.append(f"p{page.index}: line pitch {pitch:.2f} pt (wanted {LINE_PITCH_PT:.2f})")
     return out
-
-
-def is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")

@@ -25,7 +25,7 @@ ZHENGZHOU = DATA_DIR / "notices" / "zhengzhou-weijian-2019-31.yaml"
 def notices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("notices")
     docs = [build_notice(read_notice(p), out / f"{p.stem}.docx") for p in (RONGCHENG, ZHENGZHOU)]
-    pdfs = convert_to_pdf(docs, out)
+    pdfs = convert_to_pdf(docs, out, blank_pages=True)
     return {"rongcheng": pdfs[0], "zhengzhou": pdfs[1], "rongcheng-docx": docs[0]}
 
 
