@@ -9,8 +9,10 @@ punctuation and inside a run of Latin letters or digits), with each face's real 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from lxml import etree
 from PIL import ImageFont
@@ -32,33 +34,163 @@ PROSE = set("，。；：")
 SHORT_ITEM = 4  # a list item this short is a name: it must not break
 _LATIN = re.compile(r"[A-Za-z0-9\-./@]+|.", re.S)
 _UNITS = 1000  # metrics are read at this size and scaled
+_ANY_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
+_SIMPLE_TAG = re.compile(
+    r"\s*(?P<name>[A-Za-z_]\w*)(?:\.(?P<column>\w+))?\s*(?:\|\s*join\('(?P<sep>[^']*)'\)\s*)?"
+    r"(?:or\s*'(?P<blank>[^']*)'\s*)?"
+)
+_TAG = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\[\d+\])?(?:\.(\w+))?")
+_LOOP = re.compile(r"for\s+(\w+)\s+in\s+\(?\s*(\w+)")
 AUTOSPACE = 0.2  # share of the size added where CJK and Latin letters or digits meet (measured)
 
 
 @dataclass
 class _Run:
-    element: etree._Element
+    element: etree._Element | None
     text: str
     face: str
     size: float
 
 
-def fit_body(head: str, body: str, tail: str) -> str:
-    """``body`` (word/document.xml's w:body, between ``head`` and ``tail``) with each over-full cell
-    paragraph set smaller; the same text when nothing needs it."""
-    document = head + body + tail
-    root = etree.fromstring(document.encode("utf-8"))
-    changed = False
-    for tc, span_twips in _cells(root):
+@dataclass(frozen=True)
+class ValueParagraph:
+    """A cell paragraph of the template that prints values: its runs as small templates, its line."""
+
+    runs: tuple[tuple[tuple[str | _Tag, ...], str, float], ...]  # (text and tags, face, size)
+    width: float
+    loop: tuple[str, str] | None  # (row variable, table field) when it repeats per table row
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A template's cell paragraphs that print values. A filled form's are decided from the values alone
+    (cached per text), so a form whose values all fit is never parsed; the template's own text is fitted
+    once, when the template is prepared."""
+
+    paragraphs: tuple[ValueParagraph, ...]
+    complete: bool  # False when a value paragraph prints a tag the simple reading does not know
+
+    def edits(self, context: Mapping[str, Any]) -> dict[str, tuple[int, float]]:
+        """Printed paragraph text → (spacing, scale) for each value paragraph that needs fitting."""
+        found: dict[str, tuple[int, float]] = {}
+        for vp in self.paragraphs:
+            if vp.loop is None:
+                scopes: list[Mapping[str, Any]] = [context]
+            else:
+                rows = context.get(vp.loop[1])
+                scopes = [{**context, vp.loop[0]: r} for r in rows] if isinstance(rows, list) else []
+            for scope in scopes:
+                pieces = tuple((_print(parts, scope), face, size) for parts, face, size in vp.runs)
+                text = "".join(t for t, _, _ in pieces)
+                if _ems(text) < 2:
+                    continue
+                decision = _decide(tuple(p for p in pieces if p[0]), vp.width)
+                if decision != (0, 1.0):
+                    found[text] = decision
+        return found
+
+
+def fit_template(body: etree._Element) -> Gate:
+    """Fit the template's own cell text in place (paragraphs without tags) and return its gate."""
+    loops = dict(_LOOP.findall("".join(t.text or "" for t in body.iter(f"{_W}t"))))
+    paragraphs = []
+    complete = True
+    for tc, span_twips in _cells(body):
         width = _cell_width_pt(tc, span_twips)
         if width is None:
             continue
         for p in tc.findall(f"{_W}p"):
-            changed |= _fit_paragraph(p, width)
+            text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+            if "{" not in text:
+                _fit_paragraph(p, width)
+                continue
+            runs = _runs(p)
+            if not runs or "{%" in text or "|tick" in text:
+                continue  # a control line, or tick boxes: one character each
+            compiled = tuple((_parts(r.text), r.face, r.size) for r in runs)
+            if any(part is None for parts, _, _ in compiled for part in parts):
+                complete = False  # a tag more than a value (a condition): every filled form is parsed
+                continue
+            names = {name for name, _ in _TAG.findall(text)}
+            loop = next(((v, loops[v]) for v in names if v in loops), None)
+            paragraphs.append(ValueParagraph(compiled, _line_width(p, width), loop))
+    return Gate(tuple(paragraphs), complete)
+
+
+@dataclass(frozen=True)
+class _Tag:
+    """A simple tag: ``{{ name }}`` or ``{{ row.column }}``, with ``|join(sep)`` and ``or blank``."""
+
+    name: str
+    column: str | None
+    sep: str | None
+    blank: str
+
+
+def _parts(text: str) -> tuple[str | _Tag | None, ...]:
+    """The run's text as literal pieces and tags; None for a tag this simple reading does not know."""
+    parts: list[str | _Tag | None] = []
+    at = 0
+    for m in _ANY_TAG.finditer(text):
+        parts.append(text[at : m.start()])
+        simple = _SIMPLE_TAG.fullmatch(m.group(1))
+        parts.append(
+            _Tag(simple["name"], simple["column"], simple["sep"], simple["blank"] or "") if simple else None
+        )
+        at = m.end()
+    parts.append(text[at:])
+    return tuple(p for p in parts if p != "")
+
+
+def _print(parts: tuple[str | _Tag, ...], scope: Mapping[str, Any]) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        value = scope.get(part.name)
+        if part.column is not None:
+            value = value.get(part.column) if isinstance(value, Mapping) else None
+        if isinstance(value, (list, tuple)):
+            value = (part.sep or "").join(str(v) for v in value)
+        out.append(str(value) if value else part.blank)
+    return "".join(out)
+
+
+def fit_body(
+    head: str, body: str, tail: str, gate: Gate | None = None, context: Mapping[str, Any] | None = None
+) -> str:
+    """``body`` (word/document.xml's w:body, between ``head`` and ``tail``) with each over-full cell
+    paragraph set smaller; the same text when nothing needs it. With a ``gate`` and the ``context``
+    printed, only the value paragraphs it names are looked at, and the XML is parsed only to change one."""
+    if gate is not None and gate.complete and context is not None:
+        edits = gate.edits(context)
+        if not edits:
+            return body
+    else:
+        edits = None
+    root = etree.fromstring((head + body + tail).encode("utf-8"))
+    changed = False
+    if edits is not None:
+        for p in root.iter(f"{_W}p"):
+            text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+            if text in edits:
+                changed |= _apply(_runs(p), *edits[text])
+    else:
+        for tc, span_twips in _cells(root):
+            width = _cell_width_pt(tc, span_twips)
+            if width is None:
+                continue
+            for p in tc.findall(f"{_W}p"):
+                changed |= _fit_paragraph(p, width)
     if not changed:
         return body
     fitted = str(etree.tostring(root, encoding="unicode"))
     return fitted[fitted.index("<w:body") : fitted.rindex("</w:body>") + len("</w:body>")]
+
+
+def _ems(text: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
 
 
 def _cells(root: etree._Element) -> list[tuple[etree._Element, int | None]]:
@@ -121,33 +253,54 @@ def _fit_paragraph(p: etree._Element, width: float) -> bool:
     runs = _runs(p)
     if not runs or width <= 0:
         return False
+    pieces = tuple((r.text, r.face, r.size) for r in runs)
+    return _apply(runs, *_decide(pieces, _line_width(p, width)))
+
+
+def _line_width(p: etree._Element, width: float) -> float:
+    """The cell's line less the paragraph's own indents, rounded so decisions can be cached."""
     ind = p.find(f"{_W}pPr/{_W}ind")
     if ind is not None:
         width -= (int(ind.get(f"{_W}left", "0")) + int(ind.get(f"{_W}right", "0"))) / 20
+    return round(width, 2)
+
+
+def _apply(runs: list[_Run], spacing: int, scale: float) -> bool:
+    for run in runs:
+        if run.element is None:
+            continue
+        if spacing:
+            _set_spacing(run.element, spacing)
+        elif scale != 1.0:
+            _set_size(run.element, round(run.size * scale * 2))
+    return bool(spacing) or scale != 1.0
+
+
+@cache
+def _decide(pieces: tuple[tuple[str, str, float], ...], width: float) -> tuple[int, float]:
+    """(character spacing in twentieths of a point, size scale) for a paragraph of ``pieces`` (text,
+    face, size) in a line ``width`` pt long: (0, 1.0) when it needs nothing or nothing helps. Cached: a
+    batch meets the same paragraphs again and again."""
+    runs = [_Run(None, text, face, size) for text, face, size in pieces]
 
     def bad(scale: float, spacing: float = 0.0) -> bool:
         # LibreOffice's line may be a little shorter or longer than computed: good only if good either way
         return any(_needs_fit(runs, width + d, scale, spacing) for d in (-SLACK_PT, 0.0, SLACK_PT))
 
     if not bad(1.0):
-        return False
+        return 0, 1.0
     # First the characters a little closer (unseen in a long paragraph), then a smaller size.
     size = max(r.size for r in runs)
     for step in range(1, round(CONDENSE * size / 0.1) + 1):
         if not bad(1.0, -0.1 * step):
-            for run in runs:
-                _set_spacing(run.element, -2 * step)
-            return True
+            return -2 * step, 1.0
     scale = 1.0
     while True:
         scale -= 0.5 / size  # half a point at a time
         if scale < FLOOR - 1e-9 or min(r.size for r in runs) * scale < MIN_PT - 1e-9:
-            return False
+            return 0, 1.0
         if not bad(scale):
-            break
-    for run in runs:
-        _set_size(run.element, round(run.size * scale * 2))
-    return True
+            return 0, scale
 
 
 def _set_spacing(r: etree._Element, twentieths: int) -> None:
@@ -207,7 +360,7 @@ def _units(runs: list[_Run]) -> list[tuple[str, float]]:
         if font is None:
             raise LookupError(run.face)
         for t in _LATIN.findall(run.text):
-            width = run.size * font.getlength(t) / _UNITS
+            width = run.size * _advance(run.face, t)
             if pieces and _is_latin(t) != _is_latin(pieces[-1][0]):
                 width += AUTOSPACE * run.size  # Word's and LibreOffice's space between CJK and Latin
             pieces.append((t, width))
@@ -239,6 +392,13 @@ def _break_lines(runs: list[_Run], width: float, scale: float, spacing: float = 
         lines[-1] += text
         used += w
     return [line for line in lines if line]
+
+
+@cache
+def _advance(face: str, piece: str) -> float:
+    """The advance width of ``piece`` at 1 pt (faces are looked up once, widths once per piece)."""
+    font = _font(face)
+    return font.getlength(piece) / _UNITS if font is not None else 0.0
 
 
 def _is_latin(text: str) -> bool:

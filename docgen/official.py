@@ -45,7 +45,7 @@ FOOTER_MM = 25.1
 IMPRINT_ROW_MM = 8.0
 # The red rule's paragraph: with the 发文字号's line, the rule stands 4 mm under its characters (§7.2.6).
 RULE_MM = 2.0
-# How much more room an attached form's head takes than the form's own title (three lines of the grid).
+# Taken off an attached form's row heights (no row below MIN_ROW_SHARE of its own) for its 附件 head.
 HEAD_ROOM_MM = 30.0
 MIN_ROW_SHARE = 0.7
 # Joint issuers' names stand this many sizes apart: close enough that a one-page notice keeps its
