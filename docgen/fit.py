@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lxml import etree
@@ -34,6 +34,7 @@ PROSE = set("，。；：")
 SHORT_ITEM = 4  # a list item this short is a name: it must not break
 _LATIN = re.compile(r"[A-Za-z0-9\-./@]+|.", re.S)
 _UNITS = 1000  # metrics are read at this size and scaled
+CACHED = 65536  # paragraphs whose measure and decision are kept: a batch repeats most of its own
 _ANY_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
 _SIMPLE_TAG = re.compile(
     r"\s*(?P<name>[A-Za-z_]\w*)(?:\.(?P<column>\w+))?\s*(?:\|\s*join\('(?P<sep>[^']*)'\)\s*)?"
@@ -60,6 +61,11 @@ class ValueParagraph:
     width: float
     loop: tuple[str, str] | None  # (row variable, table field) when it repeats per table row
 
+    @property
+    def short(self) -> float:
+        """Fewer characters than this, even all full width, keep to one line whatever LibreOffice does."""
+        return (self.width - 2 * SLACK_PT - 2) / max(size for _, _, size in self.runs)
+
 
 @dataclass(frozen=True)
 class Gate:
@@ -79,12 +85,15 @@ class Gate:
             else:
                 rows = context.get(vp.loop[1])
                 scopes = [{**context, vp.loop[0]: r} for r in rows] if isinstance(rows, list) else []
+            short = vp.short
             for scope in scopes:
-                pieces = tuple((_print(parts, scope), face, size) for parts, face, size in vp.runs)
-                text = "".join(t for t, _, _ in pieces)
-                if _ems(text) < 2:
-                    continue
-                decision = _decide(tuple(p for p in pieces if p[0]), vp.width)
+                texts = [_print(parts, scope) for parts, _, _ in vp.runs]
+                text = "".join(texts)
+                if len(text) < max(2, short):
+                    continue  # one short line: nothing to fit, and no need to measure it
+                runs = zip(texts, vp.runs, strict=True)
+                pieces = tuple((t, face, size) for t, (_, face, size) in runs if t)
+                decision = _decide(pieces, vp.width)
                 if decision != (0, 1.0):
                     found[text] = decision
         return found
@@ -276,7 +285,7 @@ def _apply(runs: list[_Run], spacing: int, scale: float) -> bool:
     return bool(spacing) or scale != 1.0
 
 
-@cache
+@lru_cache(maxsize=CACHED)
 def _decide(pieces: tuple[tuple[str, str, float], ...], width: float) -> tuple[int, float]:
     """(character spacing in twentieths of a point, size scale) for a paragraph of ``pieces`` (text,
     face, size) in a line ``width`` pt long: (0, 1.0) when it needs nothing or nothing helps. Cached: a
@@ -350,19 +359,23 @@ def _splits_an_item(lines: list[str]) -> bool:
     return False
 
 
-def _units(runs: list[_Run]) -> list[tuple[str, float]]:
+def _units(runs: list[_Run]) -> tuple[tuple[str, float], ...]:
+    return _units_of(tuple((r.text, r.face, r.size) for r in runs))
+
+
+@lru_cache(maxsize=CACHED)
+def _units_of(runs: tuple[tuple[str, str, float], ...]) -> tuple[tuple[str, float], ...]:
     """The paragraph's unbreakable pieces with their widths at 1 pt, as line breaking (UAX #14) glues
     them: a run of Latin letters or digits; a quotation mark to both its neighbours; an opening bracket
     to what follows it; closing punctuation to what precedes it."""
     pieces: list[tuple[str, float]] = []
-    for run in runs:
-        font = _font(run.face)
-        if font is None:
-            raise LookupError(run.face)
-        for t in _LATIN.findall(run.text):
-            width = run.size * _advance(run.face, t)
+    for text, face, size in runs:
+        if _font(face) is None:
+            raise LookupError(face)
+        for t in _LATIN.findall(text):
+            width = size * _advance(face, t)
             if pieces and _is_latin(t) != _is_latin(pieces[-1][0]):
-                width += AUTOSPACE * run.size  # Word's and LibreOffice's space between CJK and Latin
+                width += AUTOSPACE * size  # Word's and LibreOffice's space between CJK and Latin
             pieces.append((t, width))
     units: list[tuple[str, float]] = []
     glue_next = False
@@ -374,7 +387,7 @@ def _units(runs: list[_Run]) -> list[tuple[str, float]]:
         else:
             units.append((text, width))
         glue_next = first in OPENING or first in QUOTES
-    return units
+    return tuple(units)
 
 
 def _break_lines(runs: list[_Run], width: float, scale: float, spacing: float = 0.0) -> list[str] | None:
