@@ -116,10 +116,13 @@ def fit_template(body: etree._Element) -> Gate:
             runs = _runs(p)
             if not runs or "{%" in text or "|tick" in text:
                 continue  # a control line, or tick boxes: one character each
-            compiled = tuple((_parts(r.text), r.face, r.size) for r in runs)
-            if any(part is None for parts, _, _ in compiled for part in parts):
+            parsed = [(_parts(r.text), r.face, r.size) for r in runs]
+            if any(None in parts for parts, _, _ in parsed):
                 complete = False  # a tag more than a value (a condition): every filled form is parsed
                 continue
+            compiled = tuple(
+                (tuple(x for x in parts if x is not None), face, size) for parts, face, size in parsed
+            )
             names = {name for name, _ in _TAG.findall(text)}
             loop = next(((v, loops[v]) for v in names if v in loops), None)
             paragraphs.append(ValueParagraph(compiled, _line_width(p, width), loop))
