@@ -48,20 +48,22 @@ class HonourRoll:
     date: str
 
 
-def _paragraph(
+def _award_line(
     doc: DocxDocument,
     text: str,
     font: str,
     size: float,
-    align: str = "left",
+    align: str = "justify",
     color: str | None = None,
     before: float = 0,
     indent: bool = False,
 ) -> None:
+    """One paragraph of a certificate or honour roll at 1.5 lines: ``align`` "justify" (the default,
+    filling the line), "center" or "right". (The 公文's own is official._grid_paragraph, on its grid.)"""
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.alignment = {
-        "left": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
         "center": WD_ALIGN_PARAGRAPH.CENTER,
         "right": WD_ALIGN_PARAGRAPH.RIGHT,
     }[align]
@@ -78,13 +80,13 @@ def write_certificates(certificates: Sequence[Certificate], out: Path) -> Path:
     kit.setup_section(doc.sections[0], landscape=True)
     _page_border(doc.sections[0])
     for i, c in enumerate(certificates):
-        _paragraph(doc, "荣 誉 证 书", kit.XIAOBIAOSONG, 48, "center", RED, before=0 if i else 24)
-        _paragraph(doc, f"{c.name}同志（{c.unit}）：", kit.FANGSONG, kit.SIZE_2HAO, before=30)
+        _award_line(doc, "荣 誉 证 书", kit.XIAOBIAOSONG, 48, "center", RED, before=0 if i else 24)
+        _award_line(doc, f"{c.name}同志（{c.unit}）：", kit.FANGSONG, kit.SIZE_2HAO, before=30)
         body = (
             f"你在{c.period}在职党员志愿服务积分评星中，积分{c.points}分，被评定为“十星级党员志愿者”。"
             "特发此证，以资鼓励。"
         )
-        _paragraph(doc, body, kit.FANGSONG, kit.SIZE_2HAO, indent=True)
+        _award_line(doc, body, kit.FANGSONG, kit.SIZE_2HAO, indent=True)
         _signature(doc, c.issuer, c.date, kit.SIZE_2HAO, 36, last=i + 1 == len(certificates))
     return _save(doc, out)
 
@@ -94,10 +96,10 @@ def write_honour_rolls(rolls: Sequence[HonourRoll], out: Path) -> Path:
     doc = Document()
     kit.setup_section(doc.sections[0], landscape=False)
     for i, roll in enumerate(rolls):
-        _paragraph(
+        _award_line(
             doc, f"{roll.community}在职党员志愿服务先锋榜", kit.XIAOBIAOSONG, kit.SIZE_2HAO, "center", RED
         )
-        _paragraph(doc, f"（{roll.period}）", kit.KAITI, kit.SIZE_3HAO, "center")
+        _award_line(doc, f"（{roll.period}）", kit.KAITI, kit.SIZE_3HAO, "center")
         table = doc.add_table(rows=1, cols=5)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         kit.set_table_borders(table)
@@ -118,8 +120,8 @@ def write_honour_rolls(rolls: Sequence[HonourRoll], out: Path) -> Path:
 
 def _signature(doc: DocxDocument, issuer: str, date: str, size: float, before: float, last: bool) -> None:
     """Issuer over date at the right; a page break after them unless this is the last page."""
-    _paragraph(doc, issuer, kit.FANGSONG, size, "right", before=before)
-    _paragraph(doc, date, kit.FANGSONG, size, "right")
+    _award_line(doc, issuer, kit.FANGSONG, size, "right", before=before)
+    _award_line(doc, date, kit.FANGSONG, size, "right")
     if not last:
         doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 

@@ -18,6 +18,7 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from baodao.docgen.fit import fit_body, fit_template
 from baodao.docgen.qr import qr_png
 from baodao.errors import RenderError, TemplateError
 from baodao.form_templates import docx_compat, ooxml  # noqa: F401  (docx_compat: before any python-docx document)
@@ -60,6 +61,8 @@ class PreparedDocx:
             self._docxtpl.render_init()
         except Exception as exc:  # a broken zip or XML surfaces here in many guises
             raise TemplateError(f"无法读取模板 {template}：{exc}") from exc
+        # The template's own cell text is fitted once here; a record's values only when one may wrap.
+        self.fit_gate = fit_template(self._docxtpl.docx._element.body)
         env = jinja_environment()
         document = self.package.read(DOCUMENT).decode("utf-8")
         start, end = document.index("<w:body"), document.rindex("</w:body>") + len("</w:body>")
@@ -137,6 +140,7 @@ class PreparedDocx:
 
             tree = self._docxtpl.fix_tables(body)
             body = etree.tostring(tree, encoding="unicode")
+        body = fit_body(self.head, body, self.tail, self.fit_gate, context)
         props = {"baodao.form_key": self.form_key, "baodao.form_id": form_id, **(properties or {})}
         parts[CUSTOM] = self.custom_properties_xml(props)
         qr = qr_png(payload(self.form_key, form_id)) if form_id and self.qr_member else None

@@ -42,6 +42,7 @@ class Notice:
     signatures: tuple[str, ...]
     date: dt.date
     mark_suffix: str = "文件"
+    # The seed's “(此页无正文)”: kept as data, not printed (GB/T 9704-2012 has no such line).
     no_body_note: bool = False
     enclosures: tuple[Enclosure, ...] = ()
     attachments: tuple[Attachment, ...] = ()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -23,12 +24,34 @@ from baodao.docgen.render import render_docx
 from baodao.files import atomic_path
 from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
 from baodao.form_templates.builder import docx_kit as kit
+from baodao.form_templates.builder.dsl import APPENDIX_LABEL
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
 from baodao.form_templates.spec import Record
 
 RED = "FF0000"
 LINE_PT = 28.95  # 225 mm 版心 / 22 lines
+# LibreOffice sets a 3号 line's ink about 3.2 mm below the top of its 28.95 pt line: the 公文's pages start
+# that much higher, so the first line's ink stands on the 版心's top, 37 mm down (GB/T 9704 §5.2.1).
+INK_DROP_MM = 3.2
+NOTICE_TOP_MM = kit.TOP_MM - INK_DROP_MM
+# The 版心's foot stays at 262 mm: 22 lines fit between, a 23rd does not.
+NOTICE_BOTTOM_MM = kit.PAGE_H_MM - kit.TOP_MM - kit.BODY_H_MM
+# 发文机关标志's top 35 mm under the 版心's top (§7.2.4): the blank above the mark, measured.
+MARK_SPACER_MM = 35.0 + INK_DROP_MM - 1.3
+# The page number's 一字线 7 mm under the 版心 (§7.5): the footer's distance from the page's foot, measured.
+FOOTER_MM = 25.1
+# The 版记's rows; its last rule lies on the 版心's foot (§7.4.1).
+IMPRINT_ROW_MM = 8.0
+# The red rule's paragraph: with the 发文字号's line, the rule stands 4 mm under its characters (§7.2.6).
+RULE_MM = 2.0
+# Taken off an attached form's row heights (no row below MIN_ROW_SHARE of its own) for its 附件 head.
+HEAD_ROOM_MM = 30.0
+MIN_ROW_SHARE = 0.7
+# Joint issuers' names stand this many sizes apart: close enough that a one-page notice keeps its
+# 署名 and 成文日期 on its first page.
+JOINT_LINE = 1.1
+JOINT_MARK_DROP_MM = 1.0
 BODY_PT = kit.SIZE_3HAO
 # 28 characters of 16 pt are 448 pt, wider than the 442 pt 版心: tighten each by a quarter point.
 CHAR_SPACING_TWIPS = -5
@@ -49,7 +72,7 @@ def build_notice(notice: Notice, out: Path) -> Path:
             _write_document(forwarded, notice.forwarded)
             append_document(composer, forwarded, start="oddPage")
             _append_attachments(composer, notice.forwarded, Path(work))
-        _imprint(composer, notice)
+        _imprint(composer.doc, notice)
         with atomic_path(out) as tmp:
             composer.save(str(tmp))
     return out
@@ -60,6 +83,7 @@ def _new_document() -> DocxDocument:
     exact line pitch and tightened characters are set on its own paragraphs and runs instead."""
     doc = Document()
     kit.setup_section(doc.sections[0], landscape=False)
+    _notice_margins(doc.sections[0])
     normal = doc.styles["Normal"]
     kit.set_style_font(normal, kit.FANGSONG, kit.SIZE_4HAO)
     fmt = normal.paragraph_format
@@ -69,11 +93,17 @@ def _new_document() -> DocxDocument:
     return doc
 
 
+def _notice_margins(section) -> None:  # type: ignore[no-untyped-def]
+    """The 公文's 版心 on a portrait page (see INK_DROP_MM), and its page numbers' place."""
+    if section.page_width < section.page_height:
+        section.top_margin, section.bottom_margin = Mm(NOTICE_TOP_MM), Mm(NOTICE_BOTTOM_MM)
+    section.footer_distance = Mm(FOOTER_MM)
+
+
 def _page_numbers(doc: DocxDocument) -> None:
     """“— N —” in 4号宋体, odd pages at the right and even pages at the left, one character in."""
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
-    section.footer_distance = Mm(21)
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         p = footer.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
@@ -112,9 +142,13 @@ def _run(p: Paragraph, text: str, font: str, size: float, color: str | None = No
     return run
 
 
-def _paragraph(
+def _grid_paragraph(
     doc: DocxDocument, align: str = "justify", indent: bool = True, line: float | None = LINE_PT
 ) -> Paragraph:
+    """A paragraph on the 公文's line grid (``line`` pt apart; None: single spacing).
+
+    ``align`` is the paragraph's own alignment: "left" is ragged right, "justify" fills the line.
+    """
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.alignment = {
@@ -136,14 +170,14 @@ def _paragraph(
 
 def _blank(doc: DocxDocument, lines: int = 1) -> None:
     for _ in range(lines):
-        _paragraph(doc, indent=False)
+        _grid_paragraph(doc, indent=False)
 
 
 def _write_document(doc: DocxDocument, notice: Notice) -> None:
     _masthead(doc, notice)
     _title(doc, notice.title)
     _blank(doc)
-    _run(_paragraph(doc, "left", indent=False), notice.addressees, kit.FANGSONG, BODY_PT)
+    _run(_grid_paragraph(doc, "left", indent=False), notice.addressees, kit.FANGSONG, BODY_PT)
     for text in notice.body:
         _body_paragraph(doc, text)
     # A notice that issues a 方案 lists the attachments at the end of the 方案, as seed 000 does.
@@ -160,22 +194,26 @@ def _write_document(doc: DocxDocument, notice: Notice) -> None:
 
 def _masthead(doc: DocxDocument, notice: Notice) -> None:
     """版头: red 发文机关标志 35 mm below the 版心 top, 发文字号, and the red rule."""
-    spacer = _paragraph(doc, indent=False, line=None)
+    spacer = _grid_paragraph(doc, indent=False, line=None)
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    spacer.paragraph_format.line_spacing = Mm(25)
+    # joint issuers' names stand on closer lines than one name does, so their ink starts higher
+    spacer.paragraph_format.line_spacing = Mm(
+        MARK_SPACER_MM + (JOINT_MARK_DROP_MM if len(notice.issuers) > 1 else 0)
+    )
     longest = max(_width(name) for name in notice.issuers)
     if len(notice.issuers) == 1:
         size = min(42.0, 0.95 * 442 / (longest + _width(notice.mark_suffix)))
-        p = _paragraph(doc, "center", indent=False, line=None)
+        p = _grid_paragraph(doc, "center", indent=False, line=None)
         _run(p, notice.issuers[0] + notice.mark_suffix, kit.XIAOBIAOSONG, size, color=RED)
     else:
         size = min(30.0, 0.9 * (442 - 2 * 36 - 17) / longest)
         _joint_masthead(doc, notice, size)
     _blank(doc, 2)
-    _run(_paragraph(doc, "center", indent=False), notice.number, kit.FANGSONG, BODY_PT)
-    rule = _paragraph(doc, indent=False, line=None)
+    _run(_grid_paragraph(doc, "center", indent=False), notice.number, kit.FANGSONG, BODY_PT)
+    rule = _grid_paragraph(doc, indent=False, line=None)
     rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    rule.paragraph_format.line_spacing = Mm(4)
+    # The rule is drawn at this paragraph's foot; the 发文字号's line ends about 2 mm under its characters.
+    rule.paragraph_format.line_spacing = Mm(RULE_MM)
     kit.set_paragraph_border(rule, "bottom", size=18, color=RED, space=0)
 
 
@@ -190,7 +228,7 @@ def _joint_masthead(doc: DocxDocument, notice: Notice, size: float) -> None:
         p = table.cell(i, 0).paragraphs[0]
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        p.paragraph_format.line_spacing = Pt(size * 1.25)
+        p.paragraph_format.line_spacing = Pt(size * JOINT_LINE)
         _run(p, name, kit.XIAOBIAOSONG, size, color=RED)
     cell = table.cell(0, 1).merge(table.cell(len(notice.issuers) - 1, 1))
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -200,18 +238,16 @@ def _joint_masthead(doc: DocxDocument, notice: Notice, size: float) -> None:
     _run(p, notice.mark_suffix, kit.XIAOBIAOSONG, size, color=RED)
 
 
-def _title(doc: DocxDocument, title: str) -> None:
-    _blank(doc, 2)
+def _title(doc: DocxDocument, title: str, blank_lines: int = 2) -> None:
+    """A title in 2号小标宋, on the grid, after ``blank_lines`` blank lines (§7.3.1, §8)."""
+    _blank(doc, blank_lines)
     for line in title.split("\n"):
-        p = _paragraph(doc, "center", indent=False, line=None)
-        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        p.paragraph_format.line_spacing = Pt(36)
-        _run(p, line, kit.XIAOBIAOSONG, kit.SIZE_2HAO)
+        _run(_grid_paragraph(doc, "center", indent=False), line, kit.XIAOBIAOSONG, kit.SIZE_2HAO)
 
 
 def _body_paragraph(doc: DocxDocument, text: str) -> None:
     """A 正文 paragraph; headings 一、 in 黑体, （一） in 楷体, 1. in bold 仿宋, as GB/T 9704 §7.3.3 sets."""
-    p = _paragraph(doc)
+    p = _grid_paragraph(doc)
     for pattern, font, bold in (
         (_LEVEL1, kit.HEITI, False),
         (_LEVEL2, kit.KAITI, False),
@@ -231,7 +267,7 @@ def _body_paragraph(doc: DocxDocument, text: str) -> None:
 def _attachment_note(doc: DocxDocument, attachments: tuple[Attachment, ...]) -> None:
     """附件说明: “附件：1.…”, further items aligned under the first."""
     for i, att in enumerate(attachments, start=1):
-        p = _paragraph(doc, "left", indent=False)
+        p = _grid_paragraph(doc, "left", indent=False)
         fmt = p.paragraph_format
         fmt.left_indent = Pt(BODY_PT * 5)
         fmt.first_line_indent = Pt(-BODY_PT * 3) if i == 1 else Pt(0)
@@ -242,25 +278,27 @@ def _attachment_note(doc: DocxDocument, attachments: tuple[Attachment, ...]) -> 
 
 def _signature(doc: DocxDocument, notice: Notice) -> None:
     """署名 centred over the 成文日期, which stands four characters in from the right (§7.3.5.2)."""
+    # No “(此页无正文)”: GB/T 9704-2012 §7.3.5.4 keeps the 署名 with the text by adjusting the spacing, and
+    # the 署名 here follows the text on its page (Notice.no_body_note is read, not printed).
     _blank(doc)
-    if notice.no_body_note:
-        _run(_paragraph(doc), "(此页无正文)", kit.FANGSONG, BODY_PT)
-        _blank(doc, 2)
     when = f"{notice.date.year}年{notice.date.month}月{notice.date.day}日"
     date_w = _width(when)
     for name in notice.signatures:
         for line in name.split("\n"):
-            p = _paragraph(doc, "right", indent=False)
+            p = _grid_paragraph(doc, "right", indent=False)
             p.paragraph_format.right_indent = Pt(BODY_PT * max(0.0, 4 + (date_w - _width(line)) / 2))
             p.paragraph_format.keep_with_next = True
             _run(p, line, kit.FANGSONG, BODY_PT)
-    p = _paragraph(doc, "right", indent=False)
+    p = _grid_paragraph(doc, "right", indent=False)
     p.paragraph_format.right_indent = Pt(BODY_PT * 4)
     _run(p, when, kit.FANGSONG, BODY_PT)
 
 
 def _enclosure(doc: DocxDocument, enclosure: Enclosure) -> None:
-    _paragraph(doc, indent=False).add_run().add_break(WD_BREAK.PAGE)
+    """A 方案 the notice issues, from a new page, its title on the third line."""
+    # A section of its own, not a page break: LibreOffice carries the 署名's keep-with-next lines over a
+    # page break to the next page, leaving the notice's signature alone on a page.
+    doc.add_section(WD_SECTION_START.NEW_PAGE)
     _title(doc, enclosure.title)
     _blank(doc)
     for text in enclosure.body:
@@ -278,42 +316,114 @@ def _append_attachments(composer: Composer, notice: Notice, work: Path) -> None:
             part = Document(str(path))
         else:
             part = _new_document()
-            _title(part, att.title)
+            _title(part, att.title, blank_lines=1)
             _blank(part)
             for text in att.body:
                 _body_paragraph(part, text)
-        first = part.element.body[0]
-        head = OxmlElement("w:p")
-        first.addprevious(head)
-        p = Paragraph(head, part._body)
-        p.paragraph_format.space_after = Pt(6)
-        _run(p, label, kit.HEITI, BODY_PT)
+        if att.form is not None:
+            _make_room(part, HEAD_ROOM_MM)
+        _head_attachment(part, label, is_form=att.form is not None)
+        for section in part.sections:
+            _notice_margins(section)
         append_document(composer, part)
 
 
-def _imprint(composer: Composer, notice: Notice) -> None:
-    """版记 at the end: 抄送 and the 印发 line between rules, thick first and last, thin between."""
+def _head_attachment(part: DocxDocument, label: str, is_form: bool) -> None:
+    """“附件N” on the first line in 3号黑体; a form's own title moves to the third line, in 2号小标宋 (§8).
+
+    A form printed as its seed's 附件N brings that label along: the notice's own takes its place.
+    """
+    for p in part.paragraphs:
+        if _is_title(p):
+            break
+        if APPENDIX_LABEL.fullmatch(p.text.strip()):
+            p._p.getparent().remove(p._p)
+    first = part.element.body[0]
+    head = OxmlElement("w:p")
+    first.addprevious(head)
+    _run(_on_grid(Paragraph(head, part._body)), label, kit.HEITI, BODY_PT)
+    if not is_form:
+        return
+    title = next((p for p in part.paragraphs if _is_title(p)), None)
+    if title is None:
+        return
+    gap = OxmlElement("w:p")
+    title._p.addprevious(gap)
+    _on_grid(Paragraph(gap, part._body))
+    _on_grid(title).paragraph_format.space_after = Pt(0)
+    for run in title.runs:
+        run.font.size = Pt(kit.SIZE_2HAO)
+
+
+def _make_room(part: DocxDocument, mm: float) -> None:
+    """Take ``mm`` off the form's row heights, shared in proportion (no row below 80%): the 附件 label and
+    the title on the third line take that much more than the form's own title, and a form made to fill
+    its page would otherwise spill a line or two onto the next."""
+    rows = [tr for tr in part.element.body.iter(qn("w:trHeight")) if tr.get(qn("w:val"))]
+    total = sum(int(tr.get(qn("w:val"))) for tr in rows) / 56.6929
+    if not total:
+        return
+    factor = max(MIN_ROW_SHARE, 1 - mm / total)
+    for tr in rows:
+        tr.set(qn("w:val"), str(round(int(tr.get(qn("w:val"))) * factor)))
+    # and the space between its paragraphs: halved, with exact line pitches a tenth closer
+    for spacing in part.element.body.iter(qn("w:spacing")):
+        if spacing.getparent().tag != qn("w:pPr"):
+            continue  # a run's character spacing
+        for edge in ("w:before", "w:after"):
+            if spacing.get(qn(edge)):
+                spacing.set(qn(edge), str(int(spacing.get(qn(edge))) // 2))
+        if spacing.get(qn("w:lineRule")) == "exact" and spacing.get(qn("w:line")):
+            spacing.set(qn("w:line"), str(round(int(spacing.get(qn("w:line"))) * 0.9)))
+
+
+def _is_title(p: Paragraph) -> bool:
+    return any(run.text.strip() and run.font.name == kit.XIAOBIAOSONG for run in p.runs)
+
+
+def _on_grid(p: Paragraph) -> Paragraph:
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PT)
+    fmt.space_before = fmt.space_after = Pt(0)
+    return p
+
+
+def _imprint(doc: DocxDocument, notice: Notice) -> None:
+    """版记 on the last page, an even one, its last rule on the 版心's foot (§7.4.1): 抄送 and the 印发
+    line between rules, thick first and last, thin between.
+
+    It takes a section of its own that starts on an even page, so a text ending on an odd page is followed
+    by a blank page; neither that blank page nor the 版记's carries a page number (§7.5).
+    """
     if notice.printer is None:
         return
-    doc = composer.doc
+    section = doc.add_section(WD_SECTION_START.EVEN_PAGE)
+    kit.setup_section(section, landscape=False)
+    _notice_margins(section)
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False
     when = notice.print_date or notice.date
     lines = []
     if notice.cc:
         lines.append(("cc", f"抄送：{notice.cc}"))
     lines.append(("print", f"{notice.printer}\t{when.year}年{when.month}月{when.day}日印发"))
-    p = _paragraph(doc, indent=False, line=None)
-    p.paragraph_format.keep_with_next = True
+    spacer = _grid_paragraph(doc, indent=False)
+    spacer.paragraph_format.line_spacing = Mm(
+        kit.TOP_MM + kit.BODY_H_MM - NOTICE_TOP_MM - IMPRINT_ROW_MM * len(lines)
+    )
     table = doc.add_table(rows=len(lines), cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     kit.set_table_borders(table, "nil")
     kit.set_table_layout_fixed(table, [kit.BODY_W_MM])
     for r, (_, text) in enumerate(lines):
+        kit.set_row_height(table.rows[r], IMPRINT_ROW_MM, exact=True)
         cell = table.cell(r, 0)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         para = cell.paragraphs[0]
         fmt = para.paragraph_format
         fmt.left_indent = fmt.right_indent = Pt(kit.SIZE_4HAO)
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(24)
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
         fmt.tab_stops.add_tab_stop(Mm(kit.BODY_W_MM) - Pt(2 * kit.SIZE_4HAO), WD_TAB_ALIGNMENT.RIGHT)
         _run(para, text, kit.FANGSONG, kit.SIZE_4HAO)
         edges = {"bottom": "single"}

@@ -16,11 +16,17 @@ SECONDS_PER_FILE = 20
 MIN_TIMEOUT = 120
 
 
-def convert_to_pdf(sources: Sequence[Path], outdir: Path) -> list[Path]:
+# Writer's PDF export leaves out the blank pages it inserts before a section that starts on an odd or an
+# even page; a 公文 printed on both sides needs them (and its page numbers count them).
+_KEEP_BLANK_PAGES = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
+def convert_to_pdf(sources: Sequence[Path], outdir: Path, blank_pages: bool = False) -> list[Path]:
     """Convert DOCX/XLSX files to PDF in ``outdir`` with one LibreOffice run; returns the PDFs in order.
 
-    Each PDF is converted in a private folder and moved into place whole, so a failed run leaves no
-    half-written PDF beside the user's files.
+    ``blank_pages`` (DOCX only) keeps the blank pages Writer inserts so that a section starts on an odd or
+    even page. Each PDF is converted in a private folder and moved into place whole, so a failed run
+    leaves no half-written PDF beside the user's files.
     """
     if not sources:
         return []
@@ -37,7 +43,7 @@ def convert_to_pdf(sources: Sequence[Path], outdir: Path) -> list[Path]:
             "--nolockcheck",
             "--nodefault",
             "--convert-to",
-            "pdf",
+            _KEEP_BLANK_PAGES if blank_pages else "pdf",
             "--outdir",
             str(staging),
             *map(str, sources),

@@ -22,6 +22,8 @@ MAPPED_FACES = {
     "方正小标宋简体": "Noto Serif CJK SC",
     "黑体": "Noto Sans CJK SC",
     "宋体": "Noto Serif CJK SC",
+    # not asked for by name: the face fonts.conf falls back to for the ticked box ☑
+    "Noto Sans Symbols2": "Noto Sans Symbols2",
 }
 INSTALL_HINT = "请在项目目录运行 make demo（或 bash scripts/setup-system.sh）安装"
 
@@ -132,7 +134,7 @@ def requirements() -> list[Requirement]:
                 f"字体 {asked} → {face}",
                 got if got == face else None,
                 "PDF 排版",
-                "bash scripts/setup-system.sh（Fandol 字体、fonts-noto-cjk）",
+                "bash scripts/setup-system.sh（Fandol 字体、fonts-noto-cjk、Noto Sans Symbols2）",
             )
         )
     return found

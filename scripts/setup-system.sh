@@ -41,4 +41,20 @@ if [ ! -f "$fontdir/FandolFang-Regular.otf" ] || [ ! -f "$fontdir/FandolKai-Regu
   chmod a+r "$fontdir"/*.otf
   command -v fc-cache >/dev/null && fc-cache -f "$fontdir" >/dev/null 2>&1 || true
 fi
+# Noto Sans Symbols 2 prints the ticked box ☑, which no CJK face has; take only that file from Debian's
+# fonts-noto-core (the whole package would put hundreds of faces in every program's font fallback).
+if [ ! -f "$fontdir/NotoSansSymbols2-Regular.ttf" ]; then
+  echo "setup: extracting Noto Sans Symbols 2 from fonts-noto-core"
+  apt_update
+  symbols=$(mktemp -d)
+  chmod 755 "$symbols"
+  (cd "$symbols" && apt-get download -qq fonts-noto-core >/dev/null)
+  deb=$(ls "$symbols"/fonts-noto-core_*.deb)
+  mkdir -p "$fontdir"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$symbols" --wildcards '*/NotoSansSymbols2-Regular.ttf'
+  find "$symbols" -name 'NotoSansSymbols2-Regular.ttf' -exec cp {} "$fontdir/" \;
+  chmod a+r "$fontdir"/*.ttf
+  rm -rf "$symbols"
+  command -v fc-cache >/dev/null && fc-cache -f "$fontdir" >/dev/null 2>&1 || true
+fi
 echo "setup: system packages and fonts ready"

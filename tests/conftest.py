@@ -16,8 +16,10 @@ from baodao.form_templates.catalog import Form, forms
 from baodao.office.pdf import convert_to_pdf
 from baodao.office.programs import FONTCONFIG_FILE
 
-# The faces fonts/fonts.conf maps every Chinese font name to; nothing else may reach a PDF.
-MAPPED_FACES = re.compile(r"^[A-Z]{6}\+(FandolFang|FandolKai|NotoSerifCJK\w*|NotoSansCJK\w*)-")
+# The faces office/fonts.conf maps every Chinese font name to (and the ☑ face); nothing else may reach a PDF.
+MAPPED_FACES = re.compile(
+    r"^[A-Z]{6}\+(FandolFang|FandolKai|NotoSerifCJK\w*|NotoSansCJK\w*|NotoSansSymbols2)-"
+)
 os.environ.setdefault("FONTCONFIG_FILE", str(FONTCONFIG_FILE))
 # The `engine` fixture (SQLite, and a real PostgreSQL server) for the store and tally tests.
 pytest_plugins = ["tests.postgres"]

@@ -29,7 +29,7 @@ def render(data: Path, outdir: Path, pdf: bool, png: bool) -> None:
     docx = build_notice(read_notice(data), outdir / f"{data.stem}.docx")
     click.echo(str(docx))
     if pdf or png:
-        made = convert_to_pdf([docx], outdir)[0]
+        made = convert_to_pdf([docx], outdir, blank_pages=True)[0]
         click.echo(str(made))
         if png:
             for page in pdf_to_png(made):

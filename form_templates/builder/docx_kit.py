@@ -173,6 +173,14 @@ def set_char_spacing(run, twentieths_pt: int) -> None:  # type: ignore[no-untype
     rpr.append(el)
 
 
+def set_raise(run: Any, points: float) -> None:
+    """Raise a run above its baseline (Word's 字符位置 提升), in half points as DOCX keeps it."""
+    rpr = run._element.get_or_add_rPr()
+    el = OxmlElement("w:position")
+    el.set(qn("w:val"), str(round(points * 2)))
+    rpr.append(el)
+
+
 def set_paragraph_border(
     paragraph: Any,
     edge: str,
@@ -196,13 +204,35 @@ def set_paragraph_border(
 
 def set_cell_padding(table: Any, mm: float = 1.0) -> None:
     """Left and right padding of every cell (Word's default is 1.9 mm): lets long labels keep to one line."""
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(round(mm * 56.6929)))
-        el.set(qn("w:type"), "dxa")
+    _set_cell_margins(table, {"left": mm, "right": mm})
+
+
+def set_cell_clearance(table: Any, points: float) -> None:
+    """Top and bottom padding of every cell: FandolFang's glyphs reach below their em box, and a full
+    cell would put them on its bottom rule."""
+    _set_cell_margins(table, {"top": points / 72 * 25.4, "bottom": points / 72 * 25.4})
+
+
+def _set_cell_margins(table: Any, edges_mm: dict[str, float]) -> None:
+    tblpr = table._tbl.tblPr
+    margins = tblpr.find(qn("w:tblCellMar"))
+    if margins is None:
+        margins = OxmlElement("w:tblCellMar")
+        tblpr.append(margins)
+    for edge in ("top", "left", "bottom", "right"):  # the schema's order
+        el = margins.find(qn(f"w:{edge}"))
+        if edge not in edges_mm:
+            if el is not None:
+                margins.remove(el)
+                margins.append(el)
+            continue
+        if el is None:
+            el = OxmlElement(f"w:{edge}")
+        else:
+            margins.remove(el)
         margins.append(el)
-    table._tbl.tblPr.append(margins)
+        el.set(qn("w:w"), str(round(edges_mm[edge] * 56.6929)))
+        el.set(qn("w:type"), "dxa")
 
 
 def set_frame(paragraph: Any, x_mm: float, y_mm: float, width_mm: float) -> None:

@@ -7,6 +7,8 @@ labels and the jinja tags cannot drift from the spec that generation and intake 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +48,22 @@ class Seg:
 
 
 Text = str | Seg | Sequence[str | Seg]
+
+# Text with an underline is raised by this share of its size over its underline (see FormBuilder._fill).
+UNDERLINE_RAISE = 0.2
+UNDERLINE_ANCHOR = "\u2009"
+# A form the seed attaches to its notice prints “附件N” above its title; a notice replaces it with its own.
+APPENDIX_LABEL = re.compile(r"附件\d+")
+_NOTE_HEAD = re.compile(r"(注[：:])?(\d+[.、．])?")
+
+
+def _em_width(text: str) -> float:
+    """Width in characters: CJK and full-width count one, others half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
+
+
+# Space above and below a cell's text, so no glyph comes within a point of the cell's rules.
+CELL_CLEARANCE_PT = 2.0
 
 # The issued form's QR code and id: a 15 mm square in the top margin, over the right edge of the text.
 QR_MM = 15.0
@@ -90,6 +108,7 @@ class FormBuilder:
         self.spec = spec
         self.landscape = spec.orientation == "landscape"
         self.body_size, self.table_size = body_size, table_size
+        self._note_label = 0.0  # the width of the last note's “注：”, in characters
         self.doc = Document()
         kit.setup_section(self.doc.sections[0], self.landscape)
         kit.set_style_font(self.doc.styles["Normal"], kit.FANGSONG, body_size)
@@ -136,15 +155,39 @@ class FormBuilder:
         return self.doc.add_paragraph()
 
     def _fill(self, paragraph, content: Text, font: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-        pieces = [content] if isinstance(content, (str, Seg)) else content
-        for piece in pieces:
-            seg = piece if isinstance(piece, Seg) else Seg(piece)
+        """Add ``content``'s runs to ``paragraph``.
+
+        LibreOffice draws an underline half the font's descent under the baseline, where FandolFang's
+        glyphs still reach: the underline would strike them. So in a paragraph with an underline every
+        run is raised by a fifth of its size, and each underlined piece starts and ends with an unraised,
+        underlined thin space: on a line, the underline of raised and unraised text together is drawn at
+        the unraised text's place, clear below the raised glyphs (one at each end, so a value that wraps
+        keeps one on both its lines).
+        """
+        pieces = [
+            p if isinstance(p, Seg) else Seg(p)
+            for p in ([content] if isinstance(content, (str, Seg)) else content)
+        ]
+        raise_text = any(seg.underline and seg.text for seg in pieces)
+        for seg in pieces:
             if not seg.text:
                 continue
+            run_size = seg.size or size
+            if seg.underline:
+                self._underline_anchor(paragraph, seg.font or font, run_size)
             run = paragraph.add_run(seg.text)
-            kit.set_run_font(run, seg.font or font, seg.size or size, bold=seg.bold or bold or None)
+            kit.set_run_font(run, seg.font or font, run_size, bold=seg.bold or bold or None)
+            if raise_text:
+                kit.set_raise(run, UNDERLINE_RAISE * run_size)
             if seg.underline:
                 run.font.underline = True
+                self._underline_anchor(paragraph, seg.font or font, run_size)
+
+    @staticmethod
+    def _underline_anchor(paragraph, font: str, size: float) -> None:  # type: ignore[no-untyped-def]
+        anchor = paragraph.add_run(UNDERLINE_ANCHOR)
+        kit.set_run_font(anchor, font, size)
+        anchor.font.underline = True
 
     def para(
         self,
@@ -175,7 +218,10 @@ class FormBuilder:
         return p
 
     def title(self, text: str | None = None, size: float = kit.SIZE_XIAO2, after: float = 6) -> None:
-        """The form's title in 小标宋, centred (the spec's title unless given)."""
+        """The form's title in 小标宋, centred (the spec's title unless given), under its “附件N” when
+        the seed prints the form as an attachment of its notice."""
+        if APPENDIX_LABEL.fullmatch(self.spec.appendix or ""):
+            self.heading(self.spec.appendix, size=kit.SIZE_3HAO)
         self.para(
             text or self.spec.title,
             align="center",
@@ -196,8 +242,21 @@ class FormBuilder:
         )
 
     def note(self, text: Text, size: float = kit.SIZE_5HAO, before: float = 3) -> None:
-        """A note below a table (注：…), small and without indent."""
-        self.para(text, align="left", indent=False, size=size, before=before)
+        """A note below a table (注：…), small, with a hanging indent: the lines of “注：1.…” and of the
+        “2.…” after it run on under the text, not under “注：” or the number."""
+        p = self.para(text, align="left", indent=False, size=size, before=before)
+        if not isinstance(text, str):
+            return
+        m = _NOTE_HEAD.match(text)
+        label, number = (m.group(1) or "", m.group(2) or "") if m else ("", "")
+        if label:
+            self._note_label = _em_width(label)
+        elif not number:
+            return
+        fmt = p.paragraph_format
+        hang = _em_width(label + number) * size
+        fmt.left_indent = Pt((0 if label else self._note_label * size) + hang)
+        fmt.first_line_indent = Pt(-hang)
 
     def spacer(self, mm: float) -> None:
         p = self._paragraph()
@@ -209,25 +268,35 @@ class FormBuilder:
         self._paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def cut_line(self, label: str = "回    执", size: float | None = None) -> None:
-        """The dashed line a receipt is torn off along, with its label in the middle."""
+        """The dashed line a receipt is torn off along, through the middle of its label.
+
+        Two rows of equal height: the side cells' dashes are the upper row's bottom border, the label
+        spans both rows, centred, so the line runs through its middle.
+        """
+        size = size or self.body_size
         side = (self.width_mm - 30) / 2
-        table = self.doc.add_table(rows=1, cols=3)
+        table = self.doc.add_table(rows=2, cols=3)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         kit.set_table_borders(table, "nil")
         kit.set_table_layout_fixed(table, [side, 30, side])
-        left, mid, right = table.rows[0].cells
-        for edge_cell in (left, right):
+        half_mm = size * 1.5 / 2 * 25.4 / 72
+        for row in table.rows:
+            kit.set_row_height(row, half_mm, exact=True)
+        for edge_cell in (table.cell(0, 0), table.cell(0, 2)):
             kit.set_cell_borders(edge_cell, bottom="dashed")
-        # The receipt carries its slip's id, so a returned 回执 can be matched on its own.
-        receipt_id = right.paragraphs[0]
-        receipt_id.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        kit.set_run_font(receipt_id.add_run("{{ form_id }}"), kit.FANGSONG, ID_TEXT_PT)
+        mid = table.cell(0, 1).merge(table.cell(1, 1))
         p = mid.paragraphs[0]
-        self._fill(p, label, kit.HEITI, size or self.body_size)
+        self._fill(p, label, kit.HEITI, size)
         p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         mid.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        for c in (left, mid, right):
-            c.paragraphs[0].paragraph_format.space_before = Pt(0)
+        # The receipt carries its slip's id, so a returned 回执 can be matched on its own.
+        receipt_id = table.cell(1, 2).paragraphs[0]
+        receipt_id.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        kit.set_run_font(receipt_id.add_run("{{ form_id }}"), kit.FANGSONG, ID_TEXT_PT)
+        for c in (table.cell(0, 0), mid, table.cell(0, 2), table.cell(1, 0), table.cell(1, 2)):
+            fmt = c.paragraphs[0].paragraph_format
+            fmt.space_before = Pt(0)
+            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
     # -- tables ---------------------------------------------------------------------------------
     def table(self, widths_mm: Sequence[float], rows: Sequence[Row | Sequence[Cell]], borders: bool = True):  # type: ignore[no-untyped-def]
@@ -242,6 +311,7 @@ class FormBuilder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         kit.set_table_borders(table, "single" if borders else "nil")
         kit.set_table_layout_fixed(table, widths)
+        kit.set_cell_clearance(table, CELL_CLEARANCE_PT)
         taken: set[tuple[int, int]] = set()
         for r, row in enumerate(norm):
             c = 0

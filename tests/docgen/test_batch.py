@@ -160,10 +160,10 @@ def test_good_rows_become_forms_with_their_values(batch: tuple[Path, GenerateOpt
     assert row0[1] == "李晓燕" and row0[5] == "36" and row0[9] == "2010年7月"
     assert first.tables[0].rows[1].cells[-1].text == "03712345678"  # leading zero kept
     ticks = first.tables[0].rows[4].cells[0].text
-    assert "写作■" in ticks and "外语■" in ticks and "主持□" in ticks
+    assert "写作☑" in ticks and "外语☑" in ticks and "主持□" in ticks
     second = Document(str(options.outdir / "zz-b1-B-002-王建国.docx")).tables[0]
     assert second.rows[0].cells[9].text == "2001年5月"
-    assert "法律■" in second.rows[4].cells[0].text
+    assert "法律☑" in second.rows[4].cells[0].text
     assert "1. 环境整治" in second.rows[4].cells[5].text and "2. 治安巡逻" in second.rows[4].cells[5].text
 
 
@@ -320,7 +320,7 @@ def test_a_column_the_roster_lacks_is_left_blank_for_handwriting(tmp_path: Path)
     assert result.unused_columns == ["序号"]
     card = Document(str(result.files[0])).tables[0]
     assert card.rows[0].cells[1].text == "李晓燕"
-    assert "写作□" in card.rows[4].cells[0].text and "■" not in card.rows[4].cells[0].text
+    assert "写作□" in card.rows[4].cells[0].text and "☑" not in card.rows[4].cells[0].text
     assert card.rows[4].cells[5].text.strip() == ""
 
 

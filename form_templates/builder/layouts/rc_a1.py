@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
 from baodao.form_templates.builder import docx_kit as kit
-from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row
+from baodao.form_templates.builder.dsl import Cell, FormBuilder, Row, Seg
 from baodao.form_templates.builder.xlsx_kit import finish_sheet, save_workbook
 from baodao.form_templates.spec import FormSpec
 
@@ -23,6 +23,7 @@ TABLE = "projects"
 MONTHS = ("plan_july", "plan_august", "plan_september", "plan_october", "plan_november", "plan_december")
 # The seed prints 服务计划 as one column holding the six month lines; it is a heading, not a field.
 PLAN_HEADING = "服务计划"
+INSTRUCTION_PT = 8.0  # a heading's bracketed instruction (（150字以内）)
 ROWS_MM = 106.0  # the one ruled project row fills the page; each further project gets as much
 
 
@@ -74,7 +75,8 @@ def single_spacing(b: FormBuilder) -> None:
 def head_cell(text: str) -> Cell:
     """A column heading whose bracketed instruction goes on a line of its own: 主要内容 / （150字以内）."""
     label, bracket, rest = text.partition("（")
-    return Cell(lines=[label, bracket + rest] if bracket else [label], head=True)
+    # the instruction a size smaller, as printed forms set it, so it keeps to one line in a narrow column
+    return Cell(lines=[label, Seg(bracket + rest, size=INSTRUCTION_PT)] if bracket else [label], head=True)
 
 
 def project_table(

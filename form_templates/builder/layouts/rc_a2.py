@@ -46,7 +46,7 @@ def build(b: FormBuilder) -> None:
     sub = [head_cell(b.column_label(TABLE, n)) for n in PROJECT_COLUMNS]
     project_table(
         b,
-        [16.5, 16.5, 20, 20, 16.5, 17.5, 27.5, 27.5, 16.5, 21.5, 16.5, 9.5],
+        [15, 15, 25, 25, 16, 15, 22, 27, 15, 22, 19, 9],
         [Row(head, height=9, repeat=True), Row(sub, height=9, repeat=True)],
         project_cells(b, FIRST, first=True),
         project_cells(b, "row", first=False),

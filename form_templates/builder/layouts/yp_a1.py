@@ -55,14 +55,14 @@ def build(b: FormBuilder) -> None:
                     Cell(lines=[offered[:9], offered[9:]]),
                     Cell(b.tag("resources_offered"), span=3, align="left", valign="top"),
                 ],
-                height=26,
+                height=22,
             ),
             Row(
                 [
                     Cell(b.label("suggestions")),
                     Cell(b.tag("suggestions"), span=3, align="left", valign="top"),
                 ],
-                height=22,
+                height=19,
             ),
             Row(
                 [
@@ -73,7 +73,7 @@ def build(b: FormBuilder) -> None:
                         lines=["驻地单位党组织：（盖章）", "", b.tag("sealed_on", blank=BLANK_DATE)],
                     )
                 ],
-                height=22,
+                height=19,
             ),
         ],
     )

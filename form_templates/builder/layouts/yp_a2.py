@@ -8,7 +8,7 @@ SIZES = {"body_size": 14.0, "table_size": 12.0}
 
 
 def build(b: FormBuilder) -> None:
-    b.title(after=10)
+    b.title(after=4)
     records = b.loop_rows(
         "service_records",
         [
@@ -41,20 +41,20 @@ def build(b: FormBuilder) -> None:
             Row(
                 [Cell(b.label("parent_organization")), Cell(b.tag("parent_organization"), span=3)], height=11
             ),
-            Row([Cell(b.label("service_records"), span=4, head=True)], height=11),
+            Row([Cell(b.label("service_records"), span=4)], height=11),
             Row(
                 [
-                    Cell(b.column_label("service_records", "date"), head=True),
-                    Cell(b.column_label("service_records", "content"), span=3, head=True),
+                    Cell(b.column_label("service_records", "date")),
+                    Cell(b.column_label("service_records", "content"), span=3),
                 ],
                 height=10,
             ),
             *records,
             Row(
                 [Cell(b.label("remarks")), Cell(b.tag("remarks"), span=3, align="left", valign="top")],
-                height=24,
+                height=18,
             ),
         ],
     )
     b.note(b.spec.notes[0], size=12, before=6)
-    b.note("\u3000\u3000" + b.spec.notes[1], size=12, before=2)
+    b.note(b.spec.notes[1], size=12, before=2)

@@ -65,4 +65,4 @@ def build(b: FormBuilder) -> None:
     b.table([30, 16, 16, 16, 16, 16, 16, 16, 16], rows)
     b.note(b.spec.notes[0], size=12, before=8)
     for note in b.spec.notes[1:]:
-        b.note("\u3000\u3000" + note, size=12, before=2)
+        b.note(note, size=12, before=2)

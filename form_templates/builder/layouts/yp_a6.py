@@ -28,10 +28,10 @@ def build(b: FormBuilder) -> None:
     table = b.table(
         [12, 22, 12, 9, 12, 9, 12, 30, 38],
         [
-            Row([*particulars, Cell(b.label("village_comment"), head=True)], height=14),
+            Row([*particulars, Cell(b.label("village_comment"))], height=14),
             Row(
                 [
-                    Cell(b.label(T), span=8, head=True),
+                    Cell(b.label(T), span=8),
                     # the comment column runs beside every record row, so its seal sits at the foot
                     Cell(
                         rowspan=2 + len(records),
@@ -50,9 +50,9 @@ def build(b: FormBuilder) -> None:
             ),
             Row(
                 [
-                    Cell(b.column_label(T, "date"), span=2, head=True),
-                    Cell(b.column_label(T, "category"), span=3, head=True),
-                    Cell(b.column_label(T, "content"), span=3, head=True),
+                    Cell(b.column_label(T, "date"), span=2),
+                    Cell(b.column_label(T, "category"), span=3),
+                    Cell(b.column_label(T, "content"), span=3),
                 ],
                 height=11,
             ),

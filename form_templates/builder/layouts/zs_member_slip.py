@@ -85,19 +85,18 @@ def build(b: FormBuilder) -> None:
                         lines=[
                             "    本人自愿以普通党员和个人身份到居住地社区党组织报到，认领志愿服务岗位，"
                             "积极参加社区党组织开展的活动，自觉接受社区党组织和居民群众监督。",
-                            "",
                             "党员签名：\t所在党组织（盖章）        ",
                             "{{ unit_sealed_on or '" + BLANK_DATE + "' }}    ",
                         ],
                     )
                 ],
-                height=22,
+                height=18,
             ),
         ],
     )
     last = 6 + len(grid)
-    align_lines(slip, last, 0, {3: "right"})
-    right_tab(slip, last, 0, 2, b.width_mm - 3)
+    align_lines(slip, last, 0, {2: "right"})
+    right_tab(slip, last, 0, 1, b.width_mm - 3)
     pad(slip, last, 0)
     receipt_break(b)
     receipt = b.table(
@@ -136,16 +135,15 @@ def build(b: FormBuilder) -> None:
                         align="left",
                         lines=[
                             "    该同志已到我社区党组织报到，特此回执。",
-                            "",
                             "社区党组织（盖章）        ",
                             "{{ receipt_sealed_on or '" + BLANK_DATE + "' }}    ",
                         ],
                     )
                 ],
-                height=18,
+                height=15,
             ),
         ],
     )
-    align_lines(receipt, 4, 0, {2: "right", 3: "right"})
+    align_lines(receipt, 4, 0, {1: "right", 2: "right"})
     pad(receipt, 4, 0)
     b.note(b.spec.notes[2], before=1)

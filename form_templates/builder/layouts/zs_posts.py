@@ -30,7 +30,7 @@ def build(b: FormBuilder) -> None:
                 Cell(_cell(b, i, c.name, p[c.name]), align="justify" if c.name == "duties" else "center")
                 for c in posts.columns
             ],
-            height=13,
+            height=12,
         )
         for i, p in enumerate(entries)
     ]

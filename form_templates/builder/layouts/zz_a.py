@@ -103,7 +103,7 @@ def step_row(name: str, ordinal: str, actors: tuple[str, ...], items: tuple[str,
 
 
 def arrow_row() -> Row:
-    return Row([Cell(Seg("↓", font=HEITI, size=16.0)), Cell(""), Cell("")], height=8, exact=True)
+    return Row([Cell(Seg("↓", font=HEITI, size=11.0)), Cell(""), Cell("")], height=7, exact=True)
 
 
 def shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]

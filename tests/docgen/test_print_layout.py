@@ -1,0 +1,139 @@
+"""The print check over every form's specimen and both bundled notices: what a 组织部 would send back.
+
+Forms: no glyph within 1 pt of a cell's rule, no underline through the glyphs above it, no wrapped cell
+line holding one character, no short name broken between lines. Notices: the GB/T 9704-2012 figures on
+every page (tests/print_layout.py says which).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from baodao.docgen.notice_model import read_notice
+from baodao.docgen.official import build_notice
+from baodao.form_templates.catalog import forms
+from baodao.form_templates.samples import sample_record
+from baodao.form_templates.spec import Record
+from baodao.office.pdf import convert_to_pdf
+from tests import print_layout as layout
+from tests.conftest import Specimen
+
+KEYS = [f.key for f in forms()]
+NOTICES = sorted(Path(str(resources.files("baodao.data"))).joinpath("notices").glob("*.yaml"))
+
+
+def printed_values(record: Record) -> list[str]:
+    """Every value of ``record`` as the form prints it (dates as 2025年3月12日), table cells included."""
+    out: list[str] = []
+
+    def add(value: object) -> None:
+        if isinstance(value, dt.date):
+            out.append(f"{value.year}年{value.month}月{value.day}日")
+        elif isinstance(value, dict):
+            for v in value.values():
+                add(v)
+        elif isinstance(value, list):
+            for v in value:
+                add(v)
+        elif isinstance(value, (str, int)):
+            out.append(str(value).replace(" ", ""))
+
+    for value in record.values():
+        add(value)
+    return out
+
+
+@pytest.fixture(scope="module")
+def form_pages(specimens: dict[str, Specimen]) -> dict[str, list[layout.Page]]:
+    return {key: layout.read_pages(s.pdf) for key, s in specimens.items()}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_no_text_touches_a_cell_rule(form_pages: dict[str, list[layout.Page]], key: str) -> None:
+    found = [p for page in form_pages[key] for p in layout.text_on_rules(page)]
+    assert not found, f"{key}: {found[:5]}"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_underlines_pass_below_the_glyphs(form_pages: dict[str, list[layout.Page]], key: str) -> None:
+    found = [p for page in form_pages[key] for p in layout.underlines_through_text(page)]
+    assert not found, f"{key}: {found[:5]}"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_no_wrapped_cell_line_holds_one_character(form_pages: dict[str, list[layout.Page]], key: str) -> None:
+    found = [p for page in form_pages[key] for p in layout.lone_characters(page)]
+    assert not found, f"{key}: {found[:5]}"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_no_name_is_broken_between_lines(
+    form_pages: dict[str, list[layout.Page]], specimens: dict[str, Specimen], key: str
+) -> None:
+    values = printed_values(sample_record(specimens[key].form.spec))
+    found = [p for page in form_pages[key] for p in layout.split_values(page, values)]
+    assert not found, f"{key}: {found[:5]}"
+
+
+@pytest.fixture(scope="module")
+def notice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, bool]]:
+    """Both bundled notices through one LibreOffice run, with the blank pages a 公文 needs."""
+    out = tmp_path_factory.mktemp("notices")
+    notices = {p.stem: read_notice(p) for p in NOTICES}
+    docs = [build_notice(n, out / f"{stem}.docx") for stem, n in notices.items()]
+    pdfs = convert_to_pdf(docs, out, blank_pages=True)
+    return {stem: (pdf, n.printer is not None) for (stem, n), pdf in zip(notices.items(), pdfs, strict=True)}
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in NOTICES])
+def test_notice_meets_gb_t_9704_on_every_page(notice_pdfs: dict[str, tuple[Path, bool]], stem: str) -> None:
+    pdf, has_imprint = notice_pdfs[stem]
+    problems = layout.check_notice(layout.read_pages(pdf), imprint_expected=has_imprint)
+    assert not problems, f"{stem}: {problems}"
+
+
+def test_the_imprint_closes_an_even_page_at_the_body_foot(notice_pdfs: dict[str, tuple[Path, bool]]) -> None:
+    pdf, _ = notice_pdfs["rongcheng-2019-3"]
+    pages = layout.read_pages(pdf)
+    assert len(pages) % 2 == 0
+    rules = [s for s in pages[-1].free_lines() if s.end - s.start > 150 * layout.MM]
+    assert abs(max(s.at for s in rules) / layout.MM - 262) <= 1
+    assert layout.page_number(pages[-1])[0] is None
+
+
+def test_a_forwarded_document_starts_on_a_front_page(notice_pdfs: dict[str, tuple[Path, bool]]) -> None:
+    """郑直〔2019〕47号 starts on an odd page: the blank page before it is kept, unnumbered, and counted."""
+    pdf, _ = notice_pdfs["zhengzhou-weijian-2019-31"]
+    pages = layout.read_pages(pdf)
+    starts = [p.index for p in pages if any(g.red for g in p.glyphs) and p.index > 1]
+    assert starts and all(i % 2 == 1 for i in starts)
+    blank = pages[starts[0] - 2]
+    assert not layout.body_glyphs(blank) and layout.page_number(blank)[0] is None
+    assert layout.page_number(pages[starts[0] - 1])[0] == starts[0]
+
+
+def test_the_check_finds_text_on_a_rule_and_a_lone_character(tmp_path: Path) -> None:
+    """The check is not blind: text in a row lower than itself, and a cell whose last line holds one
+    character, are both reported."""
+    from docx import Document
+    from docx.shared import Mm
+
+    from baodao.form_templates.builder import docx_kit as kit
+
+    doc = Document()
+    for text, exact in (("党建", True), ("党建工作指导岗", False)):
+        table = doc.add_table(rows=1, cols=2)
+        kit.set_table_borders(table, "single")
+        kit.set_table_layout_fixed(table, [40, 40])
+        if exact:
+            kit.set_row_height(table.rows[0], 5, exact=True)  # lower than its 16 pt text
+        kit.set_run_font(table.cell(0, 0).paragraphs[0].add_run(text), kit.FANGSONG, 16)
+        doc.add_paragraph().paragraph_format.space_after = Mm(5)
+    doc.save(str(tmp_path / "tight.docx"))
+    pages = layout.read_pages(convert_to_pdf([tmp_path / "tight.docx"], tmp_path)[0])
+    assert any("党" in problem for p in pages for problem in layout.text_on_rules(p))
+    assert [problem for p in pages for problem in layout.lone_characters(p)] == ["p1 党建工作指导/岗"]
