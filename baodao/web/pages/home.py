@@ -1,0 +1,22 @@
+"""The first page: the office, what waits (doubtful values, jobs), and where each part of the cycle is."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from baodao.store.jobs import jobs_of
+from baodao.web.auth import Visitor
+from baodao.web.render import page
+from baodao.web.scope import visible_doubts
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    recent = jobs_of(engine, set(visitor.offices), limit=8)
+    doubts = visible_doubts(engine, visitor)
+    return page(request, "home.html", title="首页", jobs=recent, doubts=len(doubts))
