@@ -115,11 +115,7 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [
-            (name, click.utils.make_default_short_help(help_line, limit))
-            for name, (_, _, help_line) in COMMANDS.items()
-        ]
+        rows = [(name, help_line) for name, (_, _, help_line) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

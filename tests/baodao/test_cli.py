@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 from docx import Document
 
-from baodao.cli import main
+from baodao.cli import COMMANDS, main
 from baodao.form_templates.catalog import Form, get_form
 from tests.conftest import write_roster
 
@@ -72,8 +76,14 @@ def test_check_reports_a_bad_copy_in_chinese(tmp_path: Path) -> None:
 def test_check_fix_never_overwrites(tmp_path: Path) -> None:
     src = tmp_path / "copy.docx"
     shutil.copy(get_form("zz-b1").docx, src)
+    other = tmp_path / "mine.docx"
+    other.write_bytes(b"a clerk's own file")
+    before = src.read_bytes()
     code, _, err = run("forms", "check", str(src), "--fix-to", str(src))
     assert code == 1 and "已存在，未覆盖" in err
+    code, _, err = run("forms", "check", str(src), "--fix-to", str(other))
+    assert code == 1 and "已存在，未覆盖" in err
+    assert src.read_bytes() == before and other.read_bytes() == b"a clerk's own file"
 
 
 def test_sample_writes_docx_and_pdf(tmp_path: Path) -> None:
@@ -240,3 +250,36 @@ def test_policies_lists_and_shows_rules_with_their_clauses() -> None:
     assert "期限 rc-a1 6月17日" in out
     code, _, err = run("policies", "show", "nowhere")
     assert code == 1 and err.startswith("Error: 没有名为“nowhere”的规则")
+
+
+def test_help_lists_every_command_with_its_own_first_line() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for name, (_module, _attr, line) in COMMANDS.items():
+        command = main.get_command(click.Context(main), name)
+        assert command is not None and command.help is not None, name
+        assert command.help.splitlines()[0] == line, name  # the table shown by --help matches the command
+        assert f"{name}  " in out and line in out
+
+
+def test_help_and_the_catalog_answer_without_loading_the_heavy_libraries() -> None:
+    # A fresh interpreter, as a clerk's shell starts it: which modules did `--help` and `forms` import?
+    probe = (
+        "import sys; from click.testing import CliRunner; from baodao.cli import main; "
+        "r = CliRunner().invoke(main, sys.argv[1:]); assert r.exit_code == 0, r.output; "
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)))"
+    ).replace(
+        "HEAVY", repr({"sqlalchemy", "alembic", "docxtpl", "docxcompose", "openpyxl", "pdfplumber", "cv2"})
+    )
+    for args in (["--help"], ["forms"], ["forms", "show", "zz-b1"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "", (args, done.stdout)
+
+
+def test_help_answers_quickly() -> None:
+    # The promise is "instant at a prompt"; 0.3 s on an idle machine, so 3 s holds on a loaded CI box.
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "baodao.cli", "--help"], capture_output=True, check=True)
+    assert time.perf_counter() - start < 3

@@ -7,6 +7,7 @@ import io
 import os
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,9 +109,9 @@ def hostile_corpus(folder: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def worker() -> ReadingWorker:
+def worker() -> Iterator[ReadingWorker]:
     with ReadingWorker(Limits.from_environment()) as w:
-        yield w  # type: ignore[misc]
+        yield w
 
 
 @pytest.fixture(scope="module")
