@@ -185,3 +185,12 @@ def file_name(engine: Engine, office_ids: set[int], file_id: int) -> str | None:
             )
         ).first()
     return str(row[0]) if row else None
+
+
+def records_of_file(engine: Engine, file_id: int) -> list[int]:
+    """The records read from a stored file, current first."""
+    from baodao.store.schema import records
+
+    query = select(records.c.id).where(records.c.file_id == file_id).order_by(records.c.status, records.c.id)
+    with engine.connect() as conn:
+        return [int(r[0]) for r in conn.execute(query)]

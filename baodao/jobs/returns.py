@@ -10,7 +10,7 @@ from typing import Any
 
 from baodao.intake.model import ReadRecord
 from baodao.jobs.context import JobContext
-from baodao.store.offices import link_file
+from baodao.store.offices import link_file, records_of_file
 from baodao.store.returns import intake
 
 
@@ -29,7 +29,8 @@ def run(ctx: JobContext) -> dict[str, Any]:
     for f, path in zip(given, paths, strict=True):
         file_id = link_file(ctx.engine, ctx.office_id, f["sha256"], f["name"])
         outcome = outcomes.get(str(path), {"status": "rejected", "reason": "未读到这个文件"})
-        files.append({"name": f["name"], "file_id": file_id, "seen_before": str(path) in already, **outcome})
+        records = records_of_file(ctx.engine, file_id) if file_id is not None else []
+        files.append({"name": f["name"], "seen_before": str(path) in already, "records": records, **outcome})
     read = sum(1 for f in files if f["status"] == "read")
     ctx.say(f"共 {len(files)} 个文件：读入 {read} 个，拒收 {len(files) - read} 个")
     return {"files": files, "read": read, "rejected": len(files) - read}

@@ -51,14 +51,17 @@ def run_one(engine: Engine, job: queue.Job, data_dir: Path) -> None:
 
 def serve(db: str, data_dir: Path, name: str, parent: int | None = None, once: bool = False) -> None:
     engine = connect(db)
-    while parent is None or os.getppid() == parent:
-        job = queue.claim(engine, name)
-        if job is not None:
-            run_one(engine, job, data_dir)
-            continue
-        if once:
-            return
-        time.sleep(POLL)
+    try:
+        while parent is None or os.getppid() == parent:
+            job = queue.claim(engine, name)
+            if job is not None:
+                run_one(engine, job, data_dir)
+                continue
+            if once:
+                return
+            time.sleep(POLL)
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

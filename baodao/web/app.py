@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -55,7 +56,8 @@ def start_workers(settings: Settings) -> list[subprocess.Popen[bytes]]:
                 str(os.getpid()),
                 "--name",
                 f"{worker_prefix()}-{os.getpid()}-{n}",
-            ]
+            ],
+            start_new_session=True,  # stopped with its file readers as one group
         )
         for n in range(settings.workers)
     ]
@@ -66,11 +68,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        workers: list[subprocess.Popen[bytes]] = []
-        if settings.workers:
-            # Jobs this machine's server was running when it stopped: failed, and can be run again.
-            queue.fail_interrupted(engine, worker_prefix())
-            workers = start_workers(settings)
+        # Jobs this machine's server workers were running when it stopped: failed, and can be run again.
+        queue.fail_interrupted(engine, worker_prefix())
+        workers = start_workers(settings) if settings.workers else []
         try:
             yield
         finally:
@@ -80,7 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
                 try:
                     w.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    w.kill()
+                    os.killpg(w.pid, signal.SIGKILL)
             engine.dispose()
 
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -91,7 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in pages.protected():
         app.include_router(router, dependencies=[Depends(guard)])
     _handle_errors(app)
-    app.add_middleware(_Limits, max_body=int(settings.max_upload_mb * MB))  # type: ignore[arg-type]
+    app.add_middleware(_Limits, max_body=int(settings.max_upload_mb * MB))
     return app
 
 

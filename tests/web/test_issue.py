@@ -1,0 +1,143 @@
+"""发放: a roster whose headers differ from the labels is mapped in the page, problem rows named, issued."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+
+from baodao.form_templates.catalog import get_form
+from tests.conftest import write_roster
+from tests.web.conftest import Browser, Workbench, user
+
+HEADERS = [
+    "姓名",
+    "性别",
+    "年龄",
+    "工作单位及职务",
+    "手机号码",
+    "家庭住址",
+    "所属社区",
+    "服务意向",
+    "报到地党组织",
+]
+PEOPLE = [
+    [
+        "李晓燕",
+        "女",
+        36,
+        "区卫健委 科员",
+        "13803710001",
+        "新安路18号院",
+        "新安社区",
+        "政策宣讲、法律援助",
+        "新安社区党委",
+    ],
+    [
+        "王建国",
+        "男",
+        45,
+        "区教育局 科长",
+        "13803710002",
+        "金华路3号",
+        "新安社区",
+        "助老服务、环境整治",
+        "新安社区党委",
+    ],
+    [
+        "赵敏",
+        "女",
+        29,
+        "区财政局 科员",
+        "13803710003",
+        "新安路20号",
+        "新安社区",
+        "文艺演出、助学",
+        "新安社区党委",
+    ],
+    [
+        "钱多多",
+        "未知",
+        33,
+        "区税务局 科员",
+        "13803710004",
+        "新安路22号",
+        "新安社区",
+        "助老服务、义诊",
+        "新安社区党委",
+    ],
+]
+
+
+def upload_roster(clerk: Browser, path: Path, form: str = "zz-b1") -> str:
+    answer = clerk.post(
+        "/issue/preview",
+        {"form": form},
+        files=[("roster", (path.name, path.read_bytes(), "application/octet-stream"))],
+    )
+    assert answer.status_code == 200, answer.text
+    return str(answer.text)
+
+
+def selects(page: str) -> dict[str, str]:
+    """The mapping the page proposes: header → selected label."""
+    found = {}
+    for header, body in re.findall(r'<select name="map:([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r"<option selected>([^<]+)</option>", body)
+        found[header] = chosen.group(1) if chosen else ""
+    return found
+
+
+def test_the_preview_suggests_a_mapping_names_problem_rows_and_the_issue_makes_the_forms(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    clerk = user(workbench, "clerk-a", workbench.community_a)
+    roster = write_roster(tmp_path / "名册.xlsx", PEOPLE, HEADERS)
+    page = upload_roster(clerk, roster)
+    mapping = selects(page)
+    assert mapping["姓名"] == "姓名" and mapping["手机号码"] == ""
+    assert "建议对应“联系方式”" in page
+    assert re.search(r"没有列填写这些必填项.*联系方式", page)
+    # The row with 性别 未知 is named with the member, row and column.
+    assert re.search(r"<td>5</td><td>钱多多</td><td>[^<]*性别[^<]*</td><td>未知</td>", page), page
+    deadline = get_form("zz-b1").spec.deadline
+    assert deadline is not None and deadline.rule in page
+
+    # The clerk takes the suggestion and checks again: nothing required is left unfed.
+    form = {f"map:{h}": label for h, label in mapping.items()}
+    form["map:手机号码"] = "联系方式"
+    roster_ref = re.search(r'name="roster" value="([^"]+)"', page)
+    assert roster_ref is not None
+    fields = {"form": "zz-b1", "roster": roster_ref.group(1), "roster_name": "名册.xlsx", **form}
+    dates = {"issue_date": "2020-03-02", "due_date": ""}
+    again = clerk.post("/issue/check", {**fields, **dates})
+    assert "没有列填写这些必填项" not in again.text
+    assert selects(again.text)["手机号码"] == "联系方式"
+    assert "2020-03-31" in again.text  # the policy's deadline after the issue date, said as such
+
+    issued = clerk.post("/issue", {**fields, **dates})
+    assert issued.status_code == 303
+    job = issued.headers["location"]
+    workbench.run_jobs()
+    done = clerk.get(job).text
+    assert "生成 3 份（名册 4 行）" in done and "发放登记新增 3 条" in done
+    links = re.findall(r'href="(/jobs/\d+/files/\d+)" download>([^<]+)<', done)
+    pdf_link = next(url for url, name in links if name.endswith(".pdf"))
+    zip_link = next(url for url, name in links if name.endswith(".zip"))
+    pdf = clerk.get(pdf_link)
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "filename*=UTF-8''" in pdf.headers["content-disposition"]
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages)
+        assert len(doc.pages) >= 3
+    for name, phone in (("李晓燕", "13803710001"), ("王建国", "13803710002"), ("赵敏", "13803710003")):
+        assert name in text.replace(" ", "") and phone in text
+    assert "钱多多" not in text
+    with zipfile.ZipFile(io.BytesIO(clerk.get(zip_link).content)) as zf:
+        assert len([n for n in zf.namelist() if n.endswith(".docx")]) == 3
+    register = clerk.get("/register").text
+    assert register.count("<td>zz-b1</td>") == 3 and register.count("<td>2020-03-31</td>") == 3
+    assert register.count("逾期未交回") == 3  # due 31 March, not returned, and that day is past
