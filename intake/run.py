@@ -12,10 +12,14 @@ from baodao.intake.worker import ReadingWorker, read_record
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and every file under folders named; Word's lock files (~$…) and hidden files skipped."""
+    """Files named, and every file under folders named, there without Word's lock files (~$…) and
+    hidden files. A lock file named on its own is kept, to be refused with its reason."""
     found: list[Path] = []
     for path in paths:
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if not path.is_dir():
+            found.append(path)
+            continue
+        candidates = sorted(p for p in path.rglob("*") if p.is_file())
         found += [p for p in candidates if not p.name.startswith(("~$", "."))]
     return found
 

@@ -23,6 +23,7 @@ from baodao.intake.reading import from_grid
 from baodao.intake.safety import MB, check_file
 from baodao.intake.scan import read_scan
 from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
+from baodao.office.sources import lock_file_reason
 
 Reply = tuple[str, Any]
 SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES)
@@ -48,6 +49,9 @@ def read_record(
     """The file's record or the reason it has none: a scan by OCR, any other file by its grid.
 
     ``scan`` says whether it is a scan when the caller has already looked (``is_scan``)."""
+    lock = lock_file_reason(path)
+    if lock is not None:
+        return Rejected(path, lock)
     if scan is None:
         scan = is_scan(path, limits)
     if scan:

@@ -20,6 +20,30 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file Excel s
 
 
 @dataclass(frozen=True)
+class RowProblem:
+    """Why one row of a user's table was not taken: where, whose, what was there, and the reason.
+
+    Generation (roster → forms) and the tally (rosters, ledgers) both report with it, so a clerk reads
+    one style: “第14行 张三 C列（性别）：“难” 不是可选项（男、女）”.
+    """
+
+    row: int
+    column: str  # “C列（性别）” or “"性别"”; empty when the row as a whole is at fault
+    value: str  # as written, shortened; empty when the cell was empty
+    reason: str
+    who: str = ""  # the member or unit the row is about, so nobody has to count rows to find it
+    path: Path | None = None  # the file, where problems of several files are listed together
+
+    def __str__(self) -> str:
+        where = f"{self.path.name} " if self.path is not None else ""
+        where += f"第{self.row}行" + (f" {self.who}" if self.who else "")
+        if not self.column:
+            return f"{where}：{self.reason}"
+        shown = f"“{self.value}”" if self.value else "（空）"
+        return f"{where} {self.column}：{shown} {self.reason}"
+
+
+@dataclass(frozen=True)
 class SourceCell:
     """A cell's value as stored, with the spreadsheet's display format when there is one."""
 
@@ -58,6 +82,7 @@ def read_table(path: Path, is_header: Callable[[str], bool], sheet: str | None =
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataError(f"找不到数据文件 {path}")
+    refuse_lock_file(path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, is_header, sheet)
     if suffix in (".csv", ".txt"):
@@ -69,6 +94,23 @@ def read_table(path: Path, is_header: Callable[[str], bool], sheet: str | None =
     if suffix == ".xls":
         raise DataError(f"{path} 是旧版 Excel（.xls）文件：请在 Excel/WPS 中“另存为” .xlsx 后再试")
     raise DataError(f"不支持的数据文件类型 {path.suffix}：请用 .xlsx、.csv、.json 或 .yaml")
+
+
+def lock_file_reason(path: Path) -> str | None:
+    """Why ``path`` is no document, when it is the “~$名册.xlsx” Word/Excel leave beside an open file."""
+    if not path.name.startswith("~$"):
+        return None
+    # Excel keeps the whole name after ~$; Word drops the first characters of a long one.
+    original = path.with_name(path.name[2:])
+    named = f"（{original.name}）" if original.name and original.is_file() else ""
+    return f"这是 Word/Excel 打开文件时留下的临时文件，请选择原文件{named}"
+
+
+def refuse_lock_file(path: Path) -> None:
+    """Stop on a Word/Excel lock file: it holds no data, and openpyxl would only say “not a zip file”."""
+    reason = lock_file_reason(path)
+    if reason is not None:
+        raise DataError(f"{path}：{reason}")
 
 
 def _header_row(rows: list[list[object]], is_header: Callable[[str], bool]) -> int:

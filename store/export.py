@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -11,8 +12,8 @@ from openpyxl import Workbook
 
 from baodao.errors import DataError
 from baodao.files import atomic_path
-from baodao.form_templates.spec import FormSpec, JsonValue
-from baodao.office.xlsx import FORMULA_STARTS, put_text
+from baodao.form_templates.spec import FieldSpec, FormSpec, JsonValue, Scalar
+from baodao.office.xlsx import FORMULA_STARTS, put, put_text
 from baodao.store.records import StoredRow
 
 FIXED = ("记录号", "编号", "来源文件", "存疑")
@@ -63,15 +64,35 @@ def _line(spec: FormSpec, row: StoredRow) -> list[str]:
     return fixed + [_flat(row.fields.get(f.name)) for f in spec.fields if f.type != "table"]
 
 
+def _typed(f: FieldSpec, value: JsonValue) -> Scalar | None:
+    """A stored value as its spreadsheet cell: integers as numbers, dates as dates, the rest as text.
+
+    A value kept as written because it failed its check (年龄 “三十”) stays text.
+    """
+    if f.type == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if f.type == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return _flat(value)
+
+
 def _xlsx(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = spec.key
     ws.append(_header(spec))
+    scalars = [f for f in spec.fields if f.type != "table"]
     for row in rows:
         ws.append([None] * len(_header(spec)))
-        for c, text in enumerate(_line(spec, row), start=1):
-            put_text(ws.cell(ws.max_row, c), text)
+        r = ws.max_row
+        ws.cell(r, 1).value = row.record_id
+        for c, text in enumerate(_line(spec, row)[1 : len(FIXED)], start=2):
+            put_text(ws.cell(r, c), text)
+        for c, f in enumerate(scalars, start=len(FIXED) + 1):
+            put(ws.cell(r, c), f, _typed(f, row.fields.get(f.name)))
     for table in spec.table_fields:
         sheet = wb.create_sheet(table.label[:31])
         sheet.append(["记录号", "编号", *(c.label for c in table.columns)])
@@ -79,12 +100,10 @@ def _xlsx(spec: FormSpec, rows: list[StoredRow], out: Path) -> None:
             items = row.fields.get(table.name)
             for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict):
-                    sheet.append([None] * (2 + len(table.columns)))
-                    texts = [str(row.record_id), row.form_id or ""] + [
-                        _flat(item.get(c.name)) for c in table.columns
-                    ]
-                    for c, text in enumerate(texts, start=1):
-                        put_text(sheet.cell(sheet.max_row, c), text)
+                    sheet.append([row.record_id, None] + [None] * len(table.columns))
+                    put_text(sheet.cell(sheet.max_row, 2), row.form_id or "")
+                    for c, col in enumerate(table.columns, start=3):
+                        put(sheet.cell(sheet.max_row, c), col, _typed(col, item.get(col.name)))
     with atomic_path(out) as tmp:
         wb.save(tmp)
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from baodao.form_templates.coerce import CoerceError, read_integer
+from baodao.office.sources import RowProblem
 from baodao.store.records import IngestResult, StoredRecord, ingest
-from baodao.tally.columns import Columns, RowProblem
+from baodao.tally.columns import Columns
 from baodao.tally.facts import LEDGER_FORM
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -50,23 +51,22 @@ def import_ledger(engine: Engine, path: Path) -> LedgerResult:
         fields: dict[str, str | int | None] = {
             n: cols.text(row, n) for n in ALIASES if n not in ("date", "points")
         }
+        who = str(fields.get("name") or "")
         if not fields["unit"]:
             result.problems.append(
-                RowProblem(path, row.number, f"{cols.where('unit')}是空的，这一行没有计入")
+                RowProblem(row.number, cols.where("unit"), "", "是空的，这一行没有计入", who, path)
             )
             continue
         if not isinstance(on, dt.date) and "综合评价" not in str(fields["category"]):
-            shown = f"“{on}”不是日期" if on else "是空的"
-            result.problems.append(
-                RowProblem(path, row.number, f"{cols.where('date')}{shown}，这一行没有计入")
-            )
+            reason = "不是日期，这一行没有计入" if on else "是空的，这一行没有计入"
+            result.problems.append(RowProblem(row.number, cols.where("date"), on or "", reason, who, path))
             continue
         points = cols.text(row, "points")
         try:
             earned = read_integer(points) if points else None
         except CoerceError:
             result.problems.append(
-                RowProblem(path, row.number, f"{cols.where('points')}“{points}”不是整数，这一行没有计入")
+                RowProblem(row.number, cols.where("points"), points, "不是整数，这一行没有计入", who, path)
             )
             continue
         fields["date"] = on.isoformat() if isinstance(on, dt.date) else None
@@ -75,9 +75,12 @@ def import_ledger(engine: Engine, path: Path) -> LedgerResult:
         if ident in seen:
             result.problems.append(
                 RowProblem(
-                    path,
                     row.number,
+                    "",
+                    "",
                     f"与第{seen[ident]}行完全相同，只计一次（若确是两次活动，请在内容中注明）",
+                    who,
+                    path,
                 )
             )
             continue

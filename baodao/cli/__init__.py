@@ -125,6 +125,15 @@ class LazyGroup(click.Group):
         except BaodaoError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
+        finally:
+            _close_databases()
+
+
+def _close_databases() -> None:
+    """Close the databases the command opened, if it opened any (the store is imported only then)."""
+    store = sys.modules.get("baodao.store.db")
+    if store is not None:
+        store.close_all()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

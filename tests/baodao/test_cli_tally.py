@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from tests.baodao.test_cli import run
+from tests.conftest import pdf_text
 
 BLOOD = "郑州市中心血站"
 
@@ -35,7 +36,7 @@ def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> 
     assert (code, out.strip()) == (0, "名册 名册.csv：2 人（新增 2 人）；0 行有问题")
     code, out, err = run("ledger", "import", str(ledger), "--db", db)
     assert code == 0
-    assert "台账.xlsx 第14行：A列（日期）“四月”不是日期，这一行没有计入" in err
+    assert "台账.xlsx 第14行 吕华 A列（日期）：“四月” 不是日期，这一行没有计入" in err
     assert "读入 12 行；1 行有问题" in out
     half = ["tally", "--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
     code, out, _ = run(*half, "--db", db)
@@ -78,3 +79,43 @@ def test_report_writes_files_and_errors_are_clear(tmp_path: Path) -> None:
     assert code == 2
     code, _, err = run("tally", "--policy", "nowhere", "--year", "2025", "--db", db)
     assert code == 1 and "没有名为“nowhere”的规则" in err
+
+
+def test_every_pdf_asked_for_is_made_lists_included(tmp_path: Path, db: str) -> None:
+    roster, ledger = _data(tmp_path)
+    run("roster", "load", str(roster), "--db", db)
+    run("ledger", "import", str(ledger), "--db", db)
+    issued = tmp_path / "发放.csv"
+    issued.write_text(
+        "编号,姓名,性别,年龄,工作单位及职务,联系方式,家庭住址,所属社区,服务意向,报到地党组织\n"
+        f"B-1,吕华,女,40,{BLOOD},13803710001,新安路1号,新安社区,宣讲、义诊,新安社区党委\n",
+        encoding="utf-8",
+    )
+    make = ["generate", "zz-b1", "--data", str(issued), "--out", str(tmp_path / "b1"), "--db", db]
+    assert run(*make, "--issue-date", "2025-03-01")[0] == 0
+    out = tmp_path / "报表"
+    period = ["--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
+    code, stdout, stderr = run("report", "overdue", *period, "--out", str(out), "--db", db, "--pdf")
+    assert code == 0, stderr
+    xlsx, pdf = out / "逾期和未报到-2025-07-01.xlsx", out / "逾期和未报到-2025-07-01.pdf"
+    assert f"已写入 {xlsx}" in stdout and f"已写入 {pdf}" in stdout and "2 个文件" in stdout
+    text = pdf_text(pdf)
+    assert "逾期未交回的表单（1份）" in text and "B-1" in text and "吕华" in text
+    assert "未报到的党员" in text
+    code, stdout, _ = run("report", "spot-check", *period, "--out", str(out), "--db", db, "--pdf")
+    assert code == 0 and (out / "抽查名单-2025年上半年.pdf").is_file()
+
+
+def test_roster_and_ledger_answer_a_lock_file_with_what_it_is(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
+    db = str(tmp_path / "db.sqlite3")
+    for command, original in (("roster", roster), ("ledger", ledger)):
+        lock = tmp_path / f"~${original.name}"
+        lock.write_bytes(b"\x07zhangsan" + b" " * 50)
+        verb = "load" if command == "roster" else "import"
+        code, _, err = run(command, verb, str(lock), "--db", db)
+        assert code == 1
+        assert (
+            err
+            == f"Error: {lock}：这是 Word/Excel 打开文件时留下的临时文件，请选择原文件（{original.name}）\n"
+        )
