@@ -144,3 +144,18 @@ def withdraw(engine: Engine, entry_id: int) -> RegisterRow:
 
 def _register_row(m: Any) -> RegisterRow:
     return RegisterRow(m["id"], m["office_id"], _entry(m), m["returned_at"], m["withdrawn_at"])
+
+
+def returned_after_withdrawal(engine: Engine, rows: Sequence[RegisterRow]) -> set[int]:
+    """The withdrawn entries (by row id) whose form came back all the same: a current record has its id."""
+    from baodao.store.schema import records
+
+    withdrawn = {(r.entry.form_key, r.entry.form_id): r.id for r in rows if r.entry.status == "withdrawn"}
+    if not withdrawn:
+        return set()
+    query = select(records.c.form_key, records.c.form_id).where(
+        records.c.status == "current", records.c.form_id.in_([ident for _, ident in withdrawn])
+    )
+    with engine.connect() as conn:
+        found = {(key, ident) for key, ident in conn.execute(query)}
+    return {row_id for pair, row_id in withdrawn.items() if pair in found}

@@ -1,7 +1,8 @@
 """Issuing a batch as a job: a roster in, the forms, a combined PDF and a ZIP of the DOCX out, registered.
 
-Parameters (JSON): form, roster (path under the data folder), roster_name, column_map (header → field label,
-the clerk's mapping), issue_date, due_date (ISO dates; due None: the form's deadline), issuer, pdf.
+Parameters (JSON): form, roster (path under the data folder), roster_name, column_map (header → field
+label, the clerk's mapping), blank (required fields left for handwriting), issue_date, due_date (ISO dates;
+due None: the form's deadline), issuer, pdf.
 Running it again makes the same files and adds nothing to the register (forms are known by key and id).
 """
 
@@ -12,11 +13,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from baodao.docgen.batch import GenerateOptions, generate
+from baodao.docgen.batch import GenerateOptions, GenerateResult, generate
 from baodao.files import atomic_path
-from baodao.form_templates.catalog import get_form
+from baodao.form_templates.catalog import Form, get_form
 from baodao.jobs.context import JobContext
-from baodao.jobs.roster import renamed_copy
 from baodao.store.register import record_issued
 
 
@@ -24,8 +24,6 @@ def run(ctx: JobContext) -> dict[str, Any]:
     p = ctx.params
     form = get_form(p["form"])
     roster = ctx.data_dir / p["roster"]
-    if p.get("column_map"):
-        roster = renamed_copy(roster, form, p["column_map"], ctx.workdir / ("roster" + roster.suffix))
     out = ctx.workdir / "out"
     options = GenerateOptions(
         outdir=out,
@@ -34,6 +32,8 @@ def run(ctx: JobContext) -> dict[str, Any]:
         issuer=p.get("issuer", ""),
         issue_date=dt.date.fromisoformat(p["issue_date"]),
         due_date=dt.date.fromisoformat(p["due_date"]) if p.get("due_date") else None,
+        column_map=dict(p.get("column_map") or {}),
+        blank=frozenset(p.get("blank") or ()),
     )
     ctx.say(f"生成 {form.key}（{form.spec.title}），数据：{p.get('roster_name', roster.name)}")
     result = generate(
@@ -43,6 +43,12 @@ def run(ctx: JobContext) -> dict[str, Any]:
         register=lambda entries: record_issued(ctx.engine, entries, ctx.office_id),
         progress=ctx.advance,
     )
+    return outcome(ctx, form, result)
+
+
+def outcome(ctx: JobContext, form: Form, result: GenerateResult) -> dict[str, Any]:
+    """What the job page shows of a batch, with its PDF, a ZIP of the DOCX and the problem report."""
+    out = ctx.workdir / "out"
     docx = sorted(f for f in result.files if f.suffix == ".docx")
     ctx.say(
         f"已生成 {len(docx)} 份；发放登记新增 {result.registered} 条，已有 {result.already_registered} 条"

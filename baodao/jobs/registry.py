@@ -11,6 +11,7 @@ from baodao.jobs.context import JobContext
 KINDS: dict[str, str] = {
     "issue": "baodao.jobs.issue:run",
     "returns": "baodao.jobs.returns:run",
+    "receipts": "baodao.jobs.issue_receipts:run",
 }
 
 

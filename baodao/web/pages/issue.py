@@ -45,21 +45,21 @@ async def issue_preview(
         raise DataError(f"{roster.filename}：名册须是 Excel（.xlsx）或 CSV 文件")
     stored = await receive(roster, settings, visitor.user.office_id)
     checked(stored)
-    return _preview_page(request, chosen, ref(stored), stored.name, None, dt.date.today(), None)
+    return _preview_page(request, chosen, ref(stored), stored.name, {}, [], dt.date.today(), None)
 
 
 @router.post("/issue/check", response_class=HTMLResponse)
 async def issue_check(request: Request) -> HTMLResponse:
     form_data = await request.form()
     chosen = get_form(str(form_data.get("form", "")))
-    mapping = _mapping(form_data)
     issue_date, due_date = _dates(form_data)
     return _preview_page(
         request,
         chosen,
         str(form_data.get("roster", "")),
         str(form_data.get("roster_name", "")),
-        mapping,
+        _mapping(form_data),
+        _blank(form_data),
         issue_date,
         due_date,
     )
@@ -74,12 +74,20 @@ async def issue_run(request: Request) -> Response:
     roster_ref = str(form_data.get("roster", ""))
     path = resolve(settings, visitor.user.office_id, roster_ref)
     issue_date, due_date = _dates(form_data)
+    mapping, blank = _mapping(form_data), _blank(form_data)
+    checked_now = preview(path, chosen, mapping, blank, issue_date)
+    if checked_now.absent_required:
+        raise DataError(
+            f"没有列填写这些必填项：{'、'.join(checked_now.absent_required)}。"
+            "请在“列对应”中选一列，或勾选“留空，由本人手填”，再发放"
+        )
     due = due_date or (chosen.spec.deadline.after(issue_date) if chosen.spec.deadline else None)
     params = {
         "form": chosen.key,
         "roster": str(path.relative_to(settings.data_dir)),
         "roster_name": str(form_data.get("roster_name", ""))[:255],
-        "column_map": _mapping(form_data),
+        "column_map": mapping,
+        "blank": blank,
         "issue_date": issue_date.isoformat(),
         "due_date": due.isoformat() if due else None,
         "issuer": visitor.user.office_name,
@@ -97,16 +105,15 @@ def _preview_page(
     chosen: CatalogForm,
     roster_ref: str,
     roster_name: str,
-    mapping: dict[str, str] | None,
+    mapping: dict[str, str],
+    blank: list[str],
     issue_date: dt.date,
     due_date: dt.date | None,
 ) -> HTMLResponse:
     visitor: Visitor = request.state.visitor
     settings = request.app.state.settings
     path = resolve(settings, visitor.user.office_id, roster_ref)
-    work = settings.data_dir / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
-    shown = preview(path, chosen, mapping, work)
+    shown = preview(path, chosen, mapping, blank, issue_date)
     deadline = chosen.spec.deadline
     default_due = deadline.after(issue_date) if deadline else None
     return page(
@@ -125,9 +132,22 @@ def _preview_page(
 
 
 def _mapping(form_data: object) -> dict[str, str]:
-    """header → label from the page's selects (named map:<header>)."""
+    """The clerk's column_map: header → label from the selects (map:<header>), and joins kept (use)."""
     items = form_data.multi_items()  # type: ignore[attr-defined]
-    return {str(k)[4:]: str(v) for k, v in items if str(k).startswith("map:")}
+    mapping = {str(k)[4:]: str(v) for k, v in items if str(k).startswith("map:") and v}
+    for k, v in items:
+        if k == "use" and "=>" in str(v):
+            key, label = str(v).split("=>", 1)
+            mapping[key] = label
+    labels = list(mapping.values())
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise DataError(f"有两列都对应“{'”“'.join(twice)}”：每个字段只能由一列填写，请改一列")
+    return mapping
+
+
+def _blank(form_data: object) -> list[str]:
+    return [str(v) for v in form_data.getlist("blank")]  # type: ignore[attr-defined]
 
 
 def _dates(form_data: object) -> tuple[dt.date, dt.date | None]:
