@@ -96,9 +96,12 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
 
 
-def count_users(engine: Engine) -> int:
+def count_users(engine: Engine, role: str | None = None) -> int:
+    query = select(func.count()).select_from(users)
+    if role is not None:
+        query = query.where(users.c.role == role)
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+        return int(conn.execute(query).scalar_one())
 
 
 def users_in(engine: Engine, office_ids: set[int]) -> list[User]:

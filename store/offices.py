@@ -6,8 +6,10 @@ A user sees their office and every office under it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -194,3 +196,23 @@ def records_of_file(engine: Engine, file_id: int) -> list[int]:
     query = select(records.c.id).where(records.c.file_id == file_id).order_by(records.c.status, records.c.id)
     with engine.connect() as conn:
         return [int(r[0]) for r in conn.execute(query)]
+
+
+def link_paths(engine: Engine, office_id: int, paths: Iterable[Path]) -> None:
+    """Give ``office_id`` the stored files read from ``paths`` that no office has yet."""
+    for path in paths:
+        if not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        with engine.connect() as conn:
+            file_id = conn.execute(select(files.c.id).where(files.c.sha256 == digest)).scalar()
+            owned = (
+                conn.execute(
+                    select(office_files.c.office_id).where(office_files.c.file_id == file_id)
+                ).first()
+                if file_id is not None
+                else None
+            )
+        if file_id is not None and owned is None:
+            link_file(engine, office_id, digest, path.name)

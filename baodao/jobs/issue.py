@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from baodao.docgen.batch import GenerateOptions, GenerateResult, generate
@@ -57,11 +56,12 @@ def outcome(ctx: JobContext, form: Form, result: GenerateResult) -> dict[str, An
     with atomic_path(archive) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for f in docx:
             zf.write(f, f.name)
-    files = [archive]
+    title = form.spec.title
+    files = [(archive, f"{title}-{len(docx)}份.zip")]
     if result.combined_pdf is not None:
-        files.insert(0, result.combined_pdf)
+        files.insert(0, (result.combined_pdf, f"{title}-合并打印.pdf"))
     if result.report is not None:
-        files.append(result.report)
+        files.append((result.report, f"{title}-问题行.xlsx"))
     return {
         "form": form.key,
         "title": form.spec.title,
@@ -72,11 +72,8 @@ def outcome(ctx: JobContext, form: Form, result: GenerateResult) -> dict[str, An
         "blank": result.blank_fields,
         "unused": result.unused_columns,
         "problems": [
-            {"row": x.row, "column": x.column, "value": x.value, "reason": x.reason} for x in result.problems
+            {"row": x.row, "who": x.who, "column": x.column, "value": x.value, "reason": x.reason}
+            for x in result.problems
         ],
-        "files": [_named(ctx, f) for f in files],
+        "downloads": [{"name": name, "path": str(path.relative_to(ctx.data_dir))} for path, name in files],
     }
-
-
-def _named(ctx: JobContext, path: Path) -> dict[str, str]:
-    return {"name": path.name, "path": str(path.relative_to(ctx.data_dir))}

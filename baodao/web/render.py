@@ -34,7 +34,20 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
+def shown(value: object) -> str:
+    """A stored value as a clerk reads it: lists joined with 、, nothing as （空）."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(
+            "；".join(f"{k}：{v}" for k, v in item.items() if v) if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    return str(value)
+
+
 templates.env.globals["static_url"] = static_url
+templates.env.filters["shown"] = shown
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -41,7 +41,7 @@ def serve(db: str | None, data_dir: Path, host: str, port: int, workers: int, se
 
     url = database_url(db)
     engine = connect(url)
-    if count_users(engine) == 0:
+    if count_users(engine, role="admin") == 0:
         password = new_password()
         add_user(engine, "admin", password, "admin", DEFAULT_OFFICE)
         click.echo(f"已建立管理员账号 admin，一次性密码：{password}（请登录后用 baodao users passwd 修改）")

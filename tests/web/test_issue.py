@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -102,7 +103,8 @@ def test_the_preview_suggests_a_mapping_names_problem_rows_and_the_issue_makes_t
     zip_link = next(url for url, name in links if name.endswith(".zip"))
     pdf = clerk.get(pdf_link)
     assert pdf.headers["content-type"] == "application/pdf"
-    assert "filename*=UTF-8''" in pdf.headers["content-disposition"]
+    named = urllib.parse.quote("在职党员社区报到证-合并打印.pdf")
+    assert f"filename*=UTF-8''{named}" in pdf.headers["content-disposition"]
     with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
         text = "".join(page.extract_text() or "" for page in doc.pages)
         assert len(doc.pages) >= 3

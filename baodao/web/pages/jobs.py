@@ -49,7 +49,7 @@ async def job_retry(request: Request, job_id: int) -> Response:
 @router.get("/jobs/{job_id}/files/{index}")
 async def job_file(request: Request, job_id: int, index: int) -> FileResponse:
     job = visible_job(request, job_id)
-    files = (job.result or {}).get("files", [])
+    files = (job.result or {}).get("downloads", [])
     if job.state != "done" or not 0 <= index < len(files):
         raise NotFound()
     data_dir = request.app.state.settings.data_dir
