@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from baodao.errors import BaodaoError
 from baodao.form_templates.catalog import get_form
+from baodao.jobs.crops import crop, is_scan
 from baodao.jobs.review import confirm_value, correct_value
 from baodao.store.audit import log
 from baodao.store.offices import stored_file
@@ -29,7 +31,8 @@ async def review_page(request: Request) -> HTMLResponse:
         labels[(item.form_key, item.field)] = (
             spec.field(item.field).label if item.field in spec.field_names else item.field
         )
-    return page(request, "review.html", title="核对", items=items, labels=labels)
+    scans = {i.record_id for i in items if is_scan(i.source)}
+    return page(request, "review.html", title="核对", items=items, labels=labels, scans=scans)
 
 
 @router.post("/review/{record_id}")
@@ -88,3 +91,19 @@ async def record_source(request: Request, record_id: int) -> FileResponse:
         raise NotFound()
     log(engine, visitor.user.username, visitor.user.office_id, "下载原件", name, {"record": record_id})
     return download(Path(found[0]), name)
+
+
+@router.get("/records/{record_id}/crop/{field}")
+def record_crop(request: Request, record_id: int, field: str) -> FileResponse:
+    """Where ``field`` was read on the scanned page (a plain function: FastAPI runs it off the event loop)."""
+    visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    row, file_id, _ = visible_record(engine, visitor, record_id)
+    if field not in get_form(row.form_key).spec.field_names or not is_scan(row.source):
+        raise NotFound()
+    cache = request.app.state.settings.data_dir / "crops" / str(file_id) / f"{field}.png"
+    try:
+        made = crop(row.source, row.form_key, field, cache)
+    except BaodaoError as exc:
+        raise NotFound() from exc
+    return download(made, f"{row.form_id or record_id}-{field}.png", inline=True)
