@@ -102,6 +102,7 @@ class RegisterRow:
     entry: IssuedForm
     returned_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
+    replaces: str | None = None  # the withdrawn form's id this one was reissued in place of
 
 
 def register_rows(engine: Engine, office_ids: set[int], form_key: str | None = None) -> list[RegisterRow]:
@@ -143,7 +144,7 @@ def withdraw(engine: Engine, entry_id: int) -> RegisterRow:
 
 
 def _register_row(m: Any) -> RegisterRow:
-    return RegisterRow(m["id"], m["office_id"], _entry(m), m["returned_at"], m["withdrawn_at"])
+    return RegisterRow(m["id"], m["office_id"], _entry(m), m["returned_at"], m["withdrawn_at"], m["replaces"])
 
 
 def returned_after_withdrawal(engine: Engine, rows: Sequence[RegisterRow]) -> set[int]:
@@ -159,3 +160,13 @@ def returned_after_withdrawal(engine: Engine, rows: Sequence[RegisterRow]) -> se
     with engine.connect() as conn:
         found = {(key, ident) for key, ident in conn.execute(query)}
     return {row_id for pair, row_id in withdrawn.items() if pair in found}
+
+
+def mark_replaces(engine: Engine, form_key: str, form_id: str, replaced: str) -> None:
+    """Note that ``form_id`` was issued in place of the withdrawn ``replaced``."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(issued_forms)
+            .where(issued_forms.c.form_key == form_key, issued_forms.c.form_id == form_id)
+            .values(replaces=replaced)
+        )

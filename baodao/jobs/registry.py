@@ -12,6 +12,7 @@ KINDS: dict[str, str] = {
     "issue": "baodao.jobs.issue:run",
     "returns": "baodao.jobs.returns:run",
     "receipts": "baodao.jobs.issue_receipts:run",
+    "reissue": "baodao.jobs.reissue:run",
 }
 
 

@@ -146,6 +146,26 @@ def test_the_preview_suggests_a_mapping_names_problem_rows_and_the_issue_makes_t
     after = clerk.get("/register?form=zz-b1").text
     [row] = [r for r in after.split("<tr") if f"<td>{withdrawn_id}</td>" in r]
     assert "已作废" in row and "作废后又交回" in row
+    # Reissued: the same member's row of the same roster, under a new 编号; the old entry stays.
+    reissued = clerk.post(f"/register/{withdrawn_entry}/reissue")
+    assert reissued.status_code == 303
+    workbench.run_jobs()
+    made_again = clerk.get(reissued.headers["location"]).text
+    [new_pdf] = [
+        u
+        for u, n in re.findall(r'href="(/jobs/\d+/files/\d+)" download>([^<]+)<', made_again)
+        if n.endswith(".pdf")
+    ]
+    with pdfplumber.open(io.BytesIO(clerk.get(new_pdf).content)) as doc:
+        assert len(doc.pages) == 1
+        assert f"{withdrawn_id}-补1" in (doc.pages[0].extract_text() or "").replace(" ", "")
+    again = clerk.get("/register?form=zz-b1").text
+    [new] = [r for r in again.split("<tr") if f"<td>{withdrawn_id}-补1</td>" in r]
+    assert f"补发，替代 {withdrawn_id}" in new and "<td>2020-03-31</td>" in new
+    assert f"<td>{withdrawn_id}</td>" in again  # the withdrawn one is kept
+    twice = clerk.post(f"/register/{withdrawn_entry}/reissue")
+    workbench.run_jobs()
+    assert "已补发过" in clerk.get(twice.headers["location"]).text
     assert "作废" in admin_log(workbench)
 
 

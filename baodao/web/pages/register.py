@@ -86,3 +86,21 @@ async def register_withdraw(request: Request, entry_id: int) -> Response:
     done = withdraw(engine, entry_id)
     log(engine, visitor.user.username, done.office_id, "作废", f"{done.entry.form_key} {done.entry.form_id}")
     return RedirectResponse("/register", status_code=303)
+
+
+@router.post("/register/{entry_id}/reissue")
+async def register_reissue(request: Request, entry_id: int) -> Response:
+    """A withdrawn form made again for the same member under a new 编号, as a job."""
+    visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    found = register_row(engine, entry_id)
+    if found is None:
+        raise NotFound()
+    visitor.check(found.office_id)
+    if found.entry.status != "withdrawn":
+        raise DataError(f"{found.entry.form_id} 没有作废：先作废，再补发")
+    title = f"补发 {found.entry.form_key} {found.entry.form_id}（{found.entry.recipient}）"
+    office = found.office_id if found.office_id is not None else visitor.user.office_id
+    job_id = enqueue(engine, office, visitor.user.username, "reissue", title, {"entry": entry_id}, 1)
+    log(engine, visitor.user.username, office, "补发", f"{found.entry.form_key} {found.entry.form_id}")
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
