@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.routing import BaseRoute, Mount
 
 from baodao.store.schema import users
-from tests.web.conftest import PASSWORD, Workbench, user
+from tests.web.conftest import PASSWORD, Workbench, sign_in, user
 
 PUBLIC = {"/login"}
 
@@ -143,3 +143,18 @@ def test_the_session_cookie_is_httponly_and_samesite(workbench: Workbench) -> No
     assert unsigned.get("/").status_code == 303
     signed = TestClient(workbench.app, follow_redirects=False, cookies={"baodao_session": value})
     assert signed.get("/").status_code == 200
+
+
+def test_a_user_changes_their_password_and_every_session_ends(workbench: Workbench) -> None:
+    clerk = user(workbench, "clerk-a", workbench.community_a)
+    wrong = clerk.post(
+        "/password", {"current": "not-it-at-all", "new": "a-new-pass-42", "again": "a-new-pass-42"}
+    )
+    assert wrong.status_code == 400 and "当前密码不对" in wrong.text
+    short = clerk.post("/password", {"current": PASSWORD, "new": "short", "again": "short"})
+    assert short.status_code == 400 and "密码太短" in short.text
+    done = clerk.post("/password", {"current": PASSWORD, "new": "a-new-pass-42", "again": "a-new-pass-42"})
+    assert done.status_code == 303 and done.headers["location"] == "/login"
+    assert clerk.get("/").status_code == 303  # signed out
+    again = sign_in(workbench, "clerk-a", "a-new-pass-42")
+    assert again.get("/").status_code == 200

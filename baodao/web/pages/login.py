@@ -8,7 +8,7 @@ import secrets
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from baodao.store.accounts import authenticate, close_session, open_session, throttled
+from baodao.store.accounts import authenticate, close_session, open_session, set_password, throttled
 from baodao.store.audit import log
 from baodao.web.auth import COOKIE, LOGIN_COOKIE, Visitor, session_token, signer
 from baodao.web.render import page
@@ -72,6 +72,35 @@ async def logout(request: Request) -> Response:
     if token:
         close_session(request.app.state.engine, token)
     log(request.app.state.engine, visitor.user.username, visitor.user.office_id, "退出")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+async def password_form(request: Request) -> HTMLResponse:
+    return page(request, "password.html", title="修改密码", message="")
+
+
+@router.post("/password", response_model=None)
+async def password_change(
+    request: Request, current: str = Form(""), new: str = Form(""), again: str = Form("")
+) -> Response:
+    """A new password, given the current one; every session of the user ends, this one too."""
+    visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    address = request.client.host if request.client else "-"
+    name = visitor.user.username
+    if throttled(engine, name, address):
+        return page(
+            request, "password.html", 429, title="修改密码", message="密码错误次数太多，请一分钟后再试。"
+        )
+    if authenticate(engine, name, current, address) is None:
+        return page(request, "password.html", 400, title="修改密码", message="当前密码不对。")
+    if new != again:
+        return page(request, "password.html", 400, title="修改密码", message="两次输入的新密码不一样。")
+    set_password(engine, name, new)
+    log(engine, name, visitor.user.office_id, "修改密码")
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
