@@ -17,14 +17,21 @@ from baodao.form_templates.text import squash
 from baodao.intake.align import place
 from baodao.intake.layout import BBox, CellLayout, PageLayout, layout_of
 from baodao.intake.limits import Limits
-from baodao.intake.scan_reader import IMAGE_SUFFIXES, page_images
+from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf, page_images
 
 MARGIN_PT = 6.0
 MAX_WIDTH = 900  # pixels: the crop is shown beside the value, not as a poster
 
 
 def is_scan(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES
+    """A photo or scanned image, or a PDF whose every page is a picture (a scanner's PDF)."""
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return True
+    try:
+        return suffix == ".pdf" and path.is_file() and is_image_pdf(path, Limits.from_environment())
+    except Exception:  # a PDF that cannot be opened has no picture to show; the review page stays up
+        return False
 
 
 def crop(source: Path, form_key: str, field: str, cache: Path) -> Path:

@@ -172,3 +172,19 @@ def test_the_preview_suggests_a_mapping_names_problem_rows_and_the_issue_makes_t
 def admin_log(workbench: Workbench) -> str:
     admin = user(workbench, "admin-a", workbench.community_a, "admin")
     return str(admin.get("/audit").text)
+
+
+def test_taking_every_suggestion_at_once_feeds_the_required_fields(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    clerk = user(workbench, "clerk-a", workbench.community_a)
+    page = upload_roster(clerk, write_roster(tmp_path / "名册.xlsx", PEOPLE, HEADERS))
+    roster_ref = re.search(r'name="roster" value="([^"]+)"', page)
+    assert roster_ref is not None
+    fields = {"form": "zz-b1", "roster": roster_ref.group(1), "roster_name": "名册.xlsx", "step": "suggested"}
+    mapping = {f"map:{h}": label for h, label in selects(page).items()}
+    taken = clerk.post("/issue/check", {**fields, **mapping, "issue_date": "2020-03-02"}).text
+    assert "没有列填写这些必填项" not in taken
+    chosen = selects(taken)
+    assert (chosen["手机号码"], chosen["出生年月"]) == ("联系方式", "年龄")
+    assert "合并填入“工作单位及职务”" in taken

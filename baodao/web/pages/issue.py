@@ -53,13 +53,20 @@ async def issue_check(request: Request) -> HTMLResponse:
     form_data = await request.form()
     chosen = get_form(str(form_data.get("form", "")))
     issue_date, due_date = _dates(form_data)
+    mapping, blank = _mapping(form_data), _blank(form_data)
+    roster_ref = str(form_data.get("roster", ""))
+    if form_data.get("step") == "suggested":  # 采用全部建议: every suggestion taken, then checked again
+        visitor: Visitor = request.state.visitor
+        path = resolve(request.app.state.settings, visitor.user.office_id, roster_ref)
+        for suggestion in preview(path, chosen, mapping, blank, issue_date).suggested:
+            mapping[suggestion.key] = suggestion.label
     return _preview_page(
         request,
         chosen,
-        str(form_data.get("roster", "")),
+        roster_ref,
         str(form_data.get("roster_name", "")),
-        _mapping(form_data),
-        _blank(form_data),
+        mapping,
+        blank,
         issue_date,
         due_date,
     )

@@ -31,7 +31,8 @@ async def review_page(request: Request) -> HTMLResponse:
         labels[(item.form_key, item.field)] = (
             spec.field(item.field).label if item.field in spec.field_names else item.field
         )
-    scans = {i.record_id for i in items if is_scan(i.source)}
+    sources = {i.record_id: i.source for i in items}
+    scans = {record_id for record_id, source in sources.items() if is_scan(source)}
     return page(request, "review.html", title="核对", items=items, labels=labels, scans=scans)
 
 
