@@ -70,5 +70,6 @@ def test_another_community_cannot_list_fetch_or_change_anything(workbench: Workb
 
     # The street above both sees both.
     assert "XA-0001" in street.get("/register").text
+    assert "已发 1 份，已交回 0 份" in street.get("/").text and "已发 0 份" in b.get("/").text
     assert street.get(f"/records/{record_id}").status_code == 200
     assert "新安社区党委" in street.get("/offices").text and "金华社区党委" in street.get("/offices").text

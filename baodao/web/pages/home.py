@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from baodao.store.jobs import jobs_of
+from baodao.store.register import register_rows
 from baodao.web.auth import Visitor
 from baodao.web.render import page
 from baodao.web.scope import visible_doubts
@@ -19,4 +22,11 @@ async def home(request: Request) -> HTMLResponse:
     engine = request.app.state.engine
     recent = jobs_of(engine, set(visitor.offices), limit=8)
     doubts = visible_doubts(engine, visitor)
-    return page(request, "home.html", title="首页", jobs=recent, doubts=len(doubts))
+    today = dt.date.today()
+    entries = [r.entry for r in register_rows(engine, set(visitor.offices))]
+    counts = {
+        "issued": sum(e.status != "withdrawn" for e in entries),
+        "returned": sum(e.status == "returned" for e in entries),
+        "overdue": sum(e.overdue_on(today) for e in entries),
+    }
+    return page(request, "home.html", title="首页", jobs=recent, doubts=len(doubts), counts=counts)
