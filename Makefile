@@ -1,10 +1,11 @@
-# baodao: `make demo` sets up and runs the main job on the bundled sample data; `make test` sets up and runs the tests.
+# baodao: `make demo` sets up and runs the main job on the bundled sample data; `make serve` starts the
+# workbench with that data; `make test` sets up and runs the tests.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test lint gallery templates bench-generate bench-intake bench-scan bench-tally fuzz clean
+.PHONY: setup system demo serve test lint gallery templates bench-generate bench-intake bench-scan bench-tally fuzz clean
 
 setup: system $(STAMP)
 
@@ -18,6 +19,10 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	@bash scripts/demo.sh
+
+# The workbench (`baodao serve`) on SQLite with the demo's data; prints the URL and the admin's password.
+serve: setup
+	@bash scripts/serve.sh
 
 test: setup
 	$(BIN)/ruff check .

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs the system parts baodao needs (LibreOffice, poppler, CJK fonts, PostgreSQL for the store tests)
+# Installs the system parts baodao needs (LibreOffice, poppler, CJK fonts, PostgreSQL for the store tests,
+# Chromium for the workbench's browser tests)
 # when they are missing; idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 # Fandol faces go to a font folder fontconfig already searches, so an installed baodao finds them anywhere.
 if [ "$(id -u)" -eq 0 ]; then fontdir=/usr/local/share/fonts/baodao; else fontdir="$HOME/.local/share/fonts/baodao"; fi
+# chromium: the workbench's browser tests (Playwright drives it; no browser is downloaded).
 # libgl1 and libglib2.0-0: OpenCV, which RapidOCR (scan intake) imports, links against them.
 # tesseract-ocr-chi-sim: the OCR fallback when RapidOCR cannot be imported.
-packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql chromium
   libgl1 libglib2.0-0 tesseract-ocr tesseract-ocr-chi-sim)
 
 missing=()

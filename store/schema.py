@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -37,9 +38,13 @@ issued_forms = Table(
     Column("status", String(20), nullable=False, default="issued"),
     Column("returned_at", DateTime, nullable=True),
     Column("created_at", DateTime, nullable=False),
+    Column("office_id", Integer, ForeignKey("offices.id", name="fk_issued_forms_office"), nullable=True),
+    Column("withdrawn_at", DateTime, nullable=True),
+    Column("replaces", String(120), nullable=True),  # the form id a reissued form takes the place of
     # A receipt carries its slip's 编号, so an id is unique within its form only.
     UniqueConstraint("form_key", "form_id", name="uq_issued_forms_key_id"),
     Index("ix_issued_forms_due", "form_key", "due_date"),
+    Index("ix_issued_forms_office", "office_id"),
 )
 
 # Every file intake was given, known by its content: the same bytes under another name are the same file.
@@ -99,4 +104,101 @@ corrections = Table(
     Column("who", String(200), nullable=False),
     Column("at", DateTime, nullable=False),
     Index("ix_corrections_record", "record_id"),
+)
+
+# The workbench (migration 0004w): offices in a tree, their users, sessions, the audit log and jobs.
+offices = Table(
+    "offices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", Integer, ForeignKey("offices.id", name="fk_offices_parent"), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("parent_id", "name", name="uq_offices_parent_name"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("office_id", Integer, ForeignKey("offices.id", name="fk_users_office"), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("username", name="uq_users_username"),
+    CheckConstraint("role IN ('admin', 'clerk', 'reader')", name="ck_users_role"),
+)
+
+# A signed-in browser: the cookie carries a random token, the table only its SHA-256.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", name="fk_sessions_user"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Index("ix_login_attempts_user", "username", "at"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("office_id", Integer, ForeignKey("offices.id", name="fk_audit_office"), nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_office", "office_id", "id"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("office_id", Integer, ForeignKey("offices.id", name="fk_jobs_office"), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("messages", JSON, nullable=False),
+    Column("result", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("worker", String(80), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("started_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="ck_jobs_state"),
+    Index("ix_jobs_state", "state", "id"),
+    Index("ix_jobs_office", "office_id", "id"),
+)
+
+# A file (known by content) belongs to every office that handed it in, under the name it was given.
+office_files = Table(
+    "office_files",
+    metadata,
+    Column("office_id", Integer, ForeignKey("offices.id", name="fk_office_files_office"), primary_key=True),
+    Column("file_id", Integer, ForeignKey("files.id", name="fk_office_files_file"), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_office_files_file", "file_id"),
 )

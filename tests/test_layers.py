@@ -1,6 +1,6 @@
 """Imports flow one way, bottom to top.
 
-leaves → form_templates → office → docgen | intake → store → tally → jobs → cli.
+leaves → form_templates → office → docgen | intake → store → tally → jobs → cli | web.
 
 Lazy imports inside functions count too: a layer may import only from the layers below it, docgen and
 intake never import each other, and nothing imports the folders by their top-level names.
@@ -24,7 +24,7 @@ TIERS: list[set[str]] = [
     {"baodao.store"},
     {"baodao.tally"},
     {"baodao.jobs"},
-    {"baodao.cli"},
+    {"baodao.cli", "baodao.web"},
 ]
 FOLDERS = {"form_templates", "office", "docgen", "intake", "store", "tally"}
 

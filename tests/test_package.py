@@ -112,6 +112,9 @@ def test_the_wheel_installs_one_package_with_its_data(installed: Path) -> None:
         "store/migrations/versions/0001_issue_register.py",
         "tally/migrations/versions/t0001_tally.py",
         "data/roster/members-synthetic.xlsx",
+        "web/templates/base.html",
+        "web/static/htmx-2.0.11.min.js",
+        "web/static/style.css",
     ):
         assert (package / part).is_file(), part
     assert not (package / "docgen").is_symlink()  # the folders themselves, not links back to a checkout

@@ -78,6 +78,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "report_command",
         "按规则统计后出报表：汇总表、反馈通知单、登记表、统计表、抽查名单等。",
     ),
+    "serve": (
+        "baodao.web.serve",
+        "serve",
+        "启动工作台（浏览器访问）；第一次启动时建立管理员账号并显示一次性密码。",
+    ),
+    "users": (
+        "baodao.cli.accounts",
+        "users",
+        "工作台的用户：新建、改密码。",
+    ),
+    "orgs": (
+        "baodao.cli.accounts",
+        "orgs",
+        "组织（组织部 → 街道党工委 → 社区党组织；机关工委 → 单位党组织）。",
+    ),
     "doctor": (
         "baodao.cli.doctor",
         "doctor",

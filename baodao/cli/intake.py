@@ -10,13 +10,12 @@ from pathlib import Path
 import click
 
 from baodao.cli.common import DB_HELP, logged_to, progress_bar
-from baodao.errors import DataError
 from baodao.form_templates.catalog import get_form
-from baodao.form_templates.coerce import CoerceError, coerce
-from baodao.intake.extract import to_json
+from baodao.jobs.review import correct_value, field_of
 from baodao.store.db import connect
 from baodao.store.export import export_records
-from baodao.store.records import correct, current_records, doubtful, record
+from baodao.store.offices import DEFAULT_OFFICE, link_paths
+from baodao.store.records import current_records, doubtful, record
 from baodao.store.returns import IntakeReport, intake
 from baodao.text import escaped, shown
 
@@ -39,6 +38,10 @@ def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> No
     engine = connect(db)
     with logged_to(LOG_FILE), progress_bar("读入表单") as advance:
         report = intake(paths, engine, progress=advance)
+    # Files read here belong to the default office (the workbench's top office) unless one already has them.
+    link_paths(
+        engine, DEFAULT_OFFICE, [r.source for r in report.records] + [r.source for r in report.rejected]
+    )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -107,19 +110,10 @@ def review(ctx: click.Context, key: str | None, db: str | None) -> None:
 @click.option("--who", default=lambda: getpass.getuser(), show_default="当前用户", help="更正人。")
 @click.option("--db", help=DB_HELP)
 def review_set(record_id: int, field: str, value: str, who: str, db: str | None) -> None:
-    """更正一个值：RECORD_ID 是记录号，FIELD 是字段名（见 baodao forms show），VALUE 是正确的值。"""
+    """更正一个值：RECORD_ID 是记录号，FIELD 是字段名或表上印的名称（如“年龄”），VALUE 是正确的值。"""
     engine = connect(db)
-    spec = get_form(record(engine, record_id).form_key).spec
-    if field not in spec.field_names:
-        raise DataError(f"表单 {spec.key} 没有字段“{field}”（可用字段：{'、'.join(spec.field_names)}）")
-    f = spec.field(field)
-    if f.type == "table":
-        raise DataError(f"“{f.label}”是表格，请导出后在表格中更正")
-    try:
-        typed = coerce(f, value)
-    except CoerceError as exc:
-        raise DataError(f"“{f.label}”的值不对：{exc}") from exc
-    done = correct(engine, record_id, field, to_json({field: typed})[field], who)
+    done = correct_value(engine, record_id, field, value, who)
+    f = field_of(get_form(record(engine, record_id).form_key).spec, done.field)
     click.echo(
         f"已更正记录 {record_id} 的“{f.label}”：{json.dumps(done.old_value, ensure_ascii=False)} → "
         f"{json.dumps(done.new_value, ensure_ascii=False)}（{done.who}，{done.at:%Y-%m-%d %H:%M}）"

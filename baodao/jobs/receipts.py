@@ -20,7 +20,7 @@ from baodao.form_templates.catalog import Form, get_form
 from baodao.form_templates.spec import FormSpec, JsonValue
 from baodao.office.sources import SourceCell, SourceRow, SourceTable
 from baodao.store.records import current_records
-from baodao.store.register import list_issued, record_issued
+from baodao.store.register import DEFAULT_OFFICE, list_issued, record_issued
 
 
 def generate_receipts(
@@ -30,8 +30,10 @@ def generate_receipts(
     options: GenerateOptions,
     ids: Sequence[str] = (),
     progress: Callable[[int], object] = lambda n: None,
+    office_id: int = DEFAULT_OFFICE,
 ) -> GenerateResult:
-    """One ``receipt`` for each issued ``issued_key`` (or those in ``ids``), registered as issued too."""
+    """One ``receipt`` for each issued ``issued_key`` (or those in ``ids``), registered as issued too
+    (as ``office_id``'s)."""
     issued = get_form(issued_key)
     if receipt.spec.answers != issued.key:
         what = f"，它是 {receipt.spec.answers} 的回执" if receipt.spec.answers else ""
@@ -42,7 +44,7 @@ def generate_receipts(
         f.name for f in receipt.spec.fields if f.required and f.type != "table" and f.name not in given
     }
     options = replace(options, column_map={}, blank=options.blank | by_hand)
-    return generate_table(receipt, table, options, lambda e: record_issued(engine, e), progress)
+    return generate_table(receipt, table, options, lambda e: record_issued(engine, e, office_id), progress)
 
 
 def receipt_table(engine: Engine, receipt: FormSpec, issued: FormSpec, ids: Sequence[str]) -> SourceTable:

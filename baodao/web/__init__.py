@@ -1,0 +1,1 @@
+"""The clerks' workbench (`baodao serve`): server-made pages over the library, errors in Chinese."""

@@ -1,0 +1,68 @@
+"""Jobs: progress while running (the page asks again every second), the result and its files when done."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from baodao.store import jobs as queue
+from baodao.store.audit import log
+from baodao.web.auth import NotFound, Visitor
+from baodao.web.render import download, page
+
+router = APIRouter()
+
+
+def visible_job(request: Request, job_id: int) -> queue.Job:
+    visitor: Visitor = request.state.visitor
+    job = queue.get(request.app.state.engine, job_id)
+    if job is None:
+        raise NotFound()
+    visitor.check(job.office_id)
+    return job
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+async def jobs_page(request: Request) -> HTMLResponse:
+    visitor: Visitor = request.state.visitor
+    return page(
+        request, "jobs.html", title="任务", jobs=queue.jobs_of(request.app.state.engine, set(visitor.offices))
+    )
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+async def job_page(request: Request, job_id: int) -> HTMLResponse:
+    job = visible_job(request, job_id)
+    partial = "hx-request" in request.headers
+    return page(request, "job_status.html" if partial else "job.html", title=f"任务 {job.id}", job=job)
+
+
+@router.post("/jobs/{job_id}/retry")
+async def job_retry(request: Request, job_id: int) -> Response:
+    job = visible_job(request, job_id)
+    visitor: Visitor = request.state.visitor
+    if queue.requeue(request.app.state.engine, job.id):
+        log(request.app.state.engine, visitor.user.username, job.office_id, "重新运行任务", str(job.id))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}/files/{index}")
+async def job_file(request: Request, job_id: int, index: int) -> FileResponse:
+    job = visible_job(request, job_id)
+    files = (job.result or {}).get("downloads", [])
+    if job.state != "done" or not 0 <= index < len(files):
+        raise NotFound()
+    data_dir = request.app.state.settings.data_dir
+    path = (data_dir / files[index]["path"]).resolve()
+    if not path.is_relative_to(data_dir / "jobs") or not path.is_file():
+        raise NotFound()
+    visitor: Visitor = request.state.visitor
+    log(
+        request.app.state.engine,
+        visitor.user.username,
+        job.office_id,
+        "下载",
+        files[index]["name"],
+        {"job": job.id},
+    )
+    return download(path, files[index]["name"])

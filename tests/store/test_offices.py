@@ -1,0 +1,57 @@
+"""Migration 0004w gives data from before offices to the top office; offices form a tree a user sees down."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, select
+
+from baodao.errors import StorageError
+from baodao.store.db import MIGRATIONS
+from baodao.store.offices import DEFAULT_OFFICE, add_office, office_ids_under, subtree
+from baodao.store.schema import files, issued_forms, office_files
+
+
+def test_existing_register_entries_and_files_go_to_the_default_office(engine: Engine) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO issued_forms (form_key, form_id, recipient, issuing_org, issue_date, source,"
+            " status, created_at) VALUES"
+            " ('zz-b1', 'SJ-1', '张三', '', '2025-03-01', '', 'issued', '2025-03-01 09:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO files (sha256, size, first_path, first_seen_at, status) VALUES"
+            f" ('{'a' * 64}', 10, '/回执/张三.docx', '2025-03-02 10:00:00', 'read')"
+        )
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(select(issued_forms.c.office_id)).scalar_one() == DEFAULT_OFFICE
+        file_id = conn.execute(select(files.c.id)).scalar_one()
+        link = conn.execute(select(office_files.c.office_id, office_files.c.name)).one()
+    assert (link.office_id, link.name) == (DEFAULT_OFFICE, "张三.docx")
+    assert file_id is not None
+    # A new office gets an id of its own after the default one (PostgreSQL's sequence was moved past 1).
+    assert add_office(engine, "城东街道党工委", "街道党工委", DEFAULT_OFFICE) > DEFAULT_OFFICE
+
+
+def test_a_user_sees_their_office_and_everything_under_it(engine: Engine) -> None:
+    street = add_office(engine, "城东街道党工委", "街道党工委", DEFAULT_OFFICE)
+    a = add_office(engine, "新安社区党委", "社区党组织", street)
+    b = add_office(engine, "金华社区党委", "社区党组织", street)
+    unit = add_office(engine, "区卫健委党委", "单位党组织", a)
+    assert office_ids_under(engine, street) == {street, a, b, unit}
+    assert office_ids_under(engine, a) == {a, unit}
+    assert [(o.name, o.depth) for o in subtree(engine, a)] == [("新安社区党委", 0), ("区卫健委党委", 1)]
+    try:
+        add_office(engine, "新安社区党委", "社区党组织", street)
+    except StorageError as exc:
+        assert "已有名为“新安社区党委”的组织" in str(exc)
+    else:
+        raise AssertionError("a second office of the same name under one parent was accepted")
