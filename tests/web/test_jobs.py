@@ -36,9 +36,13 @@ def test_a_job_goes_queued_running_done_and_a_reload_shows_it(workbench: Workben
     assert "读入 1 个，拒收 0 个" in fragment.text
 
 
+# Enough files that the job cannot finish between two looks at it, however fast this machine reads.
+FILES = 40
+
+
 def test_a_worker_killed_mid_job_leaves_it_failed_and_resumable(workbench: Workbench, tmp_path: Path) -> None:
     files = []
-    for n in range(12):  # distinct contents: one valid form, then files that each take the worker a moment
+    for n in range(FILES):  # distinct contents: one valid form, then files that each take the worker a moment
         base = valid_docx(tmp_path / f"f{n}")
         with base.open("ab") as fh:
             fh.write(b"\0" * n)  # a different hash each; trailing bytes after the zip are ignored by readers
@@ -50,7 +54,7 @@ def test_a_worker_killed_mid_job_leaves_it_failed_and_resumable(workbench: Workb
         ]
     }
     job_id = queue.enqueue(
-        workbench.engine, workbench.community_a, "clerk-a", "returns", "回收 12 个", params, 12
+        workbench.engine, workbench.community_a, "clerk-a", "returns", f"回收 {FILES} 个", params, FILES
     )
     worker = subprocess.Popen(
         [
@@ -74,12 +78,12 @@ def test_a_worker_killed_mid_job_leaves_it_failed_and_resumable(workbench: Workb
             assert job is not None
             if job.state == "running" and job.done >= 1:
                 break
-            time.sleep(0.1)
+            time.sleep(0.02)
         os.killpg(worker.pid, signal.SIGKILL)
     finally:
         worker.wait(timeout=30)
     job = queue.get(workbench.engine, job_id)
-    assert job is not None and job.state == "running" and job.done < 12
+    assert job is not None and job.state == "running" and job.done < FILES
     # The server starting again finds it: failed, with the reason, and a button to run it again.
     with TestClient(workbench.app):
         pass
@@ -92,10 +96,10 @@ def test_a_worker_killed_mid_job_leaves_it_failed_and_resumable(workbench: Workb
     assert resumed is not None and resumed.state == "done" and resumed.attempts == 2
     assert resumed.result is not None
     outcomes = [(f["name"], f["status"], f.get("form"), f.get("form_id")) for f in resumed.result["files"]]
-    assert outcomes == [(f"报到证{n}.docx", "read", "zz-b1", "OK-1") for n in range(12)]
+    assert outcomes == [(f"报到证{n}.docx", "read", "zz-b1", "OK-1") for n in range(FILES)]
     # Run once more: intake knows every file by its content, so nothing new is stored.
     again = queue.enqueue(
-        workbench.engine, workbench.community_a, "clerk-a", "returns", "再来一次", params, 12
+        workbench.engine, workbench.community_a, "clerk-a", "returns", "再来一次", params, FILES
     )
     workbench.run_jobs()
     rerun = queue.get(workbench.engine, again)

@@ -17,7 +17,7 @@ REASONS = {
     "external entity": "",
     "deeply nested tables": "无法读取",
     "truncated zip": "损坏",
-    "PDF renamed .docx": "内容却是PDF",
+    "PDF renamed .docx": "内容却是 PDF 文件",
     "empty file": "空的",
     "text renamed .xlsx": "不是 Office 文件",
     "2,000-page PDF": "2000 页",
