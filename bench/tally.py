@@ -25,7 +25,7 @@ from sqlalchemy import Engine, insert, select
 
 from baodao.store.db import connect
 from baodao.store.schema import files, records
-from baodao.tally.categories import PARTY_LIFE
+from baodao.tally.categories import NOT_SERVICE, PARTY_LIFE
 from baodao.tally.compute import tally
 from baodao.tally.period import Period
 from baodao.tally.policy import load_policy
@@ -112,6 +112,7 @@ def python_loop(engine: Engine) -> dict[int, MemberCounts]:
     points: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     adjusted: dict[int, int] = defaultdict(int)
     party: dict[int, int] = defaultdict(int)
+    served: dict[int, int] = defaultdict(int)
     with engine.connect() as conn:
         rows = conn.execute(
             select(a.person_id, a.on_date, a.category, a.points).where(a.on_date.between(START, END))
@@ -123,8 +124,9 @@ def python_loop(engine: Engine) -> dict[int, MemberCounts]:
             points[pid][half] += earned
             adjusted[pid] += pts is not None and earned != pts
             party[pid] += category in PARTY_LIFE
+            served[pid] += category not in NOT_SERVICE
     return {
-        pid: MemberCounts(tuple(count[pid]), tuple(points[pid]), adjusted[pid], party[pid])  # type: ignore[arg-type]
+        pid: MemberCounts(tuple(count[pid]), tuple(points[pid]), adjusted[pid], party[pid], served[pid])  # type: ignore[arg-type]
         for pid in count
     }
 

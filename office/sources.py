@@ -162,3 +162,15 @@ def _read_records(path: Path, data: object) -> SourceTable:
 
 def _filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The worksheets of a workbook, in order (empty when it cannot be opened)."""
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # the reader has already said why the file cannot be read
+        return []
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()

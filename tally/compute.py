@@ -41,6 +41,7 @@ def tally(
             people = queries.people(conn, wanted)
             regs = queries.registrations(conn, min(period.end, as_of))
             acts = queries.member_activities(conn, period, policy.member.points)
+            pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
     except SQLAlchemyError as exc:
@@ -48,13 +49,13 @@ def tally(
     if wanted is not None and not people:
         raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
     members = [
-        member_tally(p, regs.get(p.id, []), acts.get(p.id), policy, period, as_of)
+        member_tally(p, regs.get(p.id, []), acts.get(p.id), pledged.get(p.id), policy, period, as_of)
         for p in people
         if p.kind == "member"
     ]
     members.sort(key=lambda m: (m.unit, m.name))
     units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
-    communities = _communities(units, members, policy)
+    communities = _communities(units, members, policy, period, as_of)
     return Tally(policy.key, period, as_of, members, units, communities)
 
 
@@ -83,14 +84,16 @@ def _units(
         counted = unit_acts.get(pid, {}) if pid is not None else {}
         grade = grades.get(pid) if pid is not None else None
         unit = unit_tally(start, by_unit.get(name, []), counted, grade, policy, period, as_of)
-        missed = late(unit_regs, policy)
+        missed = late(unit_regs, policy, "unit")
         if missed:
-            unit.shortfalls.append(Shortfall(missed, "", warn_only=True))
+            unit.shortfalls.append(missed)
         result.append(unit)
     return result
 
 
-def _communities(units: list[UnitTally], members: list[MemberTally], policy: Policy) -> list[CommunityTally]:
+def _communities(
+    units: list[UnitTally], members: list[MemberTally], policy: Policy, period: Period, as_of: dt.date
+) -> list[CommunityTally]:
     found: dict[str, CommunityTally] = {}
     for u in units:
         if u.community:
@@ -99,13 +102,41 @@ def _communities(units: list[UnitTally], members: list[MemberTally], policy: Pol
             c.active_units += (
                 1 if u.activities_by_month or u.joint_meetings_by_quarter or u.theme_days_by_half else 0
             )
+            # A 联席会议 any of its units (or the community itself, kept as a unit) recorded was held.
+            for month, count in u.meetings_by_month.items():
+                c.meetings_by_month[month] = c.meetings_by_month.get(month, 0) + count
     for m in members:
         if m.reported and m.community:
             found.setdefault(m.community, CommunityTally(m.community)).members_reported += 1
     limit = policy.max_units_per_community
+    monthly = policy.min_community_meetings_per_month
+    year = period.year
     for c in found.values():
         if limit is not None and len(c.units) > limit.value:
             c.shortfalls.append(
-                Shortfall(f"报到单位{len(c.units)}家，超过{limit.value:g}家", limit.rule, limit.warn_only)
+                Shortfall(
+                    "units_per_community",
+                    str(year),
+                    len(c.units),
+                    int(limit.value),
+                    "max_units",
+                    limit.rule,
+                    limit.warn_only,
+                )
             )
+        if monthly is not None:
+            for month in period.months(None, as_of):
+                held = c.meetings_by_month.get(month, 0)
+                if held < monthly.value:
+                    c.shortfalls.append(
+                        Shortfall(
+                            "community_meetings",
+                            f"{year}-{month:02d}",
+                            held,
+                            int(monthly.value),
+                            "min_meetings_per_month",
+                            monthly.rule,
+                            monthly.warn_only,
+                        )
+                    )
     return sorted(found.values(), key=lambda c: c.name)

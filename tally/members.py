@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from baodao.tally.deadlines import late
-from baodao.tally.model import MemberTally, Shortfall
+from baodao.tally.model import MemberTally, Shortfall, ShortfallKind
 from baodao.tally.period import Period
-from baodao.tally.policy import Policy
-from baodao.tally.queries import MemberCounts, PersonRow, Reg
+from baodao.tally.policy import Policy, Rule
+from baodao.tally.queries import MemberCounts, PersonRow, Pledged, Reg
 
 Registrations = list[Reg]
 
@@ -17,6 +17,7 @@ def member_tally(
     person: PersonRow,
     regs: Registrations,
     counted: MemberCounts | None,
+    pledged: Pledged | None,
     policy: Policy,
     period: Period,
     as_of: dt.date,
@@ -26,15 +27,18 @@ def member_tally(
         person.id, person.name, person.unit, community, person.member_no, person.on_roster, bool(regs), None
     )
     _reported(m, person, regs, policy, as_of)
-    missed = late(regs, policy)
+    missed = late(regs, policy, "member")
     if missed:
-        m.notes.append(missed)
+        m.shortfalls.append(missed)
+    if pledged is not None:
+        m.posts, m.intentions = pledged.posts, pledged.intentions
     if counted is not None:
         for half in period.halves:
             if counted.count[half]:
                 m.activities_by_half[half] = counted.count[half]
                 m.points_by_half[half] = counted.points[half]
         m.activities = sum(counted.count)
+        m.services = counted.services
         m.points = sum(counted.points)
         m.points_adjusted, m.party_life = counted.adjusted, counted.party_life
     _stars(m, policy, period)
@@ -83,23 +87,47 @@ def _stars(m: MemberTally, policy: Policy, period: Period) -> None:
 
 def _minimums(m: MemberTally, policy: Policy, period: Period, as_of: dt.date) -> None:
     """Not reporting is a shortfall at once; the yearly minimums are judged on a whole year, and until the
-    year is over a shortfall only reminds (there is still time)."""
+    year is over a shortfall only reminds (there is still time). Posts and intentions are pledged once, on
+    the forms that record them: judged whenever a form recorded them, 未核对 when none did."""
     rules = policy.member
+    year = str(period.year)
     if not m.reported:
         cited = rules.deduction_per_unreported or rules.below_minimum
-        m.shortfalls.append(Shortfall("未到居住地社区报到", cited.rule if cited else ""))
+        rule = "deduction_per_unreported" if rules.deduction_per_unreported else "below_minimum"
+        m.shortfalls.append(Shortfall("not_reported", year, 0, 1, rule, cited.rule if cited else ""))
         if rules.deduction_per_unreported and m.on_roster:
             m.deduction = rules.deduction_per_unreported.value
-    checks = (
-        (rules.min_activities_per_year, m.activities, "参加活动{n}次，少于{v}次"),
-        (rules.min_credit_points_per_year, m.points, "信用加分{n}分，低于{v}分"),
-        (rules.min_party_life_per_year, m.party_life, "参加组织生活或主题活动{n}次，少于{v}次"),
+    yearly_checks: tuple[tuple[ShortfallKind, str, Rule | None, int], ...] = (
+        ("activities", "min_activities_per_year", rules.min_activities_per_year, m.activities),
+        ("services", "min_services_per_year", rules.min_services_per_year, m.services),
+        ("credit_points", "min_credit_points_per_year", rules.min_credit_points_per_year, m.points),
+        ("party_life", "min_party_life_per_year", rules.min_party_life_per_year, m.party_life),
     )
     yearly, early = period.half is None, as_of < period.end
-    for rule, found, text in checks:
-        if yearly and rule is not None and found < rule.value:
-            what = text.format(n=found, v=f"{rule.value:g}")
-            m.shortfalls.append(Shortfall(what, rule.rule, rule.warn_only, pending=early))
+    for kind, key, minimum, found in yearly_checks:
+        if yearly and minimum is not None and found < minimum.value:
+            m.shortfalls.append(_short(kind, year, found, minimum, key, pending=early))
+    pledge_checks: tuple[tuple[ShortfallKind, str, Rule | None, int | None], ...] = (
+        ("posts", "min_posts", rules.min_posts, m.posts),
+        ("intentions", "min_intentions", rules.min_intentions, m.intentions),
+    )
+    for kind, key, minimum, pledged in pledge_checks:
+        if minimum is None or (pledged is not None and pledged >= minimum.value):
+            continue
+        m.shortfalls.append(_short(kind, year, pledged, minimum, key, unchecked=pledged is None))
     m.minimum_met = not any(s.counts for s in m.shortfalls)
     if not m.minimum_met and rules.below_minimum:
         m.consequence = rules.below_minimum.consequence
+
+
+def _short(
+    kind: ShortfallKind,
+    period: str,
+    found: int | None,
+    rule: Rule,
+    name: str,
+    pending: bool = False,
+    unchecked: bool = False,
+) -> Shortfall:
+    required = int(rule.value) if rule.value.is_integer() else rule.value
+    return Shortfall(kind, period, found, required, name, rule.rule, rule.warn_only, pending, unchecked)

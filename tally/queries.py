@@ -8,10 +8,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Integer, case, cast, extract, func, literal, select
 
-from baodao.tally.categories import PARTY_LIFE
+from baodao.tally.categories import NOT_SERVICE, PARTY_LIFE
 from baodao.tally.period import Period
 from baodao.tally.policy import Points
-from baodao.tally.schema import tally_activities, tally_people, tally_ratings, tally_registrations
+from baodao.tally.schema import (
+    tally_activities,
+    tally_people,
+    tally_pledges,
+    tally_ratings,
+    tally_registrations,
+)
 
 A = tally_activities.c
 CHUNK = 500  # ids per IN (…) query
@@ -94,12 +100,13 @@ def _points(points: Points | None) -> tuple[ColumnElement[int], ColumnElement[in
 @dataclass(frozen=True, slots=True)
 class MemberCounts:
     """One member's activities in the period: per half year (index 1 and 2) the count and points earned;
-    how many had their points brought back into the band; how many were party life."""
+    how many had their points brought back into the band; how many were party life; how many service."""
 
     count: tuple[int, int, int]
     points: tuple[int, int, int]
     adjusted: int
     party_life: int
+    services: int
 
 
 def member_activities(conn: Connection, period: Period, points: Points | None) -> dict[int, MemberCounts]:
@@ -107,6 +114,7 @@ def member_activities(conn: Connection, period: Period, points: Points | None) -
     earned, adjusted = _points(points)
     first = A.on_date <= dt.date(period.year, 6, 30)
     party = A.category.in_(sorted(PARTY_LIFE))
+    other = A.category.in_(sorted(NOT_SERVICE))
     query = (
         # Units' rows come too and are not looked up: a join per activity row costs more than they do.
         select(
@@ -117,14 +125,32 @@ def member_activities(conn: Connection, period: Period, points: Points | None) -
             func.sum(case((first, 0), else_=earned)),
             func.sum(adjusted),
             func.sum(case((party, 1), else_=0)),
+            func.sum(case((other, 0), else_=1)),
         )
         .where(A.on_date.between(period.start, period.end))
         .group_by(A.person_id)
     )
     return {
-        pid: MemberCounts((0, int(n1), int(n2)), (0, int(p1 or 0), int(p2 or 0)), int(adj or 0), int(life))
-        for pid, n1, n2, p1, p2, adj, life in conn.execute(query).all()
+        pid: MemberCounts(
+            (0, int(n1), int(n2)), (0, int(p1 or 0), int(p2 or 0)), int(adj or 0), int(life), int(served)
+        )
+        for pid, n1, n2, p1, p2, adj, life, served in conn.execute(query).all()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Pledged:
+    """The most a member's returned forms record: posts claimed (or projects chosen), service intentions;
+    None where no returned form records them."""
+
+    posts: int | None
+    intentions: int | None
+
+
+def pledges(conn: Connection) -> dict[int, Pledged]:
+    p = tally_pledges.c
+    query = select(p.person_id, func.max(p.posts), func.max(p.intentions)).group_by(p.person_id)
+    return {pid: Pledged(posts, intentions) for pid, posts, intentions in conn.execute(query).all()}
 
 
 def activity_rows(
