@@ -20,7 +20,7 @@ from baodao.tally.columns import Columns, RowProblem
 from baodao.tally.facts import Person
 from baodao.tally.names import community_key, unit_key, unit_of
 from baodao.tally.schema import ensure_tables, tally_people, tally_roster_rows
-from baodao.tally.sync import PeopleIndex
+from baodao.tally.sync import PeopleIndex, follow_issued
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "党员姓名"),
@@ -85,6 +85,7 @@ def load_roster(engine: Engine, path: Path, sheet: str | None = None) -> RosterR
             conn.execute(delete(tally_roster_rows).where(tally_roster_rows.c.path == where))
             if rows:
                 conn.execute(insert(tally_roster_rows), rows)
+                follow_issued(conn)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法保存名册 {path}：{exc}") from exc
     return result

@@ -35,6 +35,7 @@ CHUNK = 500  # ids per IN (…) query
 # A post run onto a unit (“科员”, “副科长”, “主治医师”, “护士长”, “办公室主任”) ends in one of these.
 POST_ENDINGS = frozenset("员长师任事记士理官部席")
 POST_MAX = 8
+FACT_TABLES = (tally_registrations, tally_activities, tally_ratings, tally_pledges)
 SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock key sync holds on PostgreSQL
 
 
@@ -68,6 +69,7 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
                 _write(conn, people, derived)
                 conn.execute(insert(tally_derived), [{"record_id": r, "revision": todo[r]} for r in chunk])
                 progress(len(chunk))
+            _prune(conn)
             conn.execute(delete(tally_state))
             conn.execute(insert(tally_state).values(id=1, fingerprint=seen))
     except SQLAlchemyError as exc:
@@ -136,9 +138,32 @@ def _stale(conn: Connection) -> list[int]:
     return [r for (r,) in conn.execute(query)]
 
 
+def follow_issued(conn: Connection) -> None:
+    """After a roster load: records of forms issued from its rows are derived again, joined by form id."""
+    owners = issued_people(conn)
+    keys = sorted({key for key, _ in owners})
+    r = records.c
+    query = (
+        select(r.id, r.form_key, r.form_id)
+        .join(tally_derived, tally_derived.c.record_id == r.id)
+        .where(r.status == "current", r.form_key.in_(keys))
+    )
+    again = [rid for rid, key, form_id in conn.execute(query) if (key, form_id or "") in owners]
+    if again:
+        _drop(conn, again)
+        conn.execute(delete(tally_state))
+
+
+def _prune(conn: Connection) -> None:
+    """People no roster names and no fact mentions any more (a name a form misspelled, now followed by id)."""
+    p = tally_people.c
+    used = [select(t.c.person_id).where(t.c.person_id == p.id).exists() for t in FACT_TABLES]
+    conn.execute(delete(tally_people).where(p.on_roster == 0, *(~u for u in used)))
+
+
 def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
     for chunk in _chunks(record_ids):
-        for table in (tally_registrations, tally_activities, tally_ratings, tally_pledges):
+        for table in FACT_TABLES:
             conn.execute(delete(table).where(table.c.record_id.in_(chunk)))
         conn.execute(delete(tally_derived).where(tally_derived.c.record_id.in_(chunk)))
 
