@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -12,11 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from baodao.errors import PolicyError, StorageError
 from baodao.tally import queries
 from baodao.tally.deadlines import late
-from baodao.tally.members import member_tally
+from baodao.tally.members import Judge
 from baodao.tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
 from baodao.tally.names import unit_key
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy
+from baodao.tally.sums import band_of, ensure_sums
 from baodao.tally.sync import sync
 from baodao.tally.units import unit_tally
 
@@ -34,26 +36,36 @@ def tally(
     if as_of < period.start:
         raise PolicyError(f"统计日 {as_of} 早于{period.label}的开始")
     sync(engine, progress)  # the first tally after a large intake derives its facts: the long part
+    try:
+        ensure_sums(engine, period.year, policy.member.points)  # and sums them per member, once
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法汇总活动记录：{exc}") from exc
     cap = policy.unit.max_project_score
     wanted = unit_key(unit) if unit else None
     try:
         with engine.connect() as conn:
-            people = queries.people(conn, wanted)
+            people = queries.units(conn, wanted)
+            rows = queries.members(conn, wanted)
+            sums = queries.member_sums(conn, period.year, band_of(policy.member.points))
             regs = queries.registrations(conn, min(period.end, as_of))
-            acts = queries.member_activities(conn, period, policy.member.points)
             pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取统计数据：{exc}") from exc
-    if wanted is not None and not people:
+    if wanted is not None and not people and not rows:
         raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
-    members = [
-        member_tally(p, regs.get(p.id, []), acts.get(p.id), pledged.get(p.id), policy, period, as_of)
-        for p in people
-        if p.kind == "member"
-    ]
-    members.sort(key=lambda m: (m.unit, m.name))
+    judge = Judge(policy, period, as_of)
+    no_regs: list[queries.Reg] = []
+    zero = queries.NO_SUMS
+    gc.disable()  # 100,000 members make no reference cycles: collecting while they are made only costs
+    try:
+        members = [
+            judge.member(row, sums.get(row[0], zero), regs.get(row[0], no_regs), pledged.get(row[0]))
+            for row in rows
+        ]
+    finally:
+        gc.enable()
     units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
     communities = _communities(units, members, policy, period, as_of)
     return Tally(policy.key, period, as_of, members, units, communities)

@@ -32,8 +32,7 @@ from baodao.tally.categories import categorize
 from baodao.tally.columns import Columns, RowProblem
 from baodao.tally.facts import LEDGER_FORM
 from baodao.tally.names import community_key, unit_key
-from baodao.tally.schema import ensure_tables, tally_undone
-from baodao.tally.sync import SYNC_LOCK
+from baodao.tally.schema import SYNC_LOCK, ensure_tables, tally_undone
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("日期", "活动日期", "服务日期", "服务时间", "活动时间", "时间"),

@@ -25,6 +25,7 @@ from baodao.store.db import migrate
 
 metadata = MetaData()
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock (PostgreSQL) held while the tally's tables are written
 VERSION_TABLE = "baodao_tally_version"  # apart from the store's alembic_version: each layer migrates its own
 
 # What the tally counts, derived from current records (and the roster) by tally.sync: one row per person or
@@ -120,6 +121,18 @@ tally_roster_rows = Table(
     Column("row_no", Integer, nullable=False),
     UniqueConstraint("path", "row_no", name="uq_tally_roster_rows"),
     Index("ix_tally_roster_rows_name", "file_name", "row_no"),
+)
+
+# Each member's activities summed per half year of one year, under one points band (“5±3”; “raw” for a
+# policy that keeps points as written): filled by the first tally that needs them, forgotten per person when
+# their facts change, so a tally reads one row per member instead of summing every activity again.
+tally_member_sums = Table(
+    "tally_member_sums",
+    metadata,
+    Column("person_id", Integer, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("band", String(20), primary_key=True),
+    *(Column(f"{name}{half}", Integer, nullable=False) for name in "npals" for half in (1, 2)),
 )
 
 # Ledger imports undone (`baodao ledger undo`): their rows count no more; importing the file again redoes.

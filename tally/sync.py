@@ -20,9 +20,11 @@ from baodao.store.schema import corrections, records
 from baodao.tally.facts import DERIVERS, Facts, Person, derive
 from baodao.tally.issued import issued_people
 from baodao.tally.schema import (
+    SYNC_LOCK,
     ensure_tables,
     tally_activities,
     tally_derived,
+    tally_member_sums,
     tally_people,
     tally_pledges,
     tally_ratings,
@@ -30,13 +32,13 @@ from baodao.tally.schema import (
     tally_state,
     tally_undone,
 )
+from baodao.tally.sums import forget
 
 CHUNK = 500  # ids per IN (…) query
 # A post run onto a unit (“科员”, “副科长”, “主治医师”, “护士长”, “办公室主任”) ends in one of these.
 POST_ENDINGS = frozenset("员长师任事记士理官部席")
 POST_MAX = 8
 FACT_TABLES = (tally_registrations, tally_activities, tally_ratings, tally_pledges)
-SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock key sync holds on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,13 @@ class Derived:
 
 
 def _fingerprint(conn: Connection) -> str:
-    """What changes whenever intake stores a record (a new id), supersedes one (fewer current records, and a
-    new id), a person corrects one (a new correction id) or a ledger import is undone or redone; roster
-    loads touch people, not records."""
-    last, current = conn.execute(
-        select(func.max(records.c.id), func.count()).where(records.c.status == "current")
-    ).one()
+    """What changes whenever intake stores a record or supersedes one (a new record id), a person corrects
+    one (a new correction id) or a ledger import is undone or redone (the undone list changes); roster loads
+    touch people, not records. Each is read from a primary key: no count over every record."""
+    last = conn.scalar(select(func.max(records.c.id)))
     corrected = conn.scalar(select(func.max(corrections.c.id)))
     undone = conn.execute(select(func.count(), func.max(tally_undone.c.undone_at))).one()
-    return f"{last}|{current}|{corrected}|{undone[0]}|{undone[1]}"
+    return f"{last}|{corrected}|{undone[0]}|{undone[1]}"
 
 
 def _revisions() -> Subquery:
@@ -159,10 +159,14 @@ def _prune(conn: Connection) -> None:
     p = tally_people.c
     used = [select(t.c.person_id).where(t.c.person_id == p.id).exists() for t in FACT_TABLES]
     conn.execute(delete(tally_people).where(p.on_roster == 0, *(~u for u in used)))
+    s = tally_member_sums.c
+    conn.execute(delete(tally_member_sums).where(~select(p.id).where(p.id == s.person_id).exists()))
 
 
 def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
     for chunk in _chunks(record_ids):
+        a = tally_activities.c
+        forget(conn, conn.scalars(select(a.person_id).where(a.record_id.in_(chunk)).distinct()))
         for table in FACT_TABLES:
             conn.execute(delete(table).where(table.c.record_id.in_(chunk)))
         conn.execute(delete(tally_derived).where(tally_derived.c.record_id.in_(chunk)))
@@ -229,6 +233,7 @@ def _write(conn: Connection, people: PeopleIndex, derived: list[Derived]) -> Non
         kept = [row for row in rows if row["person_id"] is not None]
         if kept:
             conn.execute(insert(table), kept)
+    forget(conn, (row["person_id"] for row in activities if row["person_id"] is not None))
 
 
 def _subject(d: Derived, person: Person) -> bool:

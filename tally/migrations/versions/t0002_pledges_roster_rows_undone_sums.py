@@ -1,4 +1,5 @@
-"""Pledges (posts, intentions), the roster row each member came from, and undone ledger imports.
+"""Pledges (posts, intentions), the roster row each member came from, undone ledger imports, and each
+member's activities summed per half year (a tally reads one row per member).
 
 Facts derived before this revision lack pledges: the derived state is cleared, so the next tally derives
 every record again.
@@ -47,6 +48,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_tally_roster_rows_name", "tally_roster_rows", ["file_name", "row_no"])
     op.create_table(
+        "tally_member_sums",
+        sa.Column("person_id", sa.Integer, primary_key=True),
+        sa.Column("year", sa.Integer, primary_key=True),
+        sa.Column("band", sa.String(20), primary_key=True),
+        *(sa.Column(f"{name}{half}", sa.Integer, nullable=False) for name in "npals" for half in (1, 2)),
+    )
+    op.create_table(
         "tally_undone",
         sa.Column("file_id", sa.Integer, primary_key=True),
         sa.Column("undone_at", sa.DateTime, nullable=False),
@@ -58,6 +66,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("tally_undone")
+    op.drop_table("tally_member_sums")
     op.drop_index("ix_tally_roster_rows_name", "tally_roster_rows")
     op.drop_table("tally_roster_rows")
     op.drop_index("ix_tally_pledges_record", "tally_pledges")
