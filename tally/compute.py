@@ -42,6 +42,7 @@ def tally(
         raise StorageError(f"无法汇总活动记录：{exc}") from exc
     cap = policy.unit.max_project_score
     wanted = unit_key(unit) if unit else None
+    gc.disable()  # 100,000 members' rows and objects make no reference cycles: collecting only costs
     try:
         with engine.connect() as conn:
             people = queries.units(conn, wanted)
@@ -51,19 +52,11 @@ def tally(
             pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
+        if wanted is not None and not people and not rows:
+            raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
+        members = Judge(policy, period, as_of).members(rows, sums, regs, pledged)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取统计数据：{exc}") from exc
-    if wanted is not None and not people and not rows:
-        raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
-    judge = Judge(policy, period, as_of)
-    no_regs: list[queries.Reg] = []
-    zero = queries.NO_SUMS
-    gc.disable()  # 100,000 members make no reference cycles: collecting while they are made only costs
-    try:
-        members = [
-            judge.member(row, sums.get(row[0], zero), regs.get(row[0], no_regs), pledged.get(row[0]))
-            for row in rows
-        ]
     finally:
         gc.enable()
     units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)

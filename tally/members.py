@@ -14,9 +14,9 @@ from baodao.tally.facts import LEDGER_FORM
 from baodao.tally.model import MemberTally, Shortfall, ShortfallKind
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy, Rule
-from baodao.tally.queries import MemberRow, Pledged, Reg, Sums, day
+from baodao.tally.queries import NO_SUMS, MemberRow, Pledged, Reg, Sums, day
 
-Registrations = list[Reg]
+Registrations = list[Reg] | tuple[Reg, ...]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Judge:
         self.band = f"{points.base}±{points.max_adjust}" if points else None
         self._made: dict[tuple[int, int | None, bool], Shortfall] = {}
         self._verdicts: dict[object, tuple[tuple[Shortfall, ...], bool]] = {}
+        self._star_sets: dict[tuple[int, int], dict[int, int]] = {}
         # Each form's deadline (month, day): a registration by then is on time, without asking `late`.
         self._due = {form: (d.month, d.day) for form, d in policy.deadline_of.items()}
         reports_by = policy.days.get("members_report_by")
@@ -100,60 +101,79 @@ class Judge:
             self._made[key] = made
         return made
 
-    def member(self, row: MemberRow, sums: Sums, regs: Registrations, pledged: Pledged | None) -> MemberTally:
-        pid, name, unit, home, number, on_roster, moved = row
-        n1, n2, p1, p2, a1, a2, l1, l2, s1, s2 = sums
-        community = home
-        for r in reversed(regs):
-            if r.community:
-                community = r.community
-                break
-        if self.half == 1:
-            n2 = p2 = a2 = l2 = s2 = 0
-        elif self.half == 2:
-            n1 = p1 = a1 = l1 = s1 = 0
-        by_half = {1: n1, 2: n2} if n1 and n2 else {1: n1} if n1 else {2: n2} if n2 else {}
-        points = {1: p1, 2: p2} if n1 and n2 else {1: p1} if n1 else {2: p2} if n2 else {}
-        posts, intentions = (pledged.posts, pledged.intentions) if pledged is not None else (None, None)
-        m = MemberTally(
-            pid,
-            name,
-            unit,
-            community,
-            number,
-            bool(on_roster),
-            bool(regs),
-            None,
-            n1 + n2,
-            s1 + s2,
-            l1 + l2,
-            posts,
-            intentions,
-            by_half,
-            p1 + p2,
-            points,
-            self._stars(p1, p2),
-            a1 + a2,
-        )
-        if regs:
-            self._reported(m, home, regs, day(moved) if moved is not None else None)
-            missed = self._late(regs)
-            if missed is not None:
-                m.shortfalls.append(missed)
-        found = (m.activities, m.services, m.points, m.party_life, posts, intentions)
-        shortfalls, met = self._verdict(m.reported, found)
-        if shortfalls:
-            m.shortfalls.extend(shortfalls)
-            m.minimum_met = met and not any(s.counts for s in m.shortfalls)
-            if not m.minimum_met and self.consequence:
-                m.consequence = self.consequence
-        if not m.reported and m.on_roster:
-            m.deduction = self.deduction
-        if m.points_adjusted and self.band:
-            m.notes.append(
-                f"{m.points_adjusted}次活动所记积分超出{self.band}分，已按上下限计（一事一记的除外）"
+    def members(
+        self,
+        rows: list[MemberRow],
+        sums: dict[int, Sums],
+        regs: dict[int, Registrations],
+        pledges: dict[int, Pledged],
+    ) -> list[MemberTally]:
+        """Every member judged, in the order of ``rows``. The one loop a large tally runs per member: what
+        repeats across members (stars for given points, verdicts for given figures) is looked up, not
+        worked out again, and what most members lack (a move, a second registration) costs nothing."""
+        found: list[MemberTally] = []
+        add = found.append
+        zero, none, no_regs = NO_SUMS, (None, None), ()
+        half, band, deduction, consequence = self.half, self.band, self.deduction, self.consequence
+        stars_of, verdict_of = self._stars, self._verdict
+        for row in rows:
+            pid, name, unit, home, number, on_roster, moved = row
+            n1, n2, p1, p2, a1, a2, l1, l2, s1, s2 = sums.get(pid, zero)
+            mine = regs.get(pid, no_regs)
+            community = home
+            for r in reversed(mine):
+                if r.community:
+                    community = r.community
+                    break
+            if half == 1:
+                n2 = p2 = a2 = l2 = s2 = 0
+            elif half == 2:
+                n1 = p1 = a1 = l1 = s1 = 0
+            by_half = {1: n1, 2: n2} if n1 and n2 else {1: n1} if n1 else {2: n2} if n2 else {}
+            points = {1: p1, 2: p2} if n1 and n2 else {1: p1} if n1 else {2: p2} if n2 else {}
+            pledged = pledges.get(pid)
+            posts, intentions = (pledged.posts, pledged.intentions) if pledged is not None else none
+            activities, services, party, earned = n1 + n2, s1 + s2, l1 + l2, p1 + p2
+            m = MemberTally(
+                pid,
+                name,
+                unit,
+                community,
+                number,
+                on_roster == 1,
+                bool(mine),
+                None,
+                activities,
+                services,
+                party,
+                posts,
+                intentions,
+                by_half,
+                earned,
+                points,
+                stars_of(p1, p2),
+                a1 + a2,
             )
-        return m
+            if mine:
+                self._reported(m, home, mine, day(moved) if moved is not None else None)
+                missed = self._late(mine)
+                if missed is not None:
+                    m.shortfalls.append(missed)
+            shortfalls, met = verdict_of(m.reported, (activities, services, earned, party, posts, intentions))
+            if shortfalls:
+                m.shortfalls.extend(shortfalls)
+            if shortfalls or m.shortfalls:
+                m.minimum_met = met and not any(s.counts for s in m.shortfalls)
+                if not m.minimum_met and consequence:
+                    m.consequence = consequence
+            if not m.reported and m.on_roster:
+                m.deduction = deduction
+            if m.points_adjusted and band:
+                m.notes.append(
+                    f"{m.points_adjusted}次活动所记积分超出{band}分，已按上下限计（一事一记的除外）"
+                )
+            add(m)
+        return found
 
     def _late(self, regs: Registrations) -> Shortfall | None:
         """The first dated registration's lateness (a reminder), or None; most members have none to date."""
@@ -166,6 +186,9 @@ class Judge:
         return None
 
     def _reported(self, m: MemberTally, home: str, regs: Registrations, moved: dt.date | None) -> None:
+        if moved is None and len(regs) == 1:  # most members: reported once, never moved
+            m.reported_on = regs[0].on
+            return
         dated = [r.on for r in regs if r.on is not None]
         m.reported_on = dated[-1] if dated else None
         if moved is None or moved > self.as_of:
@@ -187,13 +210,20 @@ class Judge:
         m.notes.append(f"{moved:%Y-%m-%d}迁居后未到新居住地社区报到")
 
     def _stars(self, p1: int, p2: int) -> dict[int, int]:
-        stars = self.stars
-        if stars is None:
-            return {}
-        per, most = stars.points_per_star, stars.max_stars
-        if stars.settle == "half_year":
-            return {h: min(most, (0, p1, p2)[h] // per) for h in self.halves}
-        return {0: min(most, (p1 + p2) // per)}
+        """Stars by half year (or 0: the year) for these points; each member gets their own copy."""
+        known = self._star_sets.get((p1, p2))
+        if known is None:
+            stars = self.stars
+            if stars is None:
+                known = {}
+            else:
+                per, most = stars.points_per_star, stars.max_stars
+                if stars.settle == "half_year":
+                    known = {h: min(most, (0, p1, p2)[h] // per) for h in self.halves}
+                else:
+                    known = {0: min(most, (p1 + p2) // per)}
+            self._star_sets[(p1, p2)] = known
+        return known.copy()
 
     def _verdict(
         self, reported: bool, found: tuple[int, int, int, int, int | None, int | None]

@@ -46,6 +46,18 @@ tally_people = Table(
     CheckConstraint("kind IN ('member', 'unit')", name="ck_tally_people_kind"),
     Index("ix_tally_people_unit", "kind", "unit"),
     Index("ix_tally_people_no", "member_no"),
+    # Every column a tally lists members by, in its order: members are read from the index alone, sorted.
+    Index(
+        "ix_tally_people_listing",
+        "kind",
+        "unit",
+        "name",
+        "id",
+        "community",
+        "member_no",
+        "on_roster",
+        "moved_on",
+    ),
 )
 
 tally_registrations = Table(

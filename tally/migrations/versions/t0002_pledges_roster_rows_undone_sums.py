@@ -59,12 +59,18 @@ def upgrade() -> None:
         sa.Column("file_id", sa.Integer, primary_key=True),
         sa.Column("undone_at", sa.DateTime, nullable=False),
     )
+    op.create_index(
+        "ix_tally_people_listing",
+        "tally_people",
+        ["kind", "unit", "name", "id", "community", "member_no", "on_roster", "moved_on"],
+    )
     # Derive everything again, now with pledges and people joined by form id.
     for table in ("tally_registrations", "tally_activities", "tally_ratings", "tally_derived", "tally_state"):
         op.execute(sa.text(f"DELETE FROM {table}"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tally_people_listing", "tally_people")
     op.drop_table("tally_undone")
     op.drop_table("tally_member_sums")
     op.drop_index("ix_tally_roster_rows_name", "tally_roster_rows")
