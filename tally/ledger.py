@@ -1,11 +1,11 @@
 """Activity ledgers (活动台账): spreadsheets a community or unit keeps, one activity per row.
 
 A ledger is stored like a returned form, one record per row. A row is known by what it means, not by how
-the file wrote it: the day, the person (unit and name as compared), the community and the kind of activity,
-whatever the column titles, their order or a 序号 column. Importing the same activities again (the same
-file, a later and longer ledger, or a copy with other headers) stores no second activity; a row that means
-the same activity but says other words or points replaces the stored one as a correction and is listed for
-review. Imports can be listed and undone.
+the file wrote it: the day, the person (unit and name as compared) and the kind of activity, whatever the
+column titles, their order, a 序号 column or a 社区 column left out. Importing the same activities again
+(the same file, a later and longer ledger, a copy with other headers) stores no second activity; a row that
+means the same activity but says other words, points or community replaces the stored one as a correction
+and is listed for review. Imports can be listed and undone.
 """
 
 from __future__ import annotations
@@ -128,26 +128,23 @@ def _fields(cols: Columns, row: SourceRow, path: Path, problems: list[RowProblem
 
 
 def _slot(fields: Fields) -> tuple[str, ...]:
-    """Which activity a row is about: day, unit, person, community and kind, as the tally compares them."""
+    """Which activity a row is about: day, unit, person and kind, as the tally compares them. The community
+    is not part of it: a copy without the 社区 column, or naming it another way, means the same activities
+    (a community that differs is a correction, shown for review)."""
     text = {k: squash(str(v or "")) for k, v in fields.items()}
     kind: str = categorize(text["category"], text["content"])
     if "综合评价" in text["category"] or "等次" in text["category"]:
         kind = "rating"
     elif "报到" in text["category"]:
         kind = "registration"
-    return (
-        text["date"],
-        unit_key(text["unit"]),
-        text["name"],
-        community_key(text["community"]),
-        kind,
-    )
+    return (text["date"], unit_key(text["unit"]), text["name"], kind)
 
 
 def _meaning(fields: Fields) -> str:
     """Everything a row says, as compared: two rows alike in this are the same activity written twice."""
     text = [squash(str(fields[k] or "")) for k in ("category", "content", "points")]
-    return "\x1f".join([*_slot(fields), *text])
+    community = community_key(squash(str(fields["community"] or "")))
+    return "\x1f".join([*_slot(fields), community, *text])
 
 
 def _identify(read: list[tuple[int, Fields]]) -> dict[str, tuple[int, Fields]]:
@@ -182,6 +179,8 @@ def _compare(engine: Engine, stored: dict[str, tuple[int, Fields]], result: Ledg
         before = current.get(ident)
         if before is None:
             continue
+        if not fields["community"] and before.get("community"):
+            fields["community"] = str(before["community"])  # left out, not changed: what was known stays
         if _meaning(before) == _meaning(fields):  # type: ignore[arg-type]
             result.known += 1
             continue
@@ -190,6 +189,8 @@ def _compare(engine: Engine, stored: dict[str, tuple[int, Fields]], result: Ledg
 
 def _said(fields: dict[str, JsonValue] | Fields) -> str:
     who = squash(str(fields.get("name") or "")) or squash(str(fields.get("unit") or ""))
+    where = squash(str(fields.get("community") or ""))
+    who += f"（{where}）" if where else ""
     points = fields.get("points")
     extra = f"，{points}分" if points is not None else ""
     return f"{fields.get('date')} {who}“{squash(str(fields.get('content') or ''))}”{extra}"

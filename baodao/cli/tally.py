@@ -12,6 +12,7 @@ from baodao.cli.columns import table
 from baodao.cli.common import DB_HELP, progress_bar
 from baodao.store.db import connect
 from baodao.tally.compute import tally
+from baodao.tally.ledger import ALIASES as LEDGER_COLUMNS
 from baodao.tally.ledger import import_ledger, list_imports, undo_import
 from baodao.tally.model import MemberTally, Tally, UnitTally
 from baodao.tally.period import Period
@@ -170,12 +171,22 @@ def ledger() -> None:
     """活动台账：社区或单位记的活动，一行一次。"""
 
 
-@ledger.command(name="import")
+_TITLES = "\n".join(f"  {'、'.join(names)}" for names in LEDGER_COLUMNS.values())
+LEDGER_IMPORT_HELP = f"""读入活动台账；同一次活动不会重复计入。
+
+\b
+认得的列名（每行是一列的几种写法，顺序不限，须有日期和单位）：
+{_TITLES}
+
+一行是哪次活动，看日期、单位和姓名、社区、活动类别，不看列名、列的顺序、序号或行号：再次读入同样的活动
+（同一文件、更长的台账、换了列名的副本）不会重复计入；同一次活动而内容或积分不同的，按更正计入并列出，请核对。"""
+
+
+@ledger.command(name="import", help=LEDGER_IMPORT_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sheet", help=SHEET_HELP)
 @click.option("--db", help=DB_HELP)
 def ledger_import(paths: tuple[Path, ...], sheet: str | None, db: str | None) -> None:
-    """读入活动台账（列名：日期、姓名、单位、社区、类别、内容、积分）；同一次活动不会重复计入。"""
     engine = connect(db)
     for path in paths:
         result = import_ledger(engine, path, sheet)

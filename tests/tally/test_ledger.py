@@ -132,6 +132,12 @@ def test_a_ledger_imported_again_under_every_header_variant_reordered_and_renumb
         again = import_ledger(engine, variant(tmp_path / f"台账-{k}.xlsx", k))
         assert (again.rows, again.known, again.changed, again.problems) == (5, 5, [], []), k
         assert counted(engine) == (5, 6), k
+    # A copy that leaves the 社区 column out means the same activities (and the community stays known).
+    headers = ["活动日期", "参加人", "工作单位", "活动类别", "活动内容", "积分"]
+    rows = [[d, n, u, c, t, p] for d, n, u, _, c, t, p in ACTIVITIES]
+    short = import_ledger(engine, written(tmp_path / "无社区.xlsx", headers, rows))
+    assert (short.rows, short.known, short.changed) == (5, 5, [])
+    assert counted(engine) == (5, 6)
 
 
 def test_the_same_activity_with_other_points_or_words_is_a_correction_to_review_not_a_second(
@@ -151,7 +157,8 @@ def test_the_same_activity_with_other_points_or_words_is_a_correction_to_review_
     again = import_ledger(engine, variant(tmp_path / "台账（改）.xlsx", 1, rows))
     assert (again.rows, again.known) == (5, 4)
     assert again.changed == [
-        "第7行：2025-03-05 周峰“清理卫生”，2分 → 2025-03-05 周峰“清理楼道卫生”，3分，按更正计入，请核对"
+        "第7行：2025-03-05 周峰（香河社区）“清理卫生”，2分 → 2025-03-05 周峰（香河社区）“清理楼道卫生”，3分，"
+        "按更正计入，请核对"
     ]
     assert counted(engine) == (5, 7)  # five activities still; 周峰's first now 3 points
 
