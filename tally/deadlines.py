@@ -3,13 +3,15 @@ kept in a ledger, the policy's day for members or units to report (zhengzhou: me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from baodao.tally.facts import LEDGER_FORM
 from baodao.tally.model import Shortfall
 from baodao.tally.policy import Policy
 from baodao.tally.queries import Reg
 
 
-def late(regs: list[Reg], policy: Policy, kind: str) -> Shortfall | None:
+def late(regs: Sequence[Reg], policy: Policy, kind: str) -> Shortfall | None:
     """How the first dated registration missed its deadline in its own year (a reminder), or None."""
     first = next((r for r in regs if r.on is not None), None)
     if first is None or first.on is None:

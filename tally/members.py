@@ -7,6 +7,7 @@ period is worked out once (`Judge`), and equal shortfalls (immutable) are made o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from baodao.tally.deadlines import late
@@ -16,7 +17,7 @@ from baodao.tally.period import Period
 from baodao.tally.policy import Policy, Rule
 from baodao.tally.queries import NO_SUMS, MemberRow, Pledged, Reg, Sums, day
 
-Registrations = list[Reg] | tuple[Reg, ...]
+Registrations = Sequence[Reg]
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Judge:
         self,
         rows: list[MemberRow],
         sums: dict[int, Sums],
-        regs: dict[int, Registrations],
+        regs: Mapping[int, Registrations],
         pledges: dict[int, Pledged],
     ) -> list[MemberTally]:
         """Every member judged, in the order of ``rows``. The one loop a large tally runs per member: what

@@ -88,7 +88,7 @@ def members(conn: Connection, unit: str | None) -> list[MemberRow]:
         query = query.where(p.unit == unit)
     order = "C" if conn.dialect.name == "postgresql" else "BINARY"
     query = query.order_by(p.unit.collate(order), p.name.collate(order))
-    return plain_rows(conn, query)  # type: ignore[return-value]
+    return plain_rows(conn, query)
 
 
 def member_sums(conn: Connection, year: int, band: str) -> dict[int, Sums]:
@@ -97,7 +97,7 @@ def member_sums(conn: Connection, year: int, band: str) -> dict[int, Sums]:
     m = tally_member_sums.c
     columns = [m[f"{n}{h}"] for n in "npals" for h in (1, 2)]
     query = select(m.person_id, *columns).where(m.year == year, m.band == band)
-    return {row[0]: row[1:] for row in plain_rows(conn, query)}  # type: ignore[misc]
+    return {row[0]: row[1:] for row in plain_rows(conn, query)}
 
 
 def plain_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:

@@ -233,7 +233,7 @@ def _write(conn: Connection, people: PeopleIndex, derived: list[Derived]) -> Non
         kept = [row for row in rows if row["person_id"] is not None]
         if kept:
             conn.execute(insert(table), kept)
-    forget(conn, (row["person_id"] for row in activities if row["person_id"] is not None))
+    forget(conn, (who for row in activities if isinstance(who := row["person_id"], int)))
 
 
 def _subject(d: Derived, person: Person) -> bool:

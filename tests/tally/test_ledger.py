@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ ACTIVITIES = [
 ]
 
 
-def written(path: Path, headers: list[str], rows: list[list[object]], first_no: int = 1) -> Path:
+def written(path: Path, headers: list[str], rows: Sequence[Sequence[object]], first_no: int = 1) -> Path:
     """A ledger as a clerk keeps it: a title row, a 序号 column, then the headers given."""
     wb = Workbook()
     ws = wb.active
@@ -101,7 +102,7 @@ def written(path: Path, headers: list[str], rows: list[list[object]], first_no: 
     return path
 
 
-def variant(path: Path, k: int, rows: list[tuple[object, ...]] = ACTIVITIES) -> Path:
+def variant(path: Path, k: int, rows: Sequence[tuple[object, ...]] = ACTIVITIES) -> Path:
     """The same activities under the k-th title of every column (cycling), the columns in reverse order,
     the rows in reverse order and numbered from 100: nothing the ledger means has changed."""
     from baodao.tally.ledger import ALIASES
