@@ -55,12 +55,12 @@ def tally(
         if wanted is not None and not people and not rows:
             raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
         members = Judge(policy, period, as_of).members(rows, sums, regs, pledged)
+        units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
+        communities = _communities(units, members, policy, period, as_of)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取统计数据：{exc}") from exc
     finally:
         gc.enable()
-    units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
-    communities = _communities(units, members, policy, period, as_of)
     return Tally(policy.key, period, as_of, members, units, communities)
 
 
