@@ -71,7 +71,8 @@ def _fill(conn: Connection, year: int, band: str, points: Points | None) -> int:
         ]
 
     one: ColumnElement[int] = literal(1)
-    done = select(S.person_id).where(S.year == year, S.band == band)
+    # NOT EXISTS, not NOT IN: an anti-join on both databases, however many members are summed already.
+    done = select(S.person_id).where(S.person_id == P.id, S.year == year, S.band == band).exists()
     query = (
         select(
             P.id,
@@ -88,7 +89,7 @@ def _fill(conn: Connection, year: int, band: str, points: Points | None) -> int:
             tally_activities,
             and_(A.person_id == P.id, A.on_date.between(dt.date(year, 1, 1), dt.date(year, 12, 31))),
         )
-        .where(P.kind == "member", P.id.not_in(done))
+        .where(P.kind == "member", ~done)
         .group_by(P.id)
     )
     names = ["person_id", "year", "band", *(f"{n}{h}" for n in "npals" for h in (1, 2))]
