@@ -142,9 +142,12 @@ def registrations(conn: Connection, until: dt.date) -> dict[int, list[Reg]]:
     )
     found: dict[int, list[Reg]] = {}
     several: set[int] = set()
+    rows = plain_rows(conn, query)
+    make = tuple.__new__  # a Reg without its Python-level constructor: a million of them in a large tally
     iso = dt.date.fromisoformat
-    for pid, community, on, form in plain_rows(conn, query):
-        reg = Reg(community, iso(on[:10]) if isinstance(on, str) else on, form)
+    as_text = conn.dialect.name == "sqlite"  # SQLite gives dates as ISO text, PostgreSQL as dates
+    for pid, community, on, form in rows:
+        reg: Reg = make(Reg, (community, iso(on[:10]) if as_text and on else on, form))
         regs = found.get(pid)
         if regs is None:
             found[pid] = [reg]
