@@ -36,6 +36,8 @@ class Columns:
         what: str,
         sheet: str | None = None,
     ):
+        if path.name.startswith("~$"):  # Word/Excel's lock file beside an open workbook, not the workbook
+            raise DataError(f"{path} 是 Word/Excel 打开文件时留下的临时文件，请选择原文件（{path.name[2:]}）")
         known = {bare_label(a): name for name, names in aliases.items() for a in names}
         self.table: SourceTable = read_table(path, lambda h: bare_label(h) in known, sheet)
         self.index: dict[str, int] = {}

@@ -119,3 +119,14 @@ def test_ledger_and_roster_take_sheet_and_a_wrong_sheet_names_the_one_read_and_t
     assert code == 0 and "名册 名册.xlsx：1 人" in out
     code, _, err = run("roster", "load", str(tmp_path / "名册.xlsx"), "--sheet", "花名册", "--db", db)
     assert code == 1 and "没有名为“花名册”的工作表（现有：说明、名册）" in err
+
+
+def test_a_lock_file_named_instead_of_the_workbook_is_answered_as_such(tmp_path: Path) -> None:
+    lock = tmp_path / "~$台账.xlsx"
+    lock.write_bytes(b"\x0cowner" + b"\x00" * 150)  # what Excel leaves beside an open workbook
+    code, _, err = run("ledger", "import", str(lock), "--db", str(tmp_path / "db.sqlite3"))
+    assert code == 1
+    assert "是 Word/Excel 打开文件时留下的临时文件，请选择原文件（台账.xlsx）" in err
+    assert "zip" not in err
+    code, _, err = run("roster", "load", str(lock), "--db", str(tmp_path / "db.sqlite3"))
+    assert code == 1 and "临时文件" in err
