@@ -49,10 +49,12 @@ bench-scan: setup
 bench-tally: setup
 	$(BIN)/python -m bench.tally
 
-# A long mutation campaign over DOCX and XLSX intake (FUZZ_EXAMPLES per file kind; minutes, not seconds).
+# Long hypothesis campaigns (FUZZ_EXAMPLES each; minutes, not seconds): mutated DOCX and XLSX through
+# intake, and file names and roster cell text (control, surrogate, right-to-left, very long) through
+# generate, intake and export.
 fuzz: setup
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1500} $(BIN)/pytest -q -p no:cacheprovider --hypothesis-show-statistics \
-		tests/intake/test_hostile.py -k mutated
+		tests/intake/test_hostile.py tests/intake/test_fuzz.py -k "mutated or fuzz"
 
 clean:
 	rm -rf output/gallery output/demo

@@ -119,7 +119,7 @@ def write_roster(recs: list[Record], path: Path) -> Path:
 
 
 def _cell(value: object) -> object:
-    return "、".join(value) if isinstance(value, list) else value  # type: ignore[arg-type]
+    return "、".join(map(str, value)) if isinstance(value, list) else value
 
 
 def peak_memory(roster: Path) -> None:

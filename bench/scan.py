@@ -42,7 +42,9 @@ EXPECTED |= {"community": "新安社区", "skills": ["写作", "摄影", "法律
 def make_scans(n: int, work: Path) -> list[Path]:
     roster = [{"编号": f"SJ-2025-{i:04d}", "姓名": "李晓燕"} for i in range(1, n + 1)]
     (work / "roster.json").write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
-    made = generate(get_form("zz-b1"), work / "roster.json", GenerateOptions(work / "gen", pdf=True))
+    form = get_form("zz-b1")
+    by_hand = frozenset(f.label for f in form.spec.fields if f.required and f.label not in roster[0])
+    made = generate(form, work / "roster.json", GenerateOptions(work / "gen", pdf=True, blank=by_hand))
     assert made.combined_pdf is not None
     page = layout_of("zz-b1").pages[0]
     filling = Filling(text=WRITTEN, ticks={"写作", "摄影", "法律", "医疗保健"})

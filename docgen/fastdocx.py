@@ -6,20 +6,21 @@ every unchanged member's compressed bytes copied as they are.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
 from jinja2 import Template
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from baodao.docgen.qr import qr_png
 from baodao.errors import RenderError, TemplateError
-from baodao.form_templates import docx_compat  # noqa: F401  (before any python-docx document)
+from baodao.form_templates import docx_compat, ooxml  # noqa: F401  (docx_compat: before any python-docx document)
 from baodao.form_templates.package import Member, Package, deflated, stored
 from baodao.form_templates.qr_payload import payload
 from baodao.form_templates.template_env import jinja_environment
@@ -33,6 +34,7 @@ QR_PICTURE_NAME = "baodao-qr"
 CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
 _EMPTY_CELL = re.compile(r"(<w:tc>(?:<w:tcPr>(?:(?!</w:tcPr>).)*</w:tcPr>)?)(</w:tc>)", re.S)
 _HEADER_FOOTER = re.compile(r"^word/(header|footer)\d*\.xml$")
@@ -93,42 +95,28 @@ class PreparedDocx:
 
     def _find_qr(self) -> tuple[str | None, str | None]:
         """The relationship id and package member of the QR stand-in picture, if the template has one."""
-        document = self.package.read(DOCUMENT).decode("utf-8")
-        m = re.search(rf'name="{QR_PICTURE_NAME}".*?r:embed="([^"]+)"', document, re.S)
-        if m is None:
+        rel = ooxml.picture_embed(self.package.read(DOCUMENT), QR_PICTURE_NAME)
+        target = ooxml.relationship_targets(self.package.read(DOCUMENT_RELS)).get(rel or "")
+        if rel is None or not target:
             return None, None
-        rels = self.package.read(DOCUMENT_RELS).decode("utf-8")
-        target = re.search(rf'<Relationship [^>]*Id="{m.group(1)}"[^>]*Target="([^"]+)"', rels)
-        target = target or re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{m.group(1)}"', rels)
-        if target is None:
-            return None, None
-        return m.group(1), "word/" + target.group(1).lstrip("/").removeprefix("word/")
+        return rel, "word/" + target.lstrip("/").removeprefix("word/")
 
-    def _custom_properties_setup(self) -> tuple[list[str], dict[str, Member]]:
+    def _custom_properties_setup(self) -> tuple[list[etree._Element], dict[str, Member]]:
         """Keep the template's own custom properties; add the parts a package needs to carry ours.
 
         Those parts are the same for every record, so they are compressed here, once.
         """
         extra: dict[str, Member] = {}
-        kept: list[str] = []
+        self.content_types = self.package.read(CONTENT_TYPES)
         if CUSTOM in self.package:
-            existing = self.package.read(CUSTOM).decode("utf-8")
-            kept = [
-                p
-                for p in re.findall(r"<property\b.*?</property>", existing, re.S)
-                if 'name="baodao.' not in p
-            ]
-        else:
-            types = self.package.read(CONTENT_TYPES).decode("utf-8")
-            override = f'<Override PartName="/{CUSTOM}" ContentType="{CUSTOM_TYPE}"/></Types>'
-            extra[CONTENT_TYPES] = deflated(
-                CONTENT_TYPES, types.replace("</Types>", override).encode("utf-8")
-            )
-            rels = self.package.read(PACKAGE_RELS).decode("utf-8")
-            relation = f'<Relationship Id="rIdBaodaoCustom" Type="{CUSTOM_REL}" Target="{CUSTOM}"/>'
-            added = rels.replace("</Relationships>", relation + "</Relationships>")
-            extra[PACKAGE_RELS] = deflated(PACKAGE_RELS, added.encode("utf-8"))
-        return kept, extra
+            return ooxml.custom_properties_except(self.package.read(CUSTOM), "baodao."), extra
+        self.content_types = ooxml.with_overrides(self.content_types, [(CUSTOM, CUSTOM_TYPE)])
+        extra[CONTENT_TYPES] = deflated(CONTENT_TYPES, self.content_types)
+        relation = ("rIdBaodaoCustom", CUSTOM_REL, CUSTOM)
+        extra[PACKAGE_RELS] = deflated(
+            PACKAGE_RELS, ooxml.with_relationships(self.package.read(PACKAGE_RELS), [relation])
+        )
+        return [], extra
 
     # -- per record -------------------------------------------------------------------------------
     def render(
@@ -167,20 +155,17 @@ class PreparedDocx:
         return xml
 
     def custom_properties_xml(self, props: dict[str, str]) -> bytes:
-        entries = list(self.custom_props)
+        """docProps/custom.xml: the template's own properties, then ours, numbered from 2 as Word does."""
+        root = etree.Element(
+            f"{{{ooxml.CUSTOM_PROPS}}}Properties", nsmap={None: ooxml.CUSTOM_PROPS, "vt": _VT}
+        )
+        root.extend(copy.deepcopy(p) for p in self.custom_props)
         for name, value in props.items():
-            entries.append(
-                f'<property fmtid="{_FMTID}" pid="0" name="{escape(name)}">'
-                f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-            )
-        numbered = [re.sub(r'pid="\d+"', f'pid="{i}"', e, count=1) for i, e in enumerate(entries, start=2)]
-        return (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            + "".join(numbered)
-            + "</Properties>"
-        ).encode("utf-8")
+            prop = etree.SubElement(root, f"{{{ooxml.CUSTOM_PROPS}}}property", fmtid=_FMTID, name=name)
+            etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = value
+        for pid, prop in enumerate(root, start=2):
+            prop.set("pid", str(pid))
+        return ooxml.serialize(root)
 
     def document_xml(self, body: str) -> bytes:
         return (self.head + body + self.tail).encode("utf-8")

@@ -9,9 +9,14 @@ import re
 from datetime import date
 
 from baodao.form_templates.spec import FormSpec, Record
+from baodao.text import clean, invisible_in
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 ID_LENGTH = 10
+MAX_ID_LENGTH = 120  # as the register keeps an id (issued_forms.form_id)
+# A name is at most 255 bytes (ext4, NTFS in UTF-16 units); atomic writes add “.”, “.xxxxxxxx” and
+# “.docx.part”, so a stem keeps well below that. Chinese takes three bytes a character.
+MAX_STEM_BYTES = 200
 
 
 def form_id(spec: FormSpec, record: Record) -> str:
@@ -43,6 +48,21 @@ def recipient(spec: FormSpec, record: Record) -> str:
 
 
 def file_stem(key: str, ident: str, who: str) -> str:
-    """“zz-b1-SJ-2025-0001-李晓燕”: safe on Windows and in zip archives, at most 120 characters."""
-    parts = [key, _UNSAFE.sub("_", ident)] + ([_UNSAFE.sub("_", who)] if who else [])
-    return "-".join(parts)[:120].rstrip(". ")
+    """“zz-b1-SJ-2025-0001-李晓燕”: safe on Windows and in zip archives, with no control character or
+    invisible mark (a right-to-left override would make the name read reversed), and short enough in
+    bytes for any file system (255 bytes a name) with room for a suffix and a temporary file's prefix."""
+    parts = [key, _UNSAFE.sub("_", clean(ident))] + ([_UNSAFE.sub("_", clean(who))] if who else [])
+    stem = "-".join(parts)
+    while len(stem.encode()) > MAX_STEM_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(". ")
+
+
+def check_id(ident: str) -> str | None:
+    """Why ``ident`` cannot be a form's id, or None: it must fit the register and hold no hidden text."""
+    if len(ident) > MAX_ID_LENGTH:
+        return f"编号长 {len(ident)} 个字符，超过上限 {MAX_ID_LENGTH}"
+    if clean(ident) != ident:
+        marks = "、".join(invisible_in(ident)) or "控制字符"
+        return f"编号中含有看不见的字符（{marks}），请删去后重试"
+    return None

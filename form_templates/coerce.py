@@ -65,6 +65,11 @@ def read_date(raw: object) -> date:
     return _date(raw, month_only=False)
 
 
+def read_month(raw: object) -> date:
+    """A date or a month as people write it (1989年5月, 1989.05, an Excel date); a month reads as its 1st."""
+    return _date(raw, month_only=True)
+
+
 def read_integer(raw: object) -> int:
     """A whole number as people write it (5, “5分”, “+3”, 6.0, full-width digits); else CoerceError."""
     return _integer(raw)

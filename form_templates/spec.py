@@ -100,6 +100,7 @@ class FormSpec:
     design_note: str | None = None
     id_field: str | None = None
     has_receipt: bool = False
+    answers: str | None = None  # the issued form a receipt answers, paired by 编号 (zz-b2 → zz-b1)
     pages: int = 1
     xlsx: XlsxLayout | None = None
     deadline: Deadline | None = None

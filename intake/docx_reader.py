@@ -14,6 +14,7 @@ from lxml import etree
 
 from baodao.errors import DataError
 from baodao.intake.grid import TICKED, UNTICKED, Block, Cell, Grid, Paragraph, Table, normalize_ticks
+from baodao.text import is_control
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -431,7 +432,10 @@ def _sym(el: etree._Element) -> str:
     if table is not None:
         return table.get(code - 0xF000 if code >= 0xF000 else code, "")
     # Another font: a real Unicode character prints as itself; private-use codes are unknown pictures.
-    return "" if 0xE000 <= code <= 0xF8FF else chr(code)
+    # Codes that are no character at all (a lone surrogate, a control code, past U+10FFFF) read as nothing.
+    if 0xE000 <= code <= 0xF8FF or not 0x20 <= code <= 0x10FFFF or is_control(chr(code)):
+        return ""
+    return chr(code)
 
 
 def _run_symbol_font(r: etree._Element) -> dict[int, str] | None:

@@ -24,7 +24,9 @@ class Limits:
     seconds_per_file: float = 10.0  # reading one file, in a worker process that is stopped past it
     memory_mb: float = 512.0  # memory a worker may add while reading one file
     # Scans: OCR takes seconds a page and its models some 300 MB, so a scan has its own allowance.
-    max_image_megapixels: float = 150.0  # an A4 page at 600 dpi is 35; more is a decompression bomb
+    # An A4 page at 600 dpi is 35 (an A3 one 70, an A4 at 300 dpi 9); 50 million pixels decode to some
+    # 150 MB in colour. A 34 KB PNG of 149 million pixels cost 1 GB to open: a decompression bomb.
+    max_image_megapixels: float = 50.0
     max_scan_pages: int = 20  # pages of one scanned file (image PDF or multi-page TIFF)
     seconds_per_scan_page: float = 30.0  # reading one scanned page (measured: about 2 s)
     scan_memory_mb: float = 1536.0  # memory a worker may add while reading a scan, models included

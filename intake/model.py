@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baodao.form_templates.spec import FieldIssue, JsonValue
+from baodao.text import shown
 
 __all__ = ["FieldIssue", "JsonValue", "ReadRecord", "Rejected"]
 
@@ -24,7 +25,7 @@ class ReadRecord:
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
-            "source": str(self.source),
+            "source": shown(self.source),
             "form": self.form,
             "id": self.form_id,
             "fields": self.fields,
@@ -41,6 +42,8 @@ class Rejected:
 
     source: Path
     reason: str
+    # Refused for time or memory, which depend on how busy the machine is: a later run reads it again.
+    retry: bool = False
 
-    def as_json(self) -> dict[str, str]:
-        return {"source": str(self.source), "reason": self.reason}
+    def as_json(self) -> dict[str, object]:
+        return {"source": shown(self.source), "reason": self.reason, "retry": self.retry}

@@ -12,15 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from baodao.form_templates.tag_text import literal, loop_field, opens_or_closes_loop, segments, simple_field
 from baodao.form_templates.text import squash
 from baodao.intake.grid import Grid
 
-_TAG = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_SIMPLE = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(?:\|\s*join\('[^']*'\)\s*)?(?:or\s*'([^']*)'\s*)?$")
-# “{% if x %}{{ x }}{% else %}blank{% endif %}” prints the same as “{{ x or 'blank' }}”.
-_IF_ELSE = re.compile(
-    r"\{%-?\s*if\s+(\w+)\s*-?%\}\{\{\s*\1\s*\}\}\{%-?\s*else\s*-?%\}(.*?)\{%-?\s*endif\s*-?%\}", re.S
-)
 MIN_ANCHOR = 1  # fixed characters a pattern needs; a match whose value is itself a label is refused
 
 
@@ -53,30 +48,27 @@ def build_patterns(template: Grid) -> list[TextPattern]:
 
 
 def _pattern(text: str) -> TextPattern | None:
-    if "{{" not in text:
-        return None
-    text = _IF_ELSE.sub(lambda m: f"{{{{ {m.group(1)} or '{m.group(2)}' }}}}", text)
+    found = segments(text) if "{{" in text else None
+    if found is None or any(s.kind == "block" for s in found):
+        return None  # no tags, or a block tag ({%p for %}): the text is not a simple sentence
     parts: list[str] = []
     blanks: dict[str, str] = {}
     anchor = 0
-    at = 0
-    for m in _TAG.finditer(text):
-        literal = squash(text[at : m.start()])
-        parts.append(_loose(literal))
-        anchor += len(literal)
-        at = m.end()
-        if m.group(1) is None:
-            continue  # a block tag ({%p for %}): the text is not a simple sentence
-        simple = _SIMPLE.match(m.group(1))
-        if simple is None or simple.group(1) in blanks:
+    for segment in found:
+        if segment.kind == "text":
+            fixed = squash(segment.source)
+            parts.append(_loose(fixed))
+            anchor += len(fixed)
+            continue
+        simple = simple_field(segment)
+        if segment.kind == "comment":
+            continue
+        if simple is None or simple[0] in blanks:
             return None  # filters, loops and attributes are read by the table and tick readers
-        name = simple.group(1)
-        blanks[name] = squash(simple.group(2) or "")
+        name, blank = simple
+        blanks[name] = squash(blank)
         parts.append(f"(?P<{name}>.*?)")
-    tail = squash(text[at:])
-    parts.append(_loose(tail))
-    anchor += len(tail)
-    if not blanks or anchor < MIN_ANCHOR or "{%" in text:
+    if not blanks or anchor < MIN_ANCHOR:
         return None
     return TextPattern(re.compile(_GAP + "".join(parts), re.S), blanks)
 
@@ -134,20 +126,35 @@ def text_sequences(grid: Grid) -> list[list[str]]:
 def build_anchored(template: Grid) -> list[AfterAnchor]:
     """AfterAnchor readers for every text of a template that holds only tags."""
     sequences = text_sequences(template)
-    paragraph_counts = Counter(squash(_TAG.sub("", t)) for t in sequences[0])
-    cell_counts = Counter(squash(_TAG.sub("", t)) for texts in sequences[1:] for t in texts)
+    paragraph_counts = Counter(squash(literal(t)) for t in sequences[0])
+    cell_counts = Counter(squash(literal(t)) for texts in sequences[1:] for t in texts)
     found = []
     for n, texts in enumerate(sequences):
         found += _anchored_in(texts, n, cell_counts if n else paragraph_counts)
     return found
 
 
-_BLOCK_ONLY = re.compile(r"\s*(\{%.*?%\}\s*)+", re.S)
-_LOOP = re.compile(r"\{%-?\s*[a-z]?\s*(for|endfor)\b")
+def _blocks_only(text: str) -> bool:
+    """A paragraph of block tags alone (``{%p if x %}``): it vanishes when rendered."""
+    found = segments(text)
+    return (
+        bool(found)
+        and found is not None
+        and all(s.kind == "block" or (s.kind == "text" and not s.source.strip()) for s in found)
+        and any(s.kind == "block" for s in found)
+    )
+
+
+def _has_loop(text: str) -> bool:
+    return any(opens_or_closes_loop(s) for s in segments(text) or ())
+
+
+def _has_block(text: str) -> bool:
+    return any(s.kind == "block" for s in segments(text) or ())
 
 
 def _anchored_in(texts: list[str], sequence: int, counts: Counter[str]) -> list[AfterAnchor]:
-    literals = [squash(_TAG.sub("", t)) for t in texts]
+    literals = [squash(literal(t)) for t in texts]
     found = []
     for i, text in enumerate(texts):
         tags = _simple_tags(text)
@@ -177,15 +184,15 @@ def _nearest(
     """
     distance, j = 0, i + step
     while 0 <= j < len(texts):
-        if _BLOCK_ONLY.fullmatch(texts[j]):
-            if _LOOP.search(texts[j]):
+        if _blocks_only(texts[j]):
+            if _has_loop(texts[j]):
                 return None
             j += step
             continue
         distance += 1
-        if literals[j] and counts[literals[j]] == 1 and "{%" not in texts[j]:
+        if literals[j] and counts[literals[j]] == 1 and not _has_block(texts[j]):
             return j, distance if step < 0 else -distance
-        if "{%" in texts[j]:
+        if _has_block(texts[j]):
             return None
         j += step
     return None
@@ -202,14 +209,13 @@ class AtPosition:
 
 def _simple_tags(text: str) -> list[tuple[str, str]]:
     """(name, blank) of each tag in a text made only of simple tags, one per line; else nothing."""
-    text = _IF_ELSE.sub(lambda m: f"{{{{ {m.group(1)} or '{m.group(2)}' }}}}", text)
     tags = []
     for line in text.split("\n"):
-        m = re.fullmatch(r"\s*\{\{(.*?)\}\}\s*", line)
-        simple = _SIMPLE.match(m.group(1)) if m else None
+        found = [s for s in segments(line) or () if s.kind != "text" or s.source.strip()]
+        simple = simple_field(found[0]) if len(found) == 1 else None
         if simple is None:
             return []
-        tags.append((simple.group(1), simple.group(2) or ""))
+        tags.append(simple)
     return tags
 
 
@@ -238,20 +244,17 @@ def _find(texts: list[str], anchor: str | TextPattern, start: int) -> int | None
     return None
 
 
-_FOR = re.compile(r"\{%-?\s*p\s+for\s+\w+\s+in\s+\(?\s*([a-z][a-z0-9_]*)")
-
-
 def build_list_regions(template: Grid) -> list[ListRegion]:
     """Regions of the template's paragraphs that a ``{%p for %}`` loop fills, by the texts around them."""
     texts = text_sequences(template)[0]
-    counts = Counter(squash(_TAG.sub("", t)) for t in texts)
-    literals = [squash(_TAG.sub("", t)) for t in texts]
+    counts = Counter(squash(literal(t)) for t in texts)
+    literals = [squash(literal(t)) for t in texts]
     regions = []
     for i, text in enumerate(texts):
-        m = _FOR.search(text)
-        if m is None:
+        field = next((f for f in map(loop_field, segments(text) or ()) if f), None)
+        if field is None:
             continue
-        end = next((k for k in range(i + 1, len(texts)) if "endfor" in texts[k]), None)
+        end = next((k for k in range(i + 1, len(texts)) if _ends_loop(texts[k])), None)
         before = next((j for j in range(i - 1, -1, -1) if literals[j] and counts[literals[j]] == 1), None)
         if end is None or before is None:
             continue
@@ -263,8 +266,12 @@ def build_list_regions(template: Grid) -> list[ListRegion]:
         if after is not None:
             anchor_after = _pattern(texts[after]) if "{{" in texts[after] else literals[after]
         if anchor_before is not None:
-            regions.append(ListRegion(m.group(1), anchor_before, anchor_after))
+            regions.append(ListRegion(field, anchor_before, anchor_after))
     return regions
+
+
+def _ends_loop(text: str) -> bool:
+    return any(s.kind == "block" and "endfor" in s.words for s in segments(text) or ())
 
 
 @dataclass(frozen=True)

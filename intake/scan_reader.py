@@ -21,6 +21,10 @@ from baodao.intake.limits import Limits
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 SCAN_DPI = 300  # image-only PDF pages are rendered at this resolution, as a scanner would give them
 SCAN_TEXT_CHARS = 20  # a PDF page with fewer characters of text than this is a picture of a page
+# A page's picture: an A4 page at 50 dpi is 413 pixels wide, at 600 dpi an A3 one is 9,921 long.
+MIN_SIDE = 200
+MAX_SIDE = 20_000
+MAX_ASPECT = 8  # a page is at most 1.5 times as long as it is wide; a strip of several pages is refused
 PAGE_PICTURE = 0.8  # a picture covering this share of a page makes it a scanned page, text layer or not
 
 
@@ -62,6 +66,7 @@ def _image_pages(path: Path, limits: Limits, decode: bool = True) -> list[Image.
                 frames = getattr(image, "n_frames", 1)
                 if frames > limits.max_scan_pages:
                     raise DataError(f"图片共 {frames} 页，超过上限 {limits.max_scan_pages} 页")
+                _check_size(image.size)
                 if not decode:
                     return [image] * frames
                 pages = []
@@ -77,6 +82,29 @@ def _image_pages(path: Path, limits: Limits, decode: bool = True) -> list[Image.
         raise DataError(f"图片已损坏或不是图片，无法读取（{type(exc).__name__}）") from exc
 
 
+def _check_size(size: tuple[int, int], rendered: bool = False) -> None:
+    """Refuse a picture no page of a form can be: too small to read, or far longer or wider than a page.
+
+    ``rendered``: the picture is a PDF page poppler drew, so a wrong size is the PDF's page size."""
+    width, height = size
+    small = min(width, height) < MIN_SIDE
+    if (
+        small or max(width, height) > MAX_SIDE or max(width, height) > MAX_ASPECT * min(width, height)
+    ) and rendered:
+        raise DataError(
+            f"PDF 的页面尺寸不对（画出来是 {width}×{height} 像素），不像一页表单："
+            "请用 PDF 阅读器打开后另存（或“打印”成 PDF）一份再读入"
+        )
+    if small:
+        raise DataError(
+            f"图片只有 {width}×{height} 像素，太小，看不清表单：请按 200–300 dpi 重新扫描，或拍一张清楚的照片"
+        )
+    if max(width, height) > MAX_SIDE or max(width, height) > MAX_ASPECT * min(width, height):
+        raise DataError(
+            f"图片 {width}×{height} 像素，不像一页表单（太长或太宽）：请按页扫描，每页一张，200–300 dpi"
+        )
+
+
 def page_count(path: Path, limits: Limits) -> int:
     """How many pages the scan has, without decoding any (DataError past the limit)."""
     if path.suffix.lower() == ".pdf":
@@ -85,7 +113,12 @@ def page_count(path: Path, limits: Limits) -> int:
     else:
         count = len(_image_pages(path, limits, decode=False))
     if count > limits.max_scan_pages:
-        raise DataError(f"扫描件共 {count} 页，超过上限 {limits.max_scan_pages} 页")
+        if path.suffix.lower() == ".pdf":  # a text-less PDF need not be a scan: say what was seen
+            raise DataError(
+                f"PDF 共 {count} 页，页面上没有可读的文字，只能当扫描件读，"
+                f"而扫描件最多 {limits.max_scan_pages} 页：一份交回的表单应只有几页，请只留下表单那几页"
+            )
+        raise DataError(f"图片共 {count} 页，超过扫描件的上限 {limits.max_scan_pages} 页")
     return count
 
 
@@ -126,7 +159,12 @@ def _rendered(path: Path, count: int, limits: Limits, work: Path) -> list[Image.
     pages = []
     for made in sorted(work.glob("page*.png")):
         with Image.open(made) as image:
+            _check_size(image.size, rendered=True)
             pages.append(image.convert("L"))
+    if len(pages) != count:  # poppler drew nothing for a page it could not size (a MediaBox of miles)
+        raise DataError(
+            "PDF 的页面尺寸不对，画不出页面：请用 PDF 阅读器打开后另存（或“打印”成 PDF）一份再读入"
+        )
     return pages
 
 

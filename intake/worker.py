@@ -6,8 +6,12 @@ starts, and the batch goes on with the file refused and the reason given.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import resource
+import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from baodao.errors import DataError
+from baodao.intake.clean import checked
+from baodao.intake.failures import is_out_of_memory, reason_for
 from baodao.intake.grid import Grid
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
@@ -23,8 +29,12 @@ from baodao.intake.reading import from_grid
 from baodao.intake.safety import MB, check_file
 from baodao.intake.scan import read_scan
 from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
+from baodao.office.sources import lock_file_reason
+from baodao.text import shown
 
-Reply = tuple[str, Any]
+# (kind, payload, retire): ``retire`` asks for the worker to be replaced, it grew too large reading a file.
+Reply = tuple[str, Any, bool]
+PR_SET_PDEATHSIG = 1  # prctl(2)
 SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES)
 
 
@@ -48,12 +58,17 @@ def read_record(
     """The file's record or the reason it has none: a scan by OCR, any other file by its grid.
 
     ``scan`` says whether it is a scan when the caller has already looked (``is_scan``)."""
+    lock = lock_file_reason(path)
+    if lock is not None:
+        return Rejected(path, lock)
     if scan is None:
         scan = is_scan(path, limits)
     if scan:
         check_file(path, limits)
-        return read_scan(path, limits, extend)
-    return from_grid(path, read_grid(path, limits))
+        outcome = read_scan(path, limits, extend)
+    else:
+        outcome = from_grid(path, read_grid(path, limits))
+    return checked(outcome) if isinstance(outcome, ReadRecord) else outcome
 
 
 def read_grid(path: Path, limits: Limits) -> Grid:
@@ -74,9 +89,8 @@ def _check(path: Path, limits: Limits) -> str:
     """The file's suffix, once it passed the checks every file gets before a parser sees it."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise DataError(
-            f"不是 DOCX、XLSX、PDF 或扫描图片（JPG、PNG、TIFF）文件（{path.suffix or '无扩展名'}），未读取"
-        )
+        kind = shown(path.suffix) or "无扩展名"
+        raise DataError(f"不是 DOCX、XLSX、PDF 或扫描图片（JPG、PNG、TIFF）文件（{kind}），未读取")
     check_file(path, limits)
     if suffix == ".pdf":
         with path.open("rb") as fh:
@@ -96,7 +110,9 @@ class ReadingWorker:
 
     def _start(self) -> None:
         parent, child = self._context.Pipe()
-        self._process = self._context.Process(target=_serve, args=(child, self.limits), daemon=True)
+        self._process = self._context.Process(
+            target=_serve, args=(child, parent, os.getpid(), self.limits), daemon=True
+        )
         self._process.start()
         child.close()
         self._conn = parent
@@ -119,31 +135,39 @@ class ReadingWorker:
     def receive(self, path: Path) -> ReadRecord | Rejected:
         """The file's record, or its rejection: identified and extracted in the worker too, so two
         workers use both cores."""
-        kind, payload = self._answer()
-        if kind == "memory":  # the worker may have grown over the batch: one more try in a fresh one
+        kind, payload, retire = self._answer()
+        if kind == "memory":  # one more try in a fresh worker, so nothing earlier counts against the file
             self._restart()
             self.send(path)
-            kind, payload = self._answer()
+            kind, payload, retire = self._answer()
+        if retire or kind == "memory":
+            self._restart()
         if kind == "ok":
             assert isinstance(payload, ReadRecord | Rejected)
             return payload
-        if kind == "memory":
-            self._restart()
-        return Rejected(path, str(payload))
+        # Time and memory depend on how busy the machine is: the refusal is not final, a later run retries.
+        return Rejected(path, str(payload), retry=kind in ("memory", "timeout"))
 
     def _answer(self) -> Reply:
         seconds = self.limits.seconds_per_file
         while True:
             if not self._conn.poll(max(0.0, self._sent + seconds - time.monotonic())):
                 self._restart()
-                return "error", f"读取超时（超过 {seconds:g} 秒），已停止读取此文件"
+                return (
+                    "timeout",
+                    f"读取超时（超过 {seconds:g} 秒），已停止读取此文件；下次读入时会再试。"
+                    "若总是超时，请另存为一份新的文件，或在机器空闲时读入",
+                    False,
+                )
             try:
                 reply: Reply = self._conn.recv()
             except (EOFError, OSError):
-                self._restart()
+                self._restart()  # the worker died: most often a native parser that ran out of memory
                 return (
-                    "error",
-                    f"读取时用尽了内存上限（{self.limits.memory_mb:g} MB）或读取程序出错，已停止读取此文件",
+                    "memory",
+                    f"读取此文件时读取程序异常退出（多半是超过了内存上限 {self.limits.memory_mb:g} MB），"
+                    "已停止读取；下次读入时会再试。若总是如此，请另存为一份新的文件",
+                    False,
                 )
             if reply[0] != "extend":
                 return reply
@@ -162,48 +186,83 @@ class ReadingWorker:
         self.close()
 
 
-def _serve(conn: Connection, limits: Limits) -> None:
-    """The worker's loop: each file may add to the address space only its memory limit (a scan its own,
-    larger one: the OCR models), and the whole worker never more than its size at start plus both."""
-    hard = _virtual_size() + int((limits.memory_mb + limits.scan_memory_mb) * MB)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+def _serve(conn: Connection, parent_end: Connection, parent: int, limits: Limits) -> None:
+    """The worker's loop. Its memory is capped from its size at start: by the file allowance before
+    anything of a file is parsed (a PDF's page check included), raised to the scan allowance for a scan
+    (the OCR models). A file that left it much larger than it started ends it: a fresh one takes over."""
+    parent_end.close()  # the parent's end of this pipe: held here, the worker would never see it close
+    _die_with(parent)
+    start, start_rss = _virtual_size(), _resident_size()
+    scanned = False
+    hard = start + int(max(limits.memory_mb, limits.scan_memory_mb) * MB)
 
     def extend(seconds: float) -> None:
-        conn.send(("extend", seconds))
+        conn.send(("extend", seconds, False))
 
     while True:
         try:
             path = conn.recv()
         except (EOFError, OSError):
             return
-        allowance = limits.memory_mb
+        # A worker that has read a scan holds the OCR models: it stays within the scan allowance.
+        allowance = limits.scan_memory_mb if scanned else limits.memory_mb
+        scan = False
         try:
+            _cap(start + int(allowance * MB), hard)
             scan = is_scan(Path(path), limits)
-            allowance = limits.scan_memory_mb if scan else limits.memory_mb
-            _allow(allowance, hard)
-            reply: Reply = ("ok", read_record(Path(path), limits, extend, scan))
-        except MemoryError:
-            reply = ("memory", f"读取时超过内存上限（{allowance:g} MB），已停止读取此文件")
+            if scan:
+                allowance, scanned = limits.scan_memory_mb, True
+                _cap(start + int(allowance * MB), hard)
+            reply: Reply = ("ok", read_record(Path(path), limits, extend, scan), False)
         except DataError as exc:
-            reply = ("error", str(exc))
-        except Exception as exc:  # a damaged file fails inside the parser in many ways
-            reply = ("error", f"文件已损坏或格式不对，无法读取（{type(exc).__name__}: {str(exc)[:200]}）")
+            reply = ("error", str(exc), False)
+        except BaseException as exc:  # a damaged file fails inside the parser in many ways
+            if is_out_of_memory(exc):
+                reply = ("memory", _memory_reason(allowance), False)
+            elif isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            else:
+                reply = ("error", reason_for(exc, Path(path)), False)
+        grown = _resident_size() - start_rss > (allowance / 2) * MB
         try:
-            conn.send(reply)
+            conn.send((reply[0], reply[1], grown))
         except MemoryError:
-            conn.send(("memory", f"读取结果超过内存上限（{limits.memory_mb:g} MB）"))
+            conn.send(("memory", _memory_reason(allowance), True))
 
 
-def _allow(megabytes: float, hard: int) -> None:
-    """Let the worker grow by ``megabytes`` from its size now, within its hard limit."""
-    soft = min(hard, _virtual_size() + int(megabytes * MB))
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+def _memory_reason(megabytes: float) -> str:
+    return (
+        f"读取时超过内存上限（{megabytes:g} MB），已停止读取此文件；下次读入时会再试。"
+        "若总是如此，文件可能含有巨大的图片或压缩内容，请另存为一份新的文件"
+    )
+
+
+def _cap(soft: int, hard: int) -> None:
+    """Let the worker's address space reach ``soft`` bytes in all (within ``hard``)."""
+    resource.setrlimit(resource.RLIMIT_AS, (min(soft, hard), hard))
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when its parent ends, however it ends (kill -9 included)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(0)
 
 
 def _virtual_size() -> int:
+    return _status_kb("VmSize:") * 1024
+
+
+def _resident_size() -> int:
+    return _status_kb("VmRSS:") * 1024
+
+
+def _status_kb(key: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
+        if line.startswith(key):
+            return int(line.split()[1])
     return 0
 
 

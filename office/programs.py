@@ -37,8 +37,11 @@ class Requirement:
 
 
 def soffice_binary() -> str | None:
-    """The LibreOffice executable, from BAODAO_SOFFICE or the PATH."""
-    return os.environ.get("BAODAO_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice executable, from BAODAO_SOFFICE or the PATH; None when there is none to run."""
+    chosen = os.environ.get("BAODAO_SOFFICE")
+    if chosen:
+        return shutil.which(chosen)
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def font_environment() -> dict[str, str]:
@@ -51,11 +54,22 @@ def font_environment() -> dict[str, str]:
 @cache
 def matched_face(asked: str) -> str | None:
     """The family fontconfig gives for ``asked`` under baodao's map, or None when fc-match is missing."""
+    return _fc_match("%{family[0]}", asked)
+
+
+def face_file(family: str) -> Path | None:
+    """The font file fontconfig uses for ``family`` under baodao's map (tests draw handwriting with it)."""
+    found = _fc_match("%{file}", family)
+    return Path(found) if found and Path(found).is_file() else None
+
+
+def _fc_match(what: str, family: str) -> str | None:
+    """One property of the face fontconfig picks for ``family``, asked as LibreOffice would ask."""
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         return None
     proc = subprocess.run(
-        [fc_match, "-f", "%{family[0]}", asked],
+        [fc_match, "-f", what, family],
         capture_output=True,
         text=True,
         env=font_environment(),
@@ -63,22 +77,6 @@ def matched_face(asked: str) -> str | None:
         timeout=30,
     )
     return proc.stdout.strip() or None
-
-
-def face_file(family: str) -> Path | None:
-    """The font file fontconfig uses for ``family`` under baodao's map (tests draw handwriting with it)."""
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return None
-    proc = subprocess.run(
-        [fc_match, "-f", "%{file}", family],
-        capture_output=True,
-        text=True,
-        env=font_environment(),
-        check=False,
-    )
-    found = Path(proc.stdout.strip())
-    return found if proc.stdout.strip() and found.is_file() else None
 
 
 def missing_faces() -> list[str]:

@@ -8,15 +8,41 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from baodao.errors import DataError
+from baodao.text import without_controls, without_invisible
 
 HEADER_SCAN_ROWS = 10
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads every GBK file Excel saves on Chinese Windows
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row of a user's table was not taken: where, whose, what was there, and the reason.
+
+    Generation (roster → forms) and the tally (rosters, ledgers) both report with it, so a clerk reads
+    one style: “第14行 张三 C列（性别）：“难” 不是可选项（男、女）”.
+    """
+
+    row: int
+    column: str  # “C列（性别）” or “"性别"”; empty when the row as a whole is at fault
+    value: str  # as written, shortened; empty when the cell was empty
+    reason: str
+    who: str = ""  # the member or unit the row is about, so nobody has to count rows to find it
+    path: Path | None = None  # the file, where problems of several files are listed together
+
+    def __str__(self) -> str:
+        where = f"{self.path.name} " if self.path is not None else ""
+        where += f"第{self.row}行" + (f" {self.who}" if self.who else "")
+        if not self.column:
+            return f"{where}：{self.reason}"
+        shown = f"“{self.value}”" if self.value else "（空）"
+        return f"{where} {self.column}：{shown} {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -25,6 +51,12 @@ class SourceCell:
 
     value: object
     number_format: str | None = None
+
+    def __post_init__(self) -> None:
+        # Text enters here. A control character (Word's Shift+Enter leaves \x0b in pasted text) would break
+        # the DOCX and XLSX written from it, and a right-to-left override would print a name reversed:
+        # both are left out, line breaks stay line breaks. JSON and YAML cells may nest lists and objects.
+        object.__setattr__(self, "value", _cleaned(self.value))
 
 
 @dataclass(frozen=True)
@@ -58,6 +90,7 @@ def read_table(path: Path, is_header: Callable[[str], bool], sheet: str | None =
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataError(f"找不到数据文件 {path}")
+    refuse_lock_file(path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, is_header, sheet)
     if suffix in (".csv", ".txt"):
@@ -69,6 +102,23 @@ def read_table(path: Path, is_header: Callable[[str], bool], sheet: str | None =
     if suffix == ".xls":
         raise DataError(f"{path} 是旧版 Excel（.xls）文件：请在 Excel/WPS 中“另存为” .xlsx 后再试")
     raise DataError(f"不支持的数据文件类型 {path.suffix}：请用 .xlsx、.csv、.json 或 .yaml")
+
+
+def lock_file_reason(path: Path) -> str | None:
+    """Why ``path`` is no document, when it is the “~$名册.xlsx” Word/Excel leave beside an open file."""
+    if not path.name.startswith("~$"):
+        return None
+    # Excel keeps the whole name after ~$; Word drops the first characters of a long one.
+    original = path.with_name(path.name[2:])
+    named = f"（{original.name}）" if original.name and original.is_file() else ""
+    return f"这是 Word/Excel 打开文件时留下的临时文件，请选择原文件{named}"
+
+
+def refuse_lock_file(path: Path) -> None:
+    """Stop on a Word/Excel lock file: it holds no data, and openpyxl would only say “not a zip file”."""
+    reason = lock_file_reason(path)
+    if reason is not None:
+        raise DataError(f"{path}：{reason}")
 
 
 def _header_row(rows: list[list[object]], is_header: Callable[[str], bool]) -> int:
@@ -148,12 +198,13 @@ def _read_records(path: Path, data: object) -> SourceTable:
         data = data["records"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise DataError(f'{path} 应是一组记录：[{{"姓名": …}}, …] 或 {{"records": [...]}}')
+    records = [cast(dict[object, object], _cleaned(record)) for record in data]  # a key may hold anything
     headers: list[str] = []
-    for record in data:
+    for record in records:
         headers += [str(k) for k in record if str(k) not in headers]
     position = {h: i for i, h in enumerate(headers)}
     table = SourceTable(path, headers, 0)
-    for n, record in enumerate(data, start=1):
+    for n, record in enumerate(records, start=1):
         cells = {position[str(k)]: SourceCell(v) for k, v in record.items() if _filled(v)}
         if cells:
             table.rows.append(SourceRow(n, cells))
@@ -162,6 +213,16 @@ def _read_records(path: Path, data: object) -> SourceTable:
 
 def _filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _cleaned(value: object) -> object:
+    if isinstance(value, str):
+        return without_invisible(without_controls(value))
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    return value
 
 
 def sheet_names(path: Path) -> list[str]:

@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from baodao.files import atomic_path
 from baodao.form_templates.spec import FieldSpec, FormSpec, Record, Scalar
+from baodao.text import without_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -57,7 +58,9 @@ def put(cell: Cell, f: FieldSpec, value: Scalar | None) -> None:
 
 
 def put_text(cell: Cell, text: str) -> None:
-    """Text that stays text: a value typed by the public that starts with = + - @ never becomes a formula."""
+    """Text that stays text: a value typed by the public that starts with = + - @ never becomes a formula;
+    control characters, which XLSX cannot hold, are left out."""
+    text = without_controls(text)
     cell.value = text
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -20,12 +20,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from baodao.errors import StorageError
 from baodao.form_templates.spec import FieldIssue, JsonValue
 from baodao.store.schema import corrections, files, issued_forms, records
+from baodao.text import shown
 
 FileStatus = Literal["read", "rejected"]
 RecordStatus = Literal["current", "superseded"]
 # What storing a current record did to its issuance register entry.
 RegisterMark = Literal["marked returned", "already returned", "not issued"]
 
+MAX_ID_LENGTH = 120  # records.form_id and issued_forms.form_id
 ATTEMPTS = 3  # on PostgreSQL a concurrent intake of the same file makes a write fail once; it is then retried
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -76,6 +78,7 @@ class StoredRow:
     source: Path
     fields: dict[str, JsonValue]
     issues: tuple[FieldIssue, ...]
+    corrected: tuple[str, ...] = ()  # the fields changed by hand since (filled by ``records_of_file``)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,11 @@ def ingest(
             raise ValueError("a rejected file needs its reason")
     elif not outcome:
         raise ValueError("a file that was read needs at least one record; otherwise reject it with a reason")
+    for r in [] if isinstance(outcome, str) else outcome:
+        if r.form_id is not None and len(r.form_id) > MAX_ID_LENGTH:
+            raise StorageError(
+                f"文件 {shown(path)} 的编号长 {len(r.form_id)} 个字符，超过上限 {MAX_ID_LENGTH}，未保存"
+            )
     stamp = _naive(mtime)
     for attempt in range(1, ATTEMPTS + 1):
         try:
@@ -137,9 +145,9 @@ def ingest(
             # Another intake stored the same content at the same moment (PostgreSQL; forms are locked by
             # _lock_forms, and SQLite writers take turns): look again, and the file is then found.
             if attempt == ATTEMPTS:
-                raise StorageError(f"无法保存文件 {path} 的读取结果：{exc}") from exc
+                raise StorageError(f"无法保存文件 {shown(path)} 的读取结果：{exc}") from exc
         except SQLAlchemyError as exc:
-            raise StorageError(f"无法保存文件 {path} 的读取结果：{exc}") from exc
+            raise StorageError(f"无法保存文件 {shown(path)} 的读取结果：{exc}") from exc
     raise AssertionError("unreachable")
 
 
@@ -237,6 +245,27 @@ def record(engine: Engine, record_id: int) -> StoredRow:
     return _stored(row)
 
 
+def records_of_file(engine: Engine, file_id: int) -> list[StoredRow]:
+    """The records stored from one file, as they stand now (corrections made), each naming the fields
+    corrected by hand; in the order they were stored."""
+    query = _rows().where(records.c.file_id == file_id).order_by(records.c.id)
+    try:
+        with engine.connect() as conn:
+            rows = [_stored(row) for row in conn.execute(query)]
+            ids = [r.record_id for r in rows]
+            changed = conn.execute(
+                select(corrections.c.record_id, corrections.c.field)
+                .where(corrections.c.record_id.in_(ids))
+                .order_by(corrections.c.id)
+            ).all()
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取文件 {file_id} 的记录：{exc}") from exc
+    by_record: dict[int, list[str]] = {}
+    for c in changed:
+        by_record.setdefault(c.record_id, []).append(c.field)
+    return [replace(r, corrected=tuple(dict.fromkeys(by_record.get(r.record_id, [])))) for r in rows]
+
+
 def current_records(engine: Engine, form_key: str) -> list[StoredRow]:
     """The current records of one form, in the order they were stored."""
     query = (
@@ -279,26 +308,36 @@ def _ingest(
     mtime: dt.datetime | None,
     outcome: Sequence[StoredRecord] | str,
 ) -> IngestResult:
-    known = conn.execute(select(files).where(files.c.sha256 == digest)).first()
-    if known is not None:
+    known = conn.execute(select(files).where(files.c.sha256 == digest).with_for_update()).first()
+    reason = outcome if isinstance(outcome, str) else None
+    if known is not None and (known.status == "read" or reason == known.reason):
         return IngestResult(known.id, True, known.status, Path(known.first_path), known.reason)
+    if known is not None and reason is not None:
+        # Refused again, for another reason (the reader changed, or time ran out this time): the newest holds.
+        conn.execute(update(files).where(files.c.id == known.id).values(reason=reason))
+        return IngestResult(known.id, False, "rejected", Path(known.first_path), reason)
     if not isinstance(outcome, str):
         _lock_forms(conn, {(r.form_key, r.form_id) for r in outcome if r.form_id is not None})
     now = dt.datetime.now()
-    reason = outcome if isinstance(outcome, str) else None
     status: FileStatus = "rejected" if reason is not None else "read"
-    made = conn.execute(
-        insert(files).values(
-            sha256=digest,
-            size=size,
-            first_path=str(path),
-            first_seen_at=now,
-            status=status,
-            reason=reason,
-            file_mtime=mtime,
+    if known is not None:
+        # Refused before (for time or memory, which depend on the machine's load, or by an older reader)
+        # and read now: a refusal is never final, the records are stored as for a new file.
+        conn.execute(update(files).where(files.c.id == known.id).values(status=status, reason=None))
+        file_id = cast(int, known.id)
+    else:
+        made = conn.execute(
+            insert(files).values(
+                sha256=digest,
+                size=size,
+                first_path=shown(path),
+                first_seen_at=now,
+                status=status,
+                reason=reason,
+                file_mtime=mtime,
+            )
         )
-    )
-    file_id = cast(int, made.inserted_primary_key[0])  # type: ignore[index]
+        file_id = cast(int, made.inserted_primary_key[0])  # type: ignore[index]
     stored: list[IngestedRecord] = []
     if not isinstance(outcome, str):
         stored = [_store_record(conn, file_id, mtime, now, r) for r in outcome]

@@ -1,4 +1,9 @@
-"""A batch of returned files read by intake and stored: never lose one, never store one twice."""
+"""A batch of returned files read by intake and stored: never lose one, never store one twice.
+
+Each file of a batch lands in exactly one place of the report: read now, read before (unchanged), refused,
+or passed over. A record is reported as it is stored, after any corrections made by hand, so what the
+report says is what `baodao review` and an export show.
+"""
 
 from __future__ import annotations
 
@@ -12,49 +17,100 @@ from sqlalchemy import Engine
 
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
-from baodao.intake.run import collect
+from baodao.intake.run import Skipped, collect
 from baodao.intake.worker import read_in_turn
-from baodao.store.records import StoredRecord, ingest
+from baodao.store.records import StoredRecord, ingest, records_of_file
+
+
+@dataclass(frozen=True)
+class Returned:
+    """One record of a batch's file as stored now."""
+
+    record: ReadRecord  # values and issues as stored (corrections made); a scan's confidences as read
+    record_id: int
+    new: bool  # stored by this run (False: the same file was read before)
+    current: bool  # False when a newer return of the same form and id stands instead
+    corrected: tuple[str, ...] = ()  # fields changed by hand since the file was read
+
+    @property
+    def doubts(self) -> int:
+        """The issues `baodao review` lists for this record: those of a current record."""
+        return len(self.record.issues) if self.current else 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self.record.as_json(),
+            "record": self.record_id,
+            "stored": "new" if self.new else "before",
+            "current": self.current,
+            "corrected": list(self.corrected),
+        }
 
 
 @dataclass
 class IntakeReport:
-    """What a batch came to: the records read, the files refused (with reasons), and files seen before."""
+    """What a batch came to, each file counted once: read now, read before, refused, or passed over."""
 
-    records: list[ReadRecord] = field(default_factory=list)
+    returned: list[Returned] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    already: list[Path] = field(default_factory=list)
+    already: list[Path] = field(default_factory=list)  # files whose content was read before
+    read: list[Path] = field(default_factory=list)  # files read and stored by this run
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[ReadRecord]:
+        """Every record of the batch's files, as stored now."""
+        return [r.record for r in self.returned]
 
     def as_json(self) -> dict[str, object]:
         return {
-            "records": [r.as_json() for r in self.records],
+            "records": [r.as_json() for r in self.returned],
             "rejected": [r.as_json() for r in self.rejected],
+            "skipped": [s.as_json() for s in self.skipped],
+            "files": {
+                "read": len(self.read),
+                "before": len(self.already),
+                "rejected": len(self.rejected),
+                "skipped": len(self.skipped),
+            },
         }
 
 
 def intake(
     paths: Iterable[Path], engine: Engine, progress: Callable[[int], object] = lambda n: None
 ) -> IntakeReport:
-    """Read and store every file under ``paths``; a file stored before (same content) changes nothing."""
-    report = IntakeReport()
-    for outcome in read_in_turn(collect(paths), Limits.from_environment()):
+    """Read and store every file under ``paths``; a file stored before (same content) changes nothing.
+
+    A file refused before is stored when it reads now (a refusal for time or memory is never final)."""
+    found, skipped = collect(paths)
+    report = IntakeReport(skipped=skipped)
+    for outcome in read_in_turn(found, Limits.from_environment()):
         _store(outcome.source, outcome, engine, report)
         progress(1)
     return report
 
 
 def _store(path: Path, outcome: ReadRecord | Rejected, engine: Engine, report: IntakeReport) -> None:
-    """Store one file's outcome; a rejection is stored too, with its reason."""
+    """Store one file's outcome (a rejection too, with its reason) and report what is stored."""
     with path.open("rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()  # streamed: a hostile file may be huge
     stat = path.stat()
     mtime = dt.datetime.fromtimestamp(stat.st_mtime)
     if isinstance(outcome, Rejected):
         stored = ingest(engine, path, digest, stat.st_size, mtime, outcome.reason)
-        report.rejected.append(outcome)
     else:
         record = StoredRecord(outcome.form, outcome.form_id, outcome.fields, tuple(outcome.issues))
         stored = ingest(engine, path, digest, stat.st_size, mtime, [record])
-        report.records.append(outcome)
-    if stored.already:
-        report.already.append(path)
+    if stored.status == "rejected":
+        # Refused now, or refused before and refused again: a refusal either way, reported once.
+        report.rejected.append(Rejected(path, stored.reason or "", getattr(outcome, "retry", False)))
+        return
+    (report.already if stored.already else report.read).append(path)
+    confidence = outcome.confidence if isinstance(outcome, ReadRecord) else {}
+    for row in records_of_file(engine, stored.file_id):
+        as_stored = ReadRecord(
+            path, row.form_key, row.form_id, row.fields, list(row.issues), confidence=confidence
+        )
+        report.returned.append(
+            Returned(as_stored, row.record_id, not stored.already, row.status == "current", row.corrected)
+        )

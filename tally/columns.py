@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from baodao.errors import DataError
 from baodao.form_templates.coerce import CoerceError, read_date
-from baodao.form_templates.text import bare_label
+from baodao.form_templates.text import normalize_header
 from baodao.office.sources import SourceRow, SourceTable, read_table, sheet_names
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """Why one row was not taken, in the words a clerk reads: “第5行 D列（日期）：…”."""
-
-    path: Path
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path.name} 第{self.row}行：{self.message}"
 
 
 class Columns:
@@ -36,13 +23,11 @@ class Columns:
         what: str,
         sheet: str | None = None,
     ):
-        if path.name.startswith("~$"):  # Word/Excel's lock file beside an open workbook, not the workbook
-            raise DataError(f"{path} 是 Word/Excel 打开文件时留下的临时文件，请选择原文件（{path.name[2:]}）")
-        known = {bare_label(a): name for name, names in aliases.items() for a in names}
-        self.table: SourceTable = read_table(path, lambda h: bare_label(h) in known, sheet)
+        known = {normalize_header(a): name for name, names in aliases.items() for a in names}
+        self.table: SourceTable = read_table(path, lambda h: normalize_header(h) in known, sheet)
         self.index: dict[str, int] = {}
         for i, header in enumerate(self.table.headers):
-            name = known.get(bare_label(header))
+            name = known.get(normalize_header(header))
             if name is not None and name not in self.index:
                 self.index[name] = i
         missing = [aliases[n][0] for n in required if n not in self.index]

@@ -23,13 +23,13 @@ from baodao.errors import DataError, StorageError
 from baodao.form_templates.coerce import CoerceError, read_integer
 from baodao.form_templates.spec import JsonValue
 from baodao.form_templates.text import squash
-from baodao.office.sources import SourceRow
+from baodao.office.sources import RowProblem, SourceRow
 from baodao.store.db import exclusive
 from baodao.store.records import IngestResult, StoredRecord, ingest
 from baodao.store.schema import files, records
 from baodao.store.withdraw import reinstate_file, withdraw_file
 from baodao.tally.categories import categorize
-from baodao.tally.columns import Columns, RowProblem
+from baodao.tally.columns import Columns
 from baodao.tally.facts import LEDGER_FORM
 from baodao.tally.names import community_key, unit_key
 from baodao.tally.schema import SYNC_LOCK, ensure_tables, tally_undone
@@ -80,9 +80,12 @@ def import_ledger(engine: Engine, path: Path, sheet: str | None = None) -> Ledge
         if said in seen:
             result.problems.append(
                 RowProblem(
-                    path,
                     row.number,
+                    "",
+                    "",
                     f"与第{seen[said]}行完全相同，只计一次（若确是两次活动，请在内容中注明）",
+                    str(fields.get("name") or ""),
+                    path,
                 )
             )
             continue
@@ -107,19 +110,20 @@ def import_ledger(engine: Engine, path: Path, sheet: str | None = None) -> Ledge
 def _fields(cols: Columns, row: SourceRow, path: Path, problems: list[RowProblem]) -> Fields | None:
     on = cols.date(row, "date")
     fields: Fields = {n: cols.text(row, n) for n in ALIASES if n not in ("date", "points")}
+    who = str(fields.get("name") or "")
     if not fields["unit"]:
-        problems.append(RowProblem(path, row.number, f"{cols.where('unit')}是空的，这一行没有计入"))
+        problems.append(RowProblem(row.number, cols.where("unit"), "", "是空的，这一行没有计入", who, path))
         return None
     if not isinstance(on, dt.date) and "综合评价" not in str(fields["category"]):
-        shown = f"“{on}”不是日期" if on else "是空的"
-        problems.append(RowProblem(path, row.number, f"{cols.where('date')}{shown}，这一行没有计入"))
+        reason = "不是日期，这一行没有计入" if on else "是空的，这一行没有计入"
+        problems.append(RowProblem(row.number, cols.where("date"), on or "", reason, who, path))
         return None
     points = cols.text(row, "points")
     try:
         earned = read_integer(points) if points else None
     except CoerceError:
         problems.append(
-            RowProblem(path, row.number, f"{cols.where('points')}“{points}”不是整数，这一行没有计入")
+            RowProblem(row.number, cols.where("points"), points, "不是整数，这一行没有计入", who, path)
         )
         return None
     fields["date"] = on.isoformat() if isinstance(on, dt.date) else None

@@ -205,8 +205,12 @@ def _overdue(engine: Engine, policy: Policy, result: Tally, options: ReportOptio
 
 
 def _sheets(kind: str, name: str, sheets: list[Sheet], options: ReportOptions, count: int) -> ReportResult:
-    OutputFolder(options.out, options.force).claim([name])
-    return ReportResult(kind, [write_sheets(sheets, options.out / name)], count)
+    pdf_name = name.replace(".xlsx", ".pdf")
+    OutputFolder(options.out, options.force).claim([name, pdf_name])
+    files = [write_sheets(sheets, options.out / name)]
+    if options.pdf:
+        files += convert_to_pdf(files, options.out)  # every sheet, landscape, one page wide
+    return ReportResult(kind, files, count)
 
 
 def _printed(day: dt.date) -> str:

@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
 from baodao.form_templates.text import squash
-from baodao.tally.columns import Columns, RowProblem
+from baodao.office.sources import RowProblem
+from baodao.tally.columns import Columns
 from baodao.tally.facts import Person
 from baodao.tally.names import community_key, unit_key, unit_of
 from baodao.tally.schema import ensure_tables, tally_people, tally_roster_rows
@@ -52,18 +53,18 @@ def load_roster(engine: Engine, path: Path, sheet: str | None = None) -> RosterR
             people = PeopleIndex(conn)
             for row in cols.table.rows:
                 name, unit = squash(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))
+                who = cols.text(row, "name")
                 if not name or not unit:
                     missing = cols.where("name") if not name else cols.where("unit")
                     result.problems.append(
-                        RowProblem(path, row.number, f"{missing}是空的，这一行没有计入名册")
+                        RowProblem(row.number, missing, "", "是空的，这一行没有计入名册", who, path)
                     )
                     continue
                 moved = cols.date(row, "moved_on")
                 if isinstance(moved, str):
+                    where = cols.where("moved_on")
                     result.problems.append(
-                        RowProblem(
-                            path, row.number, f"{cols.where('moved_on')}“{moved}”不是日期，已按未迁居计"
-                        )
+                        RowProblem(row.number, where, moved, "不是日期，已按未迁居计", who, path)
                     )
                 moved_on = moved if isinstance(moved, dt.date) else None
                 person = Person(

@@ -14,6 +14,7 @@ import click
 
 from baodao import __version__
 from baodao.errors import BaodaoError
+from baodao.text import escaped
 
 # name → (module, attribute, the line `baodao --help` shows); tests/baodao/test_cli.py keeps the lines true.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -100,11 +101,7 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [
-            (name, click.utils.make_default_short_help(help_line, limit))
-            for name, (_, _, help_line) in COMMANDS.items()
-        ]
+        rows = [(name, help_line) for name, (_, _, help_line) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -112,8 +109,17 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BaodaoError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {escaped(str(exc), lines=True)}", err=True)
             sys.exit(1)
+        finally:
+            _close_databases()
+
+
+def _close_databases() -> None:
+    """Close the databases the command opened, if it opened any (the store is imported only then)."""
+    store = sys.modules.get("baodao.store.db")
+    if store is not None:
+        store.close_all()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

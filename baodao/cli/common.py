@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
 
@@ -25,3 +27,18 @@ def progress_bar(label: str) -> Iterator[Callable[[int], None]]:
 
 
 DB_HELP = "数据库：文件路径或 URL（默认 output/baodao.sqlite3，或环境变量 BAODAO_DB）。"
+
+
+@contextlib.contextmanager
+def logged_to(path: Path) -> Iterator[None]:
+    """Technical details (a parser's traceback) go to ``path``, created only when there is something to
+    log; the clerk sees the plain reason, and is told where the details are."""
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("baodao")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()

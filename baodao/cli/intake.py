@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from baodao.cli.common import DB_HELP, progress_bar
+from baodao.cli.common import DB_HELP, logged_to, progress_bar
 from baodao.errors import DataError
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.coerce import CoerceError, coerce
@@ -17,7 +17,11 @@ from baodao.intake.extract import to_json
 from baodao.store.db import connect
 from baodao.store.export import export_records
 from baodao.store.records import correct, current_records, doubtful, record
-from baodao.store.returns import intake
+from baodao.store.returns import IntakeReport, intake
+from baodao.text import escaped, shown
+
+SKIPPED_SHOWN = 20  # passed-over files listed one by one (more are counted); named ones are always listed
+LOG_FILE = Path("baodao.log")
 
 
 @click.command(name="intake")
@@ -33,21 +37,47 @@ def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> No
     读不了的文件列出原因，留在原处；任何文件被拒时退出码为 1，其余文件照常保存。
     """
     engine = connect(db)
-    with progress_bar("读入表单") as advance:
+    with logged_to(LOG_FILE), progress_bar("读入表单") as advance:
         report = intake(paths, engine, progress=advance)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        for done in report.records:
-            doubt = f"，{len(done.issues)} 处存疑" if done.issues else ""
-            title = get_form(done.form).spec.title
-            click.echo(f"已读入 {done.source}：{done.form}（{title}） 编号 {done.form_id or '—'}{doubt}")
-        for refused in report.rejected:
-            click.echo(f"未读入 {refused.source}：{refused.reason}", err=True)
-        seen = f"，其中 {len(report.already)} 个文件以前已读入（未改动）" if report.already else ""
-        click.echo(f"共 {len(report.records)} 份表单，{len(report.rejected)} 个文件未读入{seen}")
-    if report.rejected:
+        print_report(report)
+    named = [s for s in report.skipped if s.named]
+    if report.rejected or named:
         sys.exit(1)
+
+
+def print_report(report: IntakeReport) -> None:
+    """One line a record and a refusal, then the files counted once each; every name escaped."""
+    for done in report.returned:
+        spec = get_form(done.record.form).spec
+        title = spec.title
+        head = "已读入" if done.new else "以前已读入"
+        ident = escaped(done.record.form_id or "—")
+        line = f"{head} {shown(done.record.source)}：{done.record.form}（{title}） 编号 {ident}"
+        if done.corrected:
+            labels = [spec.field(f).label if f in spec.field_names else f for f in done.corrected]
+            line += f"，已更正：{'、'.join(escaped(label) for label in labels)}"
+        if not done.current:
+            line += "，已有较新的交回，此份留作旧版"
+        elif done.doubts:
+            line += f"，{done.doubts} 处存疑"
+        click.echo(line)
+    for refused in report.rejected:
+        click.echo(f"未读入 {shown(refused.source)}：{escaped(refused.reason)}", err=True)
+    for passed in report.skipped:
+        if passed.named or len(report.skipped) <= SKIPPED_SHOWN:
+            click.echo(f"跳过 {shown(passed.source)}：{passed.reason}", err=True)
+    parts = [f"新读入 {len(report.read)} 个文件（{sum(r.new for r in report.returned)} 份表单）"]
+    if report.already:
+        parts.append(f"以前已读入 {len(report.already)} 个（未改动）")
+    parts.append(f"未读入 {len(report.rejected)} 个")
+    if report.skipped:
+        parts.append(f"跳过 {len(report.skipped)} 个")
+    doubts = sum(r.doubts for r in report.returned)
+    tail = f"；共 {doubts} 处存疑，用 baodao review 核对" if doubts else ""
+    click.echo("，".join(parts) + tail)
 
 
 @click.group(name="review", invoke_without_command=True)
@@ -63,8 +93,10 @@ def review(ctx: click.Context, key: str | None, db: str | None) -> None:
     items = doubtful(connect(db), key)
     for item in items:
         shown = json.dumps(item.value, ensure_ascii=False) if item.value is not None else "（空）"
-        click.echo(f"记录 {item.record_id}  {item.form_key} {item.form_id or '—'}  {item.field} = {shown}")
-        click.echo(f"    {item.message}    （{item.source}）")
+        click.echo(
+            escaped(f"记录 {item.record_id}  {item.form_key} {item.form_id or '—'}  {item.field} = {shown}")
+        )
+        click.echo(escaped(f"    {item.message}    （{item.source}）"))
     click.echo(f"共 {len(items)} 处存疑" if items else "没有存疑的值。")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -81,7 +82,12 @@ def _print(result: Tally, everyone: bool) -> None:
     click.echo(
         f"党员 {len(members)} 人：已报到 {reported}，未报到 {not_reported}；达标 {met}，未达标 {short}"
     )
-    shown = members if everyone else [m for m in members if m.shortfalls or m.notes]
+    # A rule no returned form can decide (未核对) is counted here, not repeated on every member's line.
+    unchecked = Counter(describe(s) for m in members for s in m.shortfalls if s.unchecked)
+    for said, count in sorted(unchecked.items()):
+        click.echo(f"{said}：{count} 人")
+    needs = [m for m in members if m.notes or any(not s.unchecked for s in m.shortfalls)]
+    shown = members if everyone else needs
     title = "全部党员" if everyone else "未报到、未达标或需留意的党员（--all 列出全部）"
     click.echo(f"\n== {title}：{len(shown)} 人")
     if shown:

@@ -1,132 +1,121 @@
-"""`baodao tally`, `ledger` and `roster` through the command line: structured JSON, undo, sheets."""
+"""`baodao roster load`, `ledger import`, `tally` and `report` end to end on a database file."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
 from openpyxl import Workbook
 
-from baodao.cli import main
+from tests.baodao.test_cli import run
+from tests.conftest import pdf_text
+
+BLOOD = "郑州市中心血站"
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ledger_book(path: Path, rows: list[list[object]], sheet: str = "台账", notes_first: bool = False) -> Path:
+def _data(tmp_path: Path) -> tuple[Path, Path]:
+    roster = tmp_path / "名册.csv"
+    roster.write_text(
+        f"姓名,工作单位及职务,所属社区\n陈海,{BLOOD} 科员,金华社区\n吕华,{BLOOD},新安社区\n", encoding="utf-8"
+    )
     wb = Workbook()
-    first = wb.active
-    if notes_first:
-        first.title = "填表说明"
-        first.append(["每月填写"])
-        ws = wb.create_sheet(sheet)
-    else:
-        first.title = sheet
-        ws = first
+    ws = wb.active
     ws.append(["日期", "姓名", "单位", "社区", "类别", "内容", "积分"])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    ws.append(["2025-03-01", "陈海", BLOOD, "金华社区", "报到", "到社区报到", None])
+    for day in range(1, 12):
+        ws.append([f"2025-04-{day:02d}", "陈海", BLOOD, "金华社区", "志愿服务", f"义诊{day}", 5])
+    ws.append(["四月", "吕华", BLOOD, "", "", "宣讲", 5])
+    wb.save(tmp_path / "台账.xlsx")
+    return roster, tmp_path / "台账.xlsx"
 
 
-ROWS: list[list[object]] = [
-    [dt.datetime(2025, 1, 10), "", "荣成市财政局", "香河社区", "为民服务", "义诊", None],
-    [dt.datetime(2025, 2, 10), "", "荣成市财政局", "香河社区", "为民服务", "义诊", None],
-    [dt.datetime(2025, 4, 10), "周峰", "荣成市财政局", "香河社区", "志愿服务", "清理卫生", 2],
-    [dt.datetime(2025, 4, 12), "", "荣成市财政局", "香河社区", "为民服务", "理发", None],
-]
-
-
-def test_tally_json_gives_each_shortfall_as_data_with_its_clause_and_text(tmp_path: Path) -> None:
+def test_tally_answers_who_has_not_reported_and_who_is_short(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
     db = str(tmp_path / "db.sqlite3")
-    assert run("ledger", "import", str(ledger_book(tmp_path / "台账.xlsx", ROWS)), "--db", db)[0] == 0
-    code, out, _ = run(
-        "tally", "--policy", "rongcheng-2019", "--year", "2025", "--today", "2025-04-30", "--json", "--db", db
-    )
+    code, out, _ = run("roster", "load", str(roster), "--db", db)
+    assert (code, out.strip()) == (0, "名册 名册.csv：2 人（新增 2 人）；0 行有问题")
+    code, out, err = run("ledger", "import", str(ledger), "--db", db)
     assert code == 0
+    assert "台账.xlsx 第14行 吕华 A列（日期）：“四月” 不是日期，这一行没有计入" in err
+    assert "读入 12 行；1 行有问题" in out
+    half = ["tally", "--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
+    code, out, _ = run(*half, "--db", db)
+    assert code == 0
+    assert "党员 2 人：已报到 1，未报到 1" in out  # 陈海's 报到 row registers him; 吕华's row was not read
+    assert "吕华" in out and "陈海" not in out  # only those with a problem are listed
+    code, out, _ = run(*half, "--json", "--db", db)
     data = json.loads(out)
-    [unit] = data["units"]
-    [march] = [s for s in unit["shortfalls"] if s["kind"] == "monthly_activity"]
-    assert march == {
-        "kind": "monthly_activity",
-        "period": "2025-03",
-        "found": 0,
-        "required": 1,
-        "rule": "min_activities_per_month",
-        "clause": "000 三（三）：每个报到单位……每月至少到共驻共建社区开展1次活动",
-        "warn_only": False,
-        "pending": False,
-        "unchecked": False,
-        "status": "short",
-        "text": "3月未开展活动",
-    }
-    assert unit["deduction"] == 0.05
-    [member] = data["members"]
-    [pending] = [s for s in member["shortfalls"] if s["kind"] == "activities"]
-    assert (pending["found"], pending["required"], pending["status"]) == (1, 4, "pending")
-    code, out, _ = run(
-        "tally", "--policy", "rongcheng-2019", "--year", "2025", "--today", "2025-04-30", "--db", db
+    chen = next(m for m in data["members"] if m["name"] == "陈海")
+    assert (chen["activities"], chen["points"], chen["stars_by_half"]) == (11, 55, {"1": 5})
+    assert (chen["reported"], chen["reported_on"], chen["community"]) == (True, "2025-03-01", "金华社区")
+    assert data["units"][0]["name"] == BLOOD and data["units"][0]["members"] == 2
+    code, out, _ = run(*half, "--db", db)
+    # No unit activity in the ledger: the missed months are said once, in order.
+    assert "1、2、3、4、5、6月未开展活动；第1季度未参加联席会" in out
+
+
+def test_report_writes_files_and_errors_are_clear(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
+    db = str(tmp_path / "db.sqlite3")
+    run("roster", "load", str(roster), "--db", db)
+    run("ledger", "import", str(ledger), "--db", db)
+    base = [
+        "--policy",
+        "zhengzhou-2019",
+        "--year",
+        "2025",
+        "--today",
+        "2025-07-01",
+        "--db",
+        db,
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    code, _, err = run("report", "summary", *base)
+    assert code == 1 and "Error: 汇总表的评星情况按半年填写" in err
+    code, out, _ = run("report", "summary", *base, "--half", "1")
+    assert code == 0 and "zz-f1-combined.docx" in out
+    code, _, err = run("report", "nonsense", *base)
+    assert code == 2
+    code, _, err = run("tally", "--policy", "nowhere", "--year", "2025", "--db", db)
+    assert code == 1 and "没有名为“nowhere”的规则" in err
+
+
+def test_every_pdf_asked_for_is_made_lists_included(tmp_path: Path, db: str) -> None:
+    roster, ledger = _data(tmp_path)
+    run("roster", "load", str(roster), "--db", db)
+    run("ledger", "import", str(ledger), "--db", db)
+    issued = tmp_path / "发放.csv"
+    issued.write_text(
+        "编号,姓名,性别,年龄,工作单位及职务,联系方式,家庭住址,所属社区,服务意向,报到地党组织\n"
+        f"B-1,吕华,女,40,{BLOOD},13803710001,新安路1号,新安社区,宣讲、义诊,新安社区党委\n",
+        encoding="utf-8",
     )
-    assert "3月未开展活动" in out and "参与率" in out
+    make = ["generate", "zz-b1", "--data", str(issued), "--out", str(tmp_path / "b1"), "--db", db]
+    assert run(*make, "--issue-date", "2025-03-01")[0] == 0
+    out = tmp_path / "报表"
+    period = ["--policy", "zhengzhou-2019", "--year", "2025", "--half", "1", "--today", "2025-07-01"]
+    code, stdout, stderr = run("report", "overdue", *period, "--out", str(out), "--db", db, "--pdf")
+    assert code == 0, stderr
+    xlsx, pdf = out / "逾期和未报到-2025-07-01.xlsx", out / "逾期和未报到-2025-07-01.pdf"
+    assert f"已写入 {xlsx}" in stdout and f"已写入 {pdf}" in stdout and "2 个文件" in stdout
+    text = pdf_text(pdf)
+    assert "逾期未交回的表单（1份）" in text and "B-1" in text and "吕华" in text
+    assert "未报到的党员" in text
+    code, stdout, _ = run("report", "spot-check", *period, "--out", str(out), "--db", db, "--pdf")
+    assert code == 0 and (out / "抽查名单-2025年上半年.pdf").is_file()
 
 
-def test_ledger_list_and_undo_through_the_command_line(tmp_path: Path) -> None:
+def test_roster_and_ledger_answer_a_lock_file_with_what_it_is(tmp_path: Path) -> None:
+    roster, ledger = _data(tmp_path)
     db = str(tmp_path / "db.sqlite3")
-    first = ledger_book(tmp_path / "一月.xlsx", ROWS[:1])
-    whole = ledger_book(tmp_path / "全年.xlsx", ROWS)
-    assert run("ledger", "import", str(first), "--db", db)[0] == 0
-    code, out, err = run("ledger", "import", str(whole), "--db", db)
-    assert code == 0 and "读入 4 行；其中 1 行是已读入的活动，未重复计入；0 行有问题" in out
-    code, out, _ = run("ledger", "list", "--db", db)
-    lines = out.splitlines()
-    assert code == 0 and "编号" in lines[0]
-    assert any("一月.xlsx" in line for line in lines) and any("全年.xlsx" in line for line in lines)
-    code, out, _ = run("ledger", "undo", "2", "--db", db)
-    assert code == 0
-    assert out.startswith("已撤销台账读入 2（") and "4 行不再计入，1 行以前读入的恢复计入" in out
-    code, out, _ = run("ledger", "list", "--db", db)
-    assert "已撤销" in out
-    code, _, err = run("ledger", "undo", "2", "--db", db)
-    assert code == 1 and "已于" in err and "撤销" in err
-    code, out, _ = run("ledger", "import", str(whole), "--db", db)
-    assert "此前撤销的读入（编号 2）已恢复，4 行重新计入" in out
-
-
-def test_ledger_and_roster_take_sheet_and_a_wrong_sheet_names_the_one_read_and_the_others(
-    tmp_path: Path,
-) -> None:
-    db = str(tmp_path / "db.sqlite3")
-    book = ledger_book(tmp_path / "台账.xlsx", ROWS, sheet="活动", notes_first=True)
-    code, _, err = run("ledger", "import", str(book), "--db", db)
-    assert code == 1
-    assert "读的是工作表“填表说明”；其他工作表：“活动”，可用 --sheet 指定" in err
-    code, out, _ = run("ledger", "import", str(book), "--sheet", "活动", "--db", db)
-    assert code == 0 and "读入 4 行" in out
-    wb = Workbook()
-    wb.active.title = "说明"
-    ws = wb.create_sheet("名册")
-    ws.append(["姓名", "工作单位及职务", "所属社区"])
-    ws.append(["周峰", "荣成市财政局 科员", "香河社区"])
-    wb.save(tmp_path / "名册.xlsx")
-    code, _, err = run("roster", "load", str(tmp_path / "名册.xlsx"), "--db", db)
-    assert code == 1 and "读的是工作表“说明”；其他工作表：“名册”" in err
-    code, out, _ = run("roster", "load", str(tmp_path / "名册.xlsx"), "--sheet", "名册", "--db", db)
-    assert code == 0 and "名册 名册.xlsx：1 人" in out
-    code, _, err = run("roster", "load", str(tmp_path / "名册.xlsx"), "--sheet", "花名册", "--db", db)
-    assert code == 1 and "没有名为“花名册”的工作表（现有：说明、名册）" in err
-
-
-def test_a_lock_file_named_instead_of_the_workbook_is_answered_as_such(tmp_path: Path) -> None:
-    lock = tmp_path / "~$台账.xlsx"
-    lock.write_bytes(b"\x0cowner" + b"\x00" * 150)  # what Excel leaves beside an open workbook
-    code, _, err = run("ledger", "import", str(lock), "--db", str(tmp_path / "db.sqlite3"))
-    assert code == 1
-    assert "是 Word/Excel 打开文件时留下的临时文件，请选择原文件（台账.xlsx）" in err
-    assert "zip" not in err
-    code, _, err = run("roster", "load", str(lock), "--db", str(tmp_path / "db.sqlite3"))
-    assert code == 1 and "临时文件" in err
+    for command, original in (("roster", roster), ("ledger", ledger)):
+        lock = tmp_path / f"~${original.name}"
+        lock.write_bytes(b"\x07zhangsan" + b" " * 50)
+        verb = "load" if command == "roster" else "import"
+        code, _, err = run(command, verb, str(lock), "--db", db)
+        assert code == 1
+        assert (
+            err
+            == f"Error: {lock}：这是 Word/Excel 打开文件时留下的临时文件，请选择原文件（{original.name}）\n"
+        )

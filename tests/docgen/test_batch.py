@@ -171,7 +171,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_left_out(batch: tuple[Path,
     data, options = batch
     result = generate(get_form("zz-b1"), data, options)
     text = [str(p) for p in result.problems]
-    assert "第5行 D列（年龄）：“三十” “三十”不是整数" in text
+    assert "第5行 赵磊 D列（年龄）：“三十” “三十”不是整数" in text  # the member named, not only the row
     assert any(t.startswith("第6行 B列（姓名）：（空） 必填项未填写") for t in text)
     assert any(t.startswith("第6行 G列（联系方式）：“123” “123”不像电话号码") for t in text)
     assert any(
@@ -184,7 +184,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_left_out(batch: tuple[Path,
     assert result.report is not None
     report = load_workbook(result.report).active
     rows = [[c.value for c in r] for r in report.iter_rows(min_row=3)]
-    assert [5, "D列（年龄）", "三十", "“三十”不是整数"] in rows
+    assert [5, "赵磊", "D列（年龄）", "三十", "“三十”不是整数"] in rows
 
 
 def test_combined_pdf_has_one_page_per_form_with_values(batch: tuple[Path, GenerateOptions]) -> None:
@@ -225,7 +225,7 @@ def test_strict_writes_nothing(batch: tuple[Path, GenerateOptions]) -> None:
     data, options = batch
     strict = GenerateOptions(**{**options.__dict__, "strict": True})
     with pytest.raises(
-        DataError, match=r"有 2 行不符合要求（--strict：未生成任何文件）[\s\S]*第5行 D列（年龄）"
+        DataError, match=r"有 2 行不符合要求（--strict：未生成任何文件）[\s\S]*第5行 赵磊 D列（年龄）"
     ):
         generate(get_form("zz-b1"), data, strict)
     assert not options.outdir.exists() or not any(options.outdir.iterdir())
@@ -311,7 +311,10 @@ def test_a_column_the_roster_lacks_is_left_blank_for_handwriting(tmp_path: Path)
     wb.active.insert_cols(1)
     wb.active["A2"] = "序号"  # a roster's own column, under a title row
     wb.save(data)
-    options = GenerateOptions(outdir=tmp_path / "o")
+    with pytest.raises(DataError, match=r"必填项服务意向，未生成任何文件[\s\S]*服务意向：数据中没有相应的列"):
+        generate(get_form("zz-b1"), data, GenerateOptions(outdir=tmp_path / "o"))
+    assert not (tmp_path / "o").exists()
+    options = GenerateOptions(outdir=tmp_path / "o", blank=frozenset({"服务意向"}))
     result = generate(get_form("zz-b1"), data, options)
     assert result.problems == [] and result.blank_fields == ["服务意向"]
     assert result.unused_columns == ["序号"]
@@ -371,3 +374,77 @@ def test_group_by_needs_a_table_form(batch: tuple[Path, GenerateOptions]) -> Non
     data, options = batch
     with pytest.raises(DataError, match="不是汇总类表格"):
         generate(get_form("zz-b1"), data, GenerateOptions(**{**options.__dict__, "group_by": "姓名"}))
+
+
+UNIT_ROSTER = ["编号", "姓名", "性别", "出生年月", "入党时间", "工作单位", "职务", "手机号码", "家庭住址"]
+UNIT_ROSTER += ["所属社区", "服务意向", "报到地党组织"]
+
+
+def unit_roster(path: Path) -> Path:
+    """A roster as a unit keeps it: 出生年月, 工作单位 + 职务 and 手机号码 instead of the form's labels."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(UNIT_ROSTER)
+    first = ["U-1", "李晓燕", "女", dt.datetime(1989, 5, 12), "2010年7月", "区卫健委", "科员", "13803710001"]
+    second = ["U-2", "王建国", "男", "1984年2月", "2001年5月", "区审计局", "科长", "13803710002"]
+    ws.append([*first, "新安路1号", "新安社区", "政策宣讲、法律援助", "新安社区党委"])
+    ws.append([*second, "中心路2号", "金华社区", "环境整治、治安巡逻", "金华社区党委"])
+    wb.save(path)
+    return path
+
+
+def test_required_fields_without_a_column_stop_before_anything_is_written(tmp_path: Path) -> None:
+    data = unit_roster(tmp_path / "名册.xlsx")
+    options = GenerateOptions(outdir=tmp_path / "out", issue_date=dt.date(2025, 3, 1))
+    with pytest.raises(DataError) as caught:
+        generate(get_form("zz-b1"), data, options)
+    message = str(caught.value)
+    assert "缺少表单 zz-b1（在职党员社区报到证）的必填项年龄、工作单位及职务、联系方式" in message
+    assert "年龄：可由“出生年月”列按发放日期算出" in message
+    assert "工作单位及职务：可由“工作单位”“职务”两列合并" in message
+    assert "联系方式：可用“手机号码”列" in message
+    assert not options.outdir.exists()
+    assert list_issued(connect(db_of(options))) == []
+
+
+def test_mapped_columns_fill_the_form_and_birth_dates_give_ages(tmp_path: Path) -> None:
+    data = unit_roster(tmp_path / "名册.xlsx")
+    options = GenerateOptions(
+        outdir=tmp_path / "out",
+        issue_date=dt.date(2025, 3, 1),
+        column_map={"手机号码": "联系方式", "出生年月": "age", "工作单位+职务": "工作单位及职务"},
+    )
+    result = generate(get_form("zz-b1"), data, options)
+    assert result.problems == [] and result.unused_columns == []
+    first = Document(str(options.outdir / "zz-b1-U-1-李晓燕.docx")).tables[0]
+    assert first.rows[0].cells[5].text == "35"  # born 12 May 1989: 35 on 1 March 2025
+    cells = [c.text for r in first.rows for c in r.cells]
+    assert "区卫健委 科员" in cells and "13803710001" in cells
+    second = Document(str(options.outdir / "zz-b1-U-2-王建国.docx")).tables[0]
+    assert second.rows[0].cells[5].text == "41"  # February 1984: 41 by March 2025
+
+
+def test_fields_left_blank_are_printed_empty_and_said(tmp_path: Path) -> None:
+    data = unit_roster(tmp_path / "名册.xlsx")
+    options = GenerateOptions(
+        outdir=tmp_path / "out",
+        issue_date=dt.date(2025, 3, 1),
+        column_map={"工作单位+职务": "工作单位及职务"},
+        blank=frozenset({"联系方式", "age"}),
+    )
+    result = generate(get_form("zz-b1"), data, options)
+    assert result.blank_fields == ["年龄", "联系方式"]
+    assert result.unused_columns == ["出生年月", "手机号码"]
+    first = Document(str(options.outdir / "zz-b1-U-1-李晓燕.docx")).tables[0]
+    assert first.rows[0].cells[5].text.strip() == ""
+    assert "13803710001" not in [c.text for r in first.rows for c in r.cells]
+
+
+def test_a_map_naming_what_is_not_there_says_what_is(tmp_path: Path) -> None:
+    data = unit_roster(tmp_path / "名册.xlsx")
+    options = GenerateOptions(outdir=tmp_path / "out", column_map={"手机": "联系方式"})
+    with pytest.raises(DataError, match=r"没有名为“手机”的列（第1行的列名：编号、姓名"):
+        generate(get_form("zz-b1"), data, options)
+    options = GenerateOptions(outdir=tmp_path / "out", blank=frozenset({"电话"}))
+    with pytest.raises(DataError, match=r"表单 zz-b1 没有“电话”这一项（可用：报到地党组织、编号"):
+        generate(get_form("zz-b1"), data, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -53,7 +54,10 @@ def command(data: Path, out: Path, db: Path) -> list[str]:
     ]
 
 
-def snapshot(out: Path, db: Path) -> tuple[dict[str, str], list[tuple[object, ...]]]:
+Register = list[tuple[str, str, dt.date | None, str]]
+
+
+def snapshot(out: Path, db: Path) -> tuple[dict[str, str], Register]:
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
     register = [(e.form_id, e.recipient, e.due_date, e.status) for e in list_issued(connect(str(db)))]
     return files, register

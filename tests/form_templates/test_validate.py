@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
+from baodao.form_templates.spec import Record
 from baodao.form_templates.validate import validate
 
 
 def messages(key: str, **changes: object) -> list[str]:
     spec = get_form(key).spec
-    record = {**sample_record(spec), **changes}
+    record = cast(Record, {**sample_record(spec), **changes})
     return [str(p) for p in validate(spec, record)]
 
 
@@ -29,7 +32,9 @@ def test_required_and_counts_and_formats() -> None:
 def test_length_limit_of_a_table_column() -> None:
     spec = get_form("rc-a1").spec
     record = sample_record(spec)
-    projects = list(record["projects"])  # type: ignore[arg-type]
-    projects[0] = {**projects[0], "content": "字" * 151}
-    found = [str(p) for p in validate(spec, {**record, "projects": projects})]
+    projects = record["projects"]
+    assert isinstance(projects, list)
+    rows = [dict(p) for p in projects if isinstance(p, dict)]
+    rows[0]["content"] = "字" * 151
+    found = [str(p) for p in validate(spec, {**record, "projects": rows})]
     assert found == ["项目清单第1行“主要内容”：共151字，超过150字的限制"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from hypothesis import strategies as st
 
@@ -60,4 +61,5 @@ def field_values(f: FieldSpec) -> st.SearchStrategy[object]:
 
 
 def records(spec: FormSpec) -> st.SearchStrategy[Record]:
-    return st.fixed_dictionaries({f.name: field_values(f) for f in spec.fields})  # type: ignore[return-value]
+    parts: dict[str, st.SearchStrategy[object]] = {f.name: field_values(f) for f in spec.fields}
+    return cast(st.SearchStrategy[Record], st.fixed_dictionaries(parts))

@@ -28,7 +28,7 @@ def read(path: Path) -> ReadRecord:
 
 
 def grid_table(doc: DocxDocument, rows: list[list[str]]) -> DocxTable:
-    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    table: DocxTable = doc.add_table(rows=len(rows), cols=len(rows[0]))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.cell(r, c).text = text

@@ -120,7 +120,7 @@ def narrow_cell_docx(path: Path) -> Path:
 
 
 def fixed_table(doc: DocxDocument, rows: int, widths_mm: tuple[int, ...]) -> DocxTable:
-    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table: DocxTable = doc.add_table(rows=rows, cols=len(widths_mm))
     table.style = "Table Grid"
     table.autofit = False  # a fixed layout: LibreOffice keeps the widths instead of fitting the text
     for col, mm in zip(table.columns, widths_mm, strict=True):
@@ -457,6 +457,7 @@ def test_pdf_wrapped_name_is_joined_and_typed_lines_kept(converted: Converted) -
     with pdfplumber.open(converted.narrow_pdf) as pdf:
         first, second = pdf.pages[0].extract_tables()
     raw, moved = first[0][1], second[0][1]
+    assert raw is not None and moved is not None
     assert "\n" in raw and raw.replace("\n", "") == LONG_NAME  # it did wrap in the PDF
     assert "报\n到。" in moved  # “。” may not start a line, so “到” went down with it
     table, sentence = read_pdf(converted.narrow_pdf).tables

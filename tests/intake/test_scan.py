@@ -145,10 +145,13 @@ def _batch(key: str, roster: list[dict[str, str]], work: Path) -> Batch:
     data = work / f"{key}.json"
     data.write_text(json.dumps(roster, ensure_ascii=False), encoding="utf-8")
     engine = connect(str(work / "db.sqlite3"))
+    # What the roster does not give, the member writes on the printed form: the scans are of those.
+    given = {k for row in roster for k in row}
+    blank = frozenset(f.label for f in get_form(key).spec.fields if f.required and f.label not in given)
     made = generate(
         get_form(key),
         data,
-        GenerateOptions(work / key, pdf=True),
+        GenerateOptions(work / key, pdf=True, blank=blank),
         lambda entries: record_issued(engine, entries),
     )
     assert made.combined_pdf is not None

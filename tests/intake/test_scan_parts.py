@@ -67,7 +67,7 @@ def test_a_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None
 
 
 def test_a_tiff_with_too_many_pages_is_refused(tmp_path: Path) -> None:
-    pages = [Image.new("L", (50, 50), 255) for _ in range(4)]
+    pages = [Image.new("L", (250, 350), 255) for _ in range(4)]
     path = tmp_path / "many.tiff"
     pages[0].save(path, save_all=True, append_images=pages[1:])
     with pytest.raises(DataError, match="超过上限 3 页"):

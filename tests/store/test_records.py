@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,6 +32,7 @@ from baodao.store.records import (
     doubtful,
     ingest,
     record,
+    records_of_file,
 )
 from baodao.store.register import list_issued, record_issued
 from baodao.store.schema import corrections, files, issued_forms, metadata, records
@@ -373,3 +375,62 @@ def test_concurrent_corrections_of_one_record_all_stay(engine: Engine) -> None:
     assert sorted(row.fields.items()) == [(f"f{n}", str(n)) for n in range(4)]
     assert row.issues == ()
     assert sorted(c.who for c in corrections_of(engine, record_id)) == [f"clerk{n}" for n in range(4)]
+
+
+def test_a_file_refused_before_is_stored_when_it_reads_later(engine: Engine) -> None:
+    """A refusal for time or memory depends on the machine's load: it is never final."""
+    timeout = "读取超时（超过 10 秒），已停止读取此文件；下次读入时会再试"
+    first = ingest(engine, Path("回执/李晓燕.docx"), digest("slow"), 100, MARCH_20, timeout)
+    assert (first.already, first.status) == (False, "rejected")
+    later = ingest(engine, Path("回执/李晓燕.docx"), digest("slow"), 100, MARCH_20, [slip("SJ-1", "1")])
+    assert (later.already, later.status, later.reason, len(later.records)) == (False, "read", None, 1)
+    assert [r.fields["phone"] for r in current_records(engine, "zz-b1")] == ["1"]
+    with engine.connect() as conn:
+        assert conn.execute(select(files.c.status, files.c.reason)).all() == [("read", None)]
+    again = ingest(engine, Path("回执/李晓燕.docx"), digest("slow"), 100, MARCH_20, timeout)
+    assert (again.already, again.status) == (True, "read")  # once read, a later refusal changes nothing
+
+
+def test_a_refusal_for_another_reason_replaces_the_stored_one(engine: Engine) -> None:
+    ingest(engine, Path("a.pdf"), digest("a"), 1, None, "读取超时")
+    again = ingest(engine, Path("a.pdf"), digest("a"), 1, None, "PDF 有密码保护")
+    assert (again.already, again.status, again.reason) == (False, "rejected", "PDF 有密码保护")
+    with engine.connect() as conn:
+        assert conn.scalar(select(files.c.reason)) == "PDF 有密码保护"
+
+
+def test_a_form_id_longer_than_the_column_is_refused_in_chinese(engine: Engine) -> None:
+    with pytest.raises(StorageError, match="编号长 121 个字符，超过上限 120"):
+        ingest(engine, Path("a.docx"), digest("long"), 1, None, [slip("L" * 121, "1")])
+    ingest(engine, Path("b.docx"), digest("ok"), 1, None, [slip("L" * 120, "1")])
+    assert [r.form_id for r in current_records(engine, "zz-b1")] == ["L" * 120]
+
+
+def test_records_of_a_file_carry_their_corrections(engine: Engine) -> None:
+    stored = ingest(
+        engine, Path("a.docx"), digest("a"), 1, None, [slip("SJ-1", "1", FieldIssue("phone", "位数不对"))]
+    )
+    correct(engine, stored.records[0].record_id, "phone", "13800000001", "王干事")
+    [row] = records_of_file(engine, stored.file_id)
+    assert (row.fields["phone"], row.issues, row.corrected) == ("13800000001", (), ("phone",))
+
+
+def test_a_non_utf8_file_name_is_stored_escaped(engine: Engine) -> None:
+    name = Path(os.fsdecode(b"\xc0\xee\xcf\xfe\xd1\xe0.docx"))  # GBK bytes, as unzip leaves them
+    ingest(engine, name, digest("gbk"), 1, None, [slip("SJ-1", "1")])
+    assert [str(r.source) for r in current_records(engine, "zz-b1")] == [
+        "\\xc0\\xee\\xcf\\xfe\\xd1\\xe0.docx"
+    ]
+
+
+def test_three_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    """Migrations run under a lock: none fails on “table alembic_version already exists”."""
+    import subprocess
+    import sys
+
+    for n in range(4):
+        db = str(tmp_path / f"new{n}.sqlite3")
+        code = f"from baodao.store.db import connect; connect({db!r})"
+        runs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(3)]
+        errors = [run.communicate()[1].decode() for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0], errors

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +15,11 @@ from sqlalchemy import Engine
 from baodao.form_templates.spec import JsonValue
 from baodao.store.records import IngestResult, StoredRecord, ingest
 from baodao.tally.facts import LEDGER_FORM
+
+
+def json_fields(fields: Mapping[str, object]) -> dict[str, JsonValue]:
+    """Fields as a test writes them (dict literals of JSON values), typed as the store takes them."""
+    return cast(dict[str, JsonValue], dict(fields))
 
 
 @dataclass
@@ -25,14 +32,15 @@ class Returns:
     def add(
         self,
         form_key: str,
-        fields: dict[str, JsonValue],
+        fields: Mapping[str, object],
         form_id: str | None = None,
         mtime: dt.datetime | None = None,
     ) -> IngestResult:
         self.count += 1
         digest = hashlib.sha256(f"returned file {self.count}".encode()).hexdigest()
         path = Path(f"returned-{self.count}.docx")
-        return ingest(self.engine, path, digest, 100, mtime, [StoredRecord(form_key, form_id, fields)])
+        record = StoredRecord(form_key, form_id, json_fields(fields))
+        return ingest(self.engine, path, digest, 100, mtime, [record])
 
     def registration(
         self,
@@ -68,7 +76,7 @@ class Returns:
 
     def score_sheet(self, name: str, unit: str, rows: list[tuple[str, str, int]]) -> None:
         """A 积分评星登记表 (zz-d1): rows of (date, content, points)."""
-        services: JsonValue = [{"served_on": d, "content": c, "points": p} for d, c, p in rows]
+        services: list[dict[str, object]] = [{"served_on": d, "content": c, "points": p} for d, c, p in rows]
         self.add("zz-d1", {"name": name, "employer_and_post": f"{unit} 科员", "services": services})
 
     def ledger(

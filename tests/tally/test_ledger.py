@@ -63,10 +63,10 @@ def test_rows_that_cannot_be_read_are_named_with_row_and_column_and_the_rest_is_
     result = import_ledger(engine, ledger(tmp_path / "台账.xlsx", rows))
     assert result.rows == 1
     assert [str(p) for p in result.problems] == [
-        "台账.xlsx 第3行：B列（活动日期）“七月初”不是日期，这一行没有计入",
-        "台账.xlsx 第4行：D列（工作单位）是空的，这一行没有计入",
-        "台账.xlsx 第5行：H列（信用加分）“两分”不是整数，这一行没有计入",
-        "台账.xlsx 第7行：与第6行完全相同，只计一次（若确是两次活动，请在内容中注明）",
+        "台账.xlsx 第3行 周峰 B列（活动日期）：“七月初” 不是日期，这一行没有计入",
+        "台账.xlsx 第4行 周峰 D列（工作单位）：（空） 是空的，这一行没有计入",
+        "台账.xlsx 第5行 周峰 H列（信用加分）：“两分” 不是整数，这一行没有计入",
+        "台账.xlsx 第7行 周峰：与第6行完全相同，只计一次（若确是两次活动，请在内容中注明）",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -44,7 +45,9 @@ def five_point_rows(n: int, month: int = 3) -> list[tuple[str, str, int]]:
     ],
     ids=["9-points-no-star", "10-points-one-star", "100-points-ten-stars", "105-points-still-ten"],
 )
-def test_zhengzhou_stars_one_per_ten_points_at_most_ten(returns: Returns, rows, points, stars) -> None:  # type: ignore[no-untyped-def]
+def test_zhengzhou_stars_one_per_ten_points_at_most_ten(
+    returns: Returns, rows: list[tuple[str, str, int]], points: int, stars: int
+) -> None:
     returns.registration("李晓燕", UNIT, "新安社区", "2025-03-01")
     returns.score_sheet("李晓燕", UNIT, rows)
     m = member(returns, "李晓燕", period=Period(2025, 1), as_of=dt.date(2025, 6, 30))
@@ -192,8 +195,8 @@ def test_zhengzhou_at_least_one_post_claimed_on_the_member_slip(
     ids=["exactly-4-and-5-points", "3-activities", "4-activities-4-points"],
 )
 def test_rongcheng_minimum_four_activities_and_five_credit_points(
-    returns: Returns, activities, points, short
-) -> None:  # type: ignore[no-untyped-def]
+    returns: Returns, activities: int, points: list[int], short: list[str]
+) -> None:
     returns.registration("周峰", "荣成市财政局", "香河社区", "2025-06-20")
     for i in range(activities):
         returns.ledger(
@@ -225,8 +228,8 @@ def test_yuepu_minimum_one_activity_from_the_activity_card(returns: Returns, cou
 
 
 def test_a_member_who_moved_and_re_reported_within_a_month_counts_once_at_the_new_community(
-    returns: Returns, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    returns: Returns, tmp_path: Path
+) -> None:
     from baodao.tally.roster import load_roster
 
     returns.registration("郑伟", UNIT, "新安社区", "2025-03-10")
@@ -247,8 +250,8 @@ def test_a_member_who_moved_and_re_reported_within_a_month_counts_once_at_the_ne
 
 
 def test_a_member_who_re_reported_late_is_noted_and_one_who_never_did_is_unreported(
-    returns: Returns, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    returns: Returns, tmp_path: Path
+) -> None:
     from baodao.tally.roster import load_roster
 
     returns.registration("冯雪", UNIT, "新安社区", "2025-03-10")
@@ -286,8 +289,8 @@ def test_yearly_minimums_only_remind_before_the_year_is_over_and_are_not_judged_
 
 
 def test_a_roster_without_its_name_column_is_refused_with_the_columns_it_has(
-    returns: Returns, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    returns: Returns, tmp_path: Path
+) -> None:
     from baodao.errors import DataError
     from baodao.tally.roster import load_roster
 
@@ -305,8 +308,8 @@ def test_a_registration_after_its_forms_deadline_is_noted_with_the_clause(return
         "member_organization": "宝钢股份党支部",
         "addressee_organization": "月浦八村党总支",
     }
-    returns.add("yp-a4", {**fields, "reported_on": "2015-07-05"})  # type: ignore[dict-item]
-    returns.add("yp-a4", {**fields, "member_name": "周敏", "reported_on": "2015-06-30"})  # type: ignore[dict-item]
+    returns.add("yp-a4", {**fields, "reported_on": "2015-07-05"})
+    returns.add("yp-a4", {**fields, "member_name": "周敏", "reported_on": "2015-06-30"})
     late = member(returns, "吴静", policy=YUEPU, period=Period(2015), as_of=dt.date(2015, 12, 31))
     assert late.reported
     [warning] = [s for s in late.shortfalls if s.kind == "late_registration"]

@@ -76,8 +76,10 @@ def test_summary_per_unit_reads_back_as_the_tally_says(
     assert record.fields["unit_org"] == BLOOD
     assert record.fields["community_org"] == "新安社区、金华社区"
     assert record.fields["period"] == "2025年上半年"
-    rows = {row["name"]: row for row in record.fields["members"]}  # type: ignore[union-attr, index]
-    assert rows["陈海"] | {} == {
+    members = record.fields["members"]
+    assert isinstance(members, list)
+    rows = {row["name"]: row for row in members if isinstance(row, dict)}
+    assert rows["陈海"] == {
         "name": "陈海",
         "reported": "是",
         "points": 105,

@@ -31,10 +31,10 @@ def points_of(returns: Returns, name: str) -> int:
 def test_a_second_return_of_the_same_form_replaces_the_first(returns: Returns) -> None:
     rows = [{"served_on": "2025-03-01", "content": "宣讲", "points": 5}]
     fields = {"name": "张洋", "employer_and_post": f"{UNIT} 科员", "services": rows}
-    returns.add("zz-d1", fields, "D1-7", dt.datetime(2025, 6, 1))  # type: ignore[arg-type]
+    returns.add("zz-d1", fields, "D1-7", dt.datetime(2025, 6, 1))
     assert points_of(returns, "张洋") == 5
     more = [*rows, {"served_on": "2025-04-01", "content": "护绿", "points": 6}]
-    returns.add("zz-d1", {**fields, "services": more}, "D1-7", dt.datetime(2025, 6, 20))  # type: ignore[arg-type]
+    returns.add("zz-d1", {**fields, "services": more}, "D1-7", dt.datetime(2025, 6, 20))
     assert points_of(returns, "张洋") == 11  # not 16: the first return's row is not counted again
     with returns.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(tally_activities)) == 2
@@ -80,7 +80,7 @@ def test_a_row_whose_date_could_not_be_read_gives_no_activity(returns: Returns) 
         {"served_on": "三月初", "content": "宣讲", "points": 5},
         {"served_on": "2025-03-09", "content": "护绿", "points": 5},
     ]
-    returns.add("zz-d1", {"name": "张洋", "employer_and_post": UNIT, "services": rows})  # type: ignore[arg-type]
+    returns.add("zz-d1", {"name": "张洋", "employer_and_post": UNIT, "services": rows})
     assert points_of(returns, "张洋") == 5
 
 
@@ -96,7 +96,7 @@ def test_two_tallies_at_once_derive_each_record_once(returns: Returns) -> None:
         assert conn.scalar(select(func.count()).select_from(tally_people)) == 30
 
 
-def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, tmp_path: Path) -> None:
     from baodao.tally.roster import load_roster
 
     slip = {"employer_and_post": UNIT, "unit_sealed_on": "2025-03-01"}
@@ -115,8 +115,8 @@ def test_a_slip_with_its_community_left_blank_still_registers(returns: Returns, 
 
 @pytest.mark.parametrize("roster_first", [True, False], ids=["roster-first", "roster-after"])
 def test_a_unit_written_without_its_space_is_the_same_member(
-    returns: Returns, tmp_path, roster_first: bool
-) -> None:  # type: ignore[no-untyped-def]
+    returns: Returns, tmp_path: Path, roster_first: bool
+) -> None:
     from baodao.tally.roster import load_roster
 
     # OCR of a scanned 报到证 loses the space in “郑州市人民医院 科员”.
