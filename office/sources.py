@@ -223,3 +223,15 @@ def _cleaned(value: object) -> object:
     if isinstance(value, dict):
         return {_cleaned(k): _cleaned(v) for k, v in value.items()}
     return value
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The worksheets of a workbook, in order (empty when it cannot be opened)."""
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # the reader has already said why the file cannot be read
+        return []
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()

@@ -9,17 +9,22 @@ from pathlib import Path
 from baodao.errors import DataError
 from baodao.form_templates.coerce import CoerceError, read_date
 from baodao.form_templates.text import normalize_header
-from baodao.office.sources import SourceRow, SourceTable, read_table
+from baodao.office.sources import SourceRow, SourceTable, read_table, sheet_names
 
 
 class Columns:
     """Where each wanted column is in a table, by any of its accepted titles."""
 
     def __init__(
-        self, path: Path, aliases: Mapping[str, tuple[str, ...]], required: tuple[str, ...], what: str
+        self,
+        path: Path,
+        aliases: Mapping[str, tuple[str, ...]],
+        required: tuple[str, ...],
+        what: str,
+        sheet: str | None = None,
     ):
         known = {normalize_header(a): name for name, names in aliases.items() for a in names}
-        self.table: SourceTable = read_table(path, lambda h: normalize_header(h) in known)
+        self.table: SourceTable = read_table(path, lambda h: normalize_header(h) in known, sheet)
         self.index: dict[str, int] = {}
         for i, header in enumerate(self.table.headers):
             name = known.get(normalize_header(header))
@@ -30,7 +35,7 @@ class Columns:
             seen = "、".join(h for h in self.table.headers if h) or "无"
             raise DataError(
                 f"{path} 不像{what}：找不到“{'”“'.join(missing)}”列"
-                f"（第{self.table.header_row}行的列名：{seen}）"
+                f"（第{self.table.header_row}行的列名：{seen}）{_other_sheets(path, sheet)}"
             )
 
     def text(self, row: SourceRow, name: str) -> str:
@@ -54,3 +59,16 @@ class Columns:
 
     def where(self, name: str) -> str:
         return self.table.column_name(self.index[name])
+
+
+def _other_sheets(path: Path, sheet: str | None) -> str:
+    """For a workbook: which sheet was read and which others there are (choose one with --sheet)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ""
+    names = sheet_names(path)
+    read = sheet if sheet is not None else (names[0] if names else "")
+    others = [n for n in names if n != read]
+    if not others:
+        return f"。读的是工作表“{read}”"
+    listed = "”“".join(others)
+    return f"。读的是工作表“{read}”；其他工作表：“{listed}”，可用 --sheet 指定"

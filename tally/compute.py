@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -12,11 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from baodao.errors import PolicyError, StorageError
 from baodao.tally import queries
 from baodao.tally.deadlines import late
-from baodao.tally.members import member_tally
+from baodao.tally.members import Judge
 from baodao.tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
 from baodao.tally.names import unit_key
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy
+from baodao.tally.sums import band_of, ensure_sums
 from baodao.tally.sync import sync
 from baodao.tally.units import unit_tally
 
@@ -34,27 +36,31 @@ def tally(
     if as_of < period.start:
         raise PolicyError(f"统计日 {as_of} 早于{period.label}的开始")
     sync(engine, progress)  # the first tally after a large intake derives its facts: the long part
+    try:
+        ensure_sums(engine, period.year, policy.member.points)  # and sums them per member, once
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法汇总活动记录：{exc}") from exc
     cap = policy.unit.max_project_score
     wanted = unit_key(unit) if unit else None
+    gc.disable()  # 100,000 members' rows and objects make no reference cycles: collecting only costs
     try:
         with engine.connect() as conn:
-            people = queries.people(conn, wanted)
+            people = queries.units(conn, wanted)
+            rows = queries.members(conn, wanted)
+            sums = queries.member_sums(conn, period.year, band_of(policy.member.points))
             regs = queries.registrations(conn, min(period.end, as_of))
-            acts = queries.member_activities(conn, period, policy.member.points)
+            pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
+        if wanted is not None and not people and not rows:
+            raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
+        members = Judge(policy, period, as_of).members(rows, sums, regs, pledged)
+        units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
+        communities = _communities(units, members, policy, period, as_of)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取统计数据：{exc}") from exc
-    if wanted is not None and not people:
-        raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
-    members = [
-        member_tally(p, regs.get(p.id, []), acts.get(p.id), policy, period, as_of)
-        for p in people
-        if p.kind == "member"
-    ]
-    members.sort(key=lambda m: (m.unit, m.name))
-    units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
-    communities = _communities(units, members, policy)
+    finally:
+        gc.enable()
     return Tally(policy.key, period, as_of, members, units, communities)
 
 
@@ -83,14 +89,16 @@ def _units(
         counted = unit_acts.get(pid, {}) if pid is not None else {}
         grade = grades.get(pid) if pid is not None else None
         unit = unit_tally(start, by_unit.get(name, []), counted, grade, policy, period, as_of)
-        missed = late(unit_regs, policy)
+        missed = late(unit_regs, policy, "unit")
         if missed:
-            unit.shortfalls.append(Shortfall(missed, "", warn_only=True))
+            unit.shortfalls.append(missed)
         result.append(unit)
     return result
 
 
-def _communities(units: list[UnitTally], members: list[MemberTally], policy: Policy) -> list[CommunityTally]:
+def _communities(
+    units: list[UnitTally], members: list[MemberTally], policy: Policy, period: Period, as_of: dt.date
+) -> list[CommunityTally]:
     found: dict[str, CommunityTally] = {}
     for u in units:
         if u.community:
@@ -99,13 +107,41 @@ def _communities(units: list[UnitTally], members: list[MemberTally], policy: Pol
             c.active_units += (
                 1 if u.activities_by_month or u.joint_meetings_by_quarter or u.theme_days_by_half else 0
             )
+            # A 联席会议 any of its units (or the community itself, kept as a unit) recorded was held.
+            for month, count in u.meetings_by_month.items():
+                c.meetings_by_month[month] = c.meetings_by_month.get(month, 0) + count
     for m in members:
         if m.reported and m.community:
             found.setdefault(m.community, CommunityTally(m.community)).members_reported += 1
     limit = policy.max_units_per_community
+    monthly = policy.min_community_meetings_per_month
+    year = period.year
     for c in found.values():
         if limit is not None and len(c.units) > limit.value:
             c.shortfalls.append(
-                Shortfall(f"报到单位{len(c.units)}家，超过{limit.value:g}家", limit.rule, limit.warn_only)
+                Shortfall(
+                    "units_per_community",
+                    str(year),
+                    len(c.units),
+                    int(limit.value),
+                    "max_units",
+                    limit.rule,
+                    limit.warn_only,
+                )
             )
+        if monthly is not None:
+            for month in period.months(None, as_of):
+                held = c.meetings_by_month.get(month, 0)
+                if held < monthly.value:
+                    c.shortfalls.append(
+                        Shortfall(
+                            "community_meetings",
+                            f"{year}-{month:02d}",
+                            held,
+                            int(monthly.value),
+                            "min_meetings_per_month",
+                            monthly.rule,
+                            monthly.warn_only,
+                        )
+                    )
     return sorted(found.values(), key=lambda c: c.name)

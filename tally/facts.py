@@ -61,6 +61,16 @@ class Rating:
     on: dt.date | None
 
 
+@dataclass(frozen=True)
+class Pledge:
+    """What a member pledged on a form: posts claimed or projects chosen, service intentions (None: the
+    form does not ask, or the value could not be read)."""
+
+    person: Person
+    posts: int | None = None
+    intentions: int | None = None
+
+
 @dataclass
 class Facts:
     """Everything one record says for the tally."""
@@ -68,10 +78,11 @@ class Facts:
     registrations: list[Registration] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
+    pledges: list[Pledge] = field(default_factory=list)
 
     def people(self) -> list[Person]:
         found = [r.person for r in self.registrations] + [a.person for a in self.activities]
-        return found + [r.person for r in self.ratings]
+        return found + [r.person for r in self.ratings] + [p.person for p in self.pledges]
 
 
 def _text(fields: Fields, name: str) -> str:
@@ -129,11 +140,29 @@ def _registered(person: Person, on: object) -> Facts:
     return Facts(registrations=[Registration(person, person.community, _day(on))])
 
 
+def _chosen(value: object, other: object = None) -> int | None:
+    """How many were ticked or written (a list of choices, and an 其他 written beside them); None when the
+    form's value is missing (not read)."""
+    if not isinstance(value, list):
+        return None
+    count = sum(1 for v in value if isinstance(v, str) and squash(v))
+    return count + (1 if isinstance(other, str) and squash(other) else 0)
+
+
+def _pledged(facts: Facts, person: Person, posts: int | None = None, intentions: int | None = None) -> Facts:
+    if person.name and (posts is not None or intentions is not None):
+        facts.pledges.append(Pledge(person, posts, intentions))
+    return facts
+
+
 def _zz_b1(f: Fields) -> Facts:
     person = _member(f, "name", "employer_and_post", "community", "number")
     if not person.community:  # 所属社区 blank: the 报到地党组织 names it too
         person = replace(person, community=community_key(_text(f, "organization")))
-    return _registered(person, f.get("unit_sealed_on"))
+    # 服务意向（至少填报2个）: 003 表B.1
+    return _pledged(
+        _registered(person, f.get("unit_sealed_on")), person, intentions=_chosen(f.get("intentions"))
+    )
 
 
 def _zz_b2(f: Fields) -> Facts:
@@ -152,7 +181,15 @@ def _zs_member_slip(f: Fields) -> Facts:
     person = _member(f, "name", "employer_and_post", "community", "number")
     if not person.community:
         person = replace(person, community=community_key(_text(f, "receipt_community_organization")))
-    return _registered(person, f.get("receipt_reported_on") or f.get("reported_on"))
+    facts = _registered(person, f.get("receipt_reported_on") or f.get("reported_on"))
+    return _pledged(facts, person, posts=_chosen(f.get("claimed_posts")))  # 至少认领1个: 004 二（二）
+
+
+def _yp_a5(f: Fields) -> Facts:
+    """党员参与村居服务项目表: the projects a member chose (002 附件5 注2: at least one). It names no
+    unit: the member is found by the form's id, else by a name only one member has."""
+    person = Person("member", _text(f, "name"), "")
+    return _pledged(Facts(), person, posts=_chosen(f.get("project_categories"), f.get("other_projects")))
 
 
 def _yp_a4(f: Fields) -> Facts:
@@ -279,6 +316,7 @@ DERIVERS: dict[str, Callable[[Fields], Facts]] = {
     "zz-b2": _zz_b2,
     "zs-member-slip": _zs_member_slip,
     "yp-a4": _yp_a4,
+    "yp-a5": _yp_a5,
     "yp-a1": _yp_a1,
     "zs-unit-slip": _zs_unit_slip,
     "zs-unit-receipt": _zs_unit_receipt,

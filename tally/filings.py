@@ -19,6 +19,7 @@ from baodao.form_templates.spec import Record
 from baodao.tally.model import MemberTally, Tally
 from baodao.tally.policy import Policy
 from baodao.tally.queries import activity_rows
+from baodao.tally.wording import describe
 
 
 def ident(result: Tally, *parts: str) -> str:
@@ -44,7 +45,7 @@ def comment(m: MemberTally, judged: bool) -> str:
     ``judged``: the period is a whole year that is over, so meeting the yearly minimums can be said."""
     if not m.reported:
         return "未按要求到社区报到，请单位督促。"
-    missing = [s.what for s in m.shortfalls if s.counts]
+    missing = [describe(s) for s in m.shortfalls if s.counts]
     if missing:
         return "；".join(missing) + "，请单位督促。"
     if not m.activities:
@@ -136,7 +137,7 @@ def _activity_rows(engine: Engine, result: Tally, policy: Policy) -> dict[int, l
 
 def _remark(m: MemberTally) -> str | None:
     """A 备注 short enough for its narrow column: what the 是否报到 and 参加次数 columns do not say."""
-    if any(s.counts and s.what != "未到居住地社区报到" for s in m.shortfalls):
+    if any(s.counts and s.kind != "not_reported" for s in m.shortfalls):
         return "未达最低要求"
     if any("迁居" in note for note in m.notes):
         return "迁居，待重新报到" if m.reported else "迁居后未报到"

@@ -3,27 +3,65 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Literal
 
 from baodao.tally.period import Period
+
+Found = int | float | str | None
+
+# What a shortfall is about; tally.wording says each in Chinese.
+ShortfallKind = Literal[
+    "not_reported",  # a member who has not reported to a community
+    "late_registration",  # reported after the deadline (found: the day; required: the deadline, 月-日)
+    "activities",  # community activities of any kind in the year
+    "services",  # volunteer services in the year (not 组织生活 or 主题党日)
+    "credit_points",
+    "party_life",  # 组织生活 or 主题活动 in the community
+    "posts",  # posts claimed (认领岗位) or projects chosen (服务项目)
+    "intentions",  # service intentions written on the 报到证
+    "monthly_activity",  # a unit's month without activity (period: “2025-03”)
+    "joint_meetings",  # a quarter without 联席会 (period: “2025-Q3”)
+    "theme_days",  # a half year without 联合主题党日 (period: “2025-H1”)
+    "practical_matters",
+    "projects",
+    "teams",
+    "studies",  # 党组（党委）研究“双报到”工作
+    "community_meetings",  # a community's month without 联席会议 (period: “2025-03”)
+    "units_per_community",
+    "unknown_grade",  # found: the grade given; required: the policy's levels joined by 、
+]
+Status = Literal["short", "pending", "warning", "unchecked"]
 
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
-    """A rule not met: what was found, what the rule asks, and where the rule says so."""
+    """A rule not met, as data: what kind, over which period, what was found against what the rule
+    requires, the policy's rule (its key) and the clause that sets it. tally.wording says it in Chinese."""
 
-    what: str
-    rule: str
+    kind: ShortfallKind
+    period: str  # “2025”, “2025-H1”, “2025-Q3”, “2025-09”
+    found: Found
+    required: Found
+    rule: str  # the policy key, such as “min_services_per_year”
+    clause: str  # the seed's words, such as “004 二（二）：……”
     warn_only: bool = False
     pending: bool = False  # a yearly minimum not met yet, with part of the year still to go
+    unchecked: bool = False  # the data cannot decide (no form records it): 未核对, never met
 
     @property
     def counts(self) -> bool:
-        """Whether it fails the rule now (a warning or a pending minimum does not)."""
-        return not (self.warn_only or self.pending)
+        """Whether it fails the rule now (a warning, a pending minimum or an unchecked rule does not)."""
+        return not (self.warn_only or self.pending or self.unchecked)
 
-    def __str__(self) -> str:
-        return self.what + ("，年底前还需完成" if self.pending else "（提醒）" if self.warn_only else "")
+    @property
+    def status(self) -> Status:
+        if self.unchecked:
+            return "unchecked"
+        if self.pending:
+            return "pending"
+        return "warning" if self.warn_only else "short"
 
 
 @dataclass(slots=True)  # one per member: 100,000 of them in a large tally
@@ -37,7 +75,10 @@ class MemberTally:
     reported: bool
     reported_on: dt.date | None
     activities: int = 0
+    services: int = 0  # activities that are volunteer service (not 组织生活, 主题党日 or 联席会)
     party_life: int = 0
+    posts: int | None = None  # posts claimed or projects chosen, None when no returned form records them
+    intentions: int | None = None  # service intentions on the 报到证, None when none was returned
     activities_by_half: dict[int, int] = field(default_factory=dict)
     points: int = 0
     points_by_half: dict[int, int] = field(default_factory=dict)
@@ -57,10 +98,13 @@ class UnitTally:
     community: str
     members: int = 0  # on the roster
     reported: int = 0
+    active: int = 0  # of those, members with at least one activity in the period (活动参与率)
     activities_by_month: dict[int, int] = field(default_factory=dict)
     joint_meetings_by_quarter: dict[int, int] = field(default_factory=dict)
+    meetings_by_month: dict[int, int] = field(default_factory=dict)  # the 联席会 counted by quarter, by month
     theme_days_by_half: dict[int, int] = field(default_factory=dict)
     practical_matters: int = 0
+    studies: int = 0  # 党组（党委）研究“双报到”工作
     projects: int = 0
     teams: int = 0
     project_score: int = 0
@@ -74,6 +118,11 @@ class UnitTally:
     def report_rate(self) -> float | None:
         return self.reported / self.members if self.members else None
 
+    @property
+    def participation_rate(self) -> float | None:
+        """活动参与率 (000 二（三））: members with an activity in the period, of those expected."""
+        return self.active / self.members if self.members else None
+
 
 @dataclass
 class CommunityTally:
@@ -81,6 +130,7 @@ class CommunityTally:
     units: list[str] = field(default_factory=list)
     active_units: int = 0
     members_reported: int = 0
+    meetings_by_month: dict[int, int] = field(default_factory=dict)  # 联席会议 its units recorded
     shortfalls: list[Shortfall] = field(default_factory=list)
 
     @property
@@ -97,13 +147,23 @@ class Tally:
     units: list[UnitTally]
     communities: list[CommunityTally]
 
-    def as_json(self) -> dict[str, object]:
-        def plain(obj: object) -> dict[str, object]:
-            data = asdict(obj)  # type: ignore[call-overload]
-            for name in ("report_rate", "coverage"):
+    def as_json(self, describe: Callable[[Shortfall], str] | None = None) -> dict[str, object]:
+        """Every figure as plain data; each shortfall with its status and, given ``describe``, its text."""
+
+        def shortfall(s: Shortfall) -> dict[str, object]:
+            data: dict[str, object] = {f.name: getattr(s, f.name) for f in fields(s)}
+            data["status"] = s.status
+            if describe is not None:
+                data["text"] = describe(s)
+            return data
+
+        def plain(obj: MemberTally | UnitTally | CommunityTally) -> dict[str, object]:
+            data = {f.name: getattr(obj, f.name) for f in fields(obj)}
+            data["shortfalls"] = [shortfall(s) for s in obj.shortfalls]
+            for name in ("report_rate", "participation_rate", "coverage"):
                 if hasattr(obj, name):
                     data[name] = getattr(obj, name)
-            return dict(data)
+            return data
 
         return {
             "policy": self.policy,

@@ -15,6 +15,7 @@ from typing import Literal, cast
 
 from baodao.errors import PolicyError
 from baodao.form_templates.catalog import forms
+from baodao.form_templates.spec import Deadline
 from baodao.form_templates.yaml_fields import Fields, load_yaml
 
 POLICIES_DIR = Path(__file__).resolve().parent / "policies"
@@ -71,16 +72,9 @@ class Day:
 
 
 @dataclass(frozen=True)
-class Deadline:
-    form: str
-    month: int
-    day: int
-    rule: str
-
-
-@dataclass(frozen=True)
 class MemberRules:
-    min_activities_per_year: Rule | None = None
+    min_activities_per_year: Rule | None = None  # community activities of any kind
+    min_services_per_year: Rule | None = None  # volunteer services only (not 组织生活 or 主题党日)
     min_credit_points_per_year: Rule | None = None
     min_party_life_per_year: Rule | None = None
     min_posts: Rule | None = None
@@ -99,6 +93,7 @@ class UnitRules:
     min_joint_meetings_per_quarter: Rule | None = None
     min_theme_days_per_half_year: Rule | None = None
     min_practical_matters_per_year: Rule | None = None
+    min_studies_per_year: Rule | None = None
     min_projects_per_year: Rule | None = None
     max_project_score: Rule | None = None
     deduction_per_missed_activity: Rule | None = None
@@ -114,19 +109,24 @@ class Policy:
     unit: UnitRules
     max_units_per_community: Rule | None
     sample_share: Rule | None
-    deadlines: tuple[Deadline, ...]
+    deadlines: Mapping[str, Deadline]  # the policy's own word on a form's deadline, overriding the form's
     days: Mapping[str, Day]
     source: Path
+    min_community_meetings_per_month: Rule | None = None
 
     @cached_property
     def deadline_of(self) -> dict[str, Deadline]:
-        """Each form's deadline, by form key."""
-        return {d.form: d for d in self.deadlines}
+        """Each form's deadline, by form key: the form's own (spec.yaml, for the forms of this policy's
+        seeds), unless the policy names another with its clause."""
+        specs = [f.spec for f in forms()]
+        found = {s.key: s.deadline for s in specs if s.seed in self.seeds and s.deadline is not None}
+        return found | dict(self.deadlines)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["source"] = str(self.source)
         data["days"] = {k: asdict(v) for k, v in self.days.items()}
+        data["deadlines"] = {k: asdict(v) for k, v in self.deadline_of.items()}
         return data
 
 
@@ -141,9 +141,13 @@ _TOP = {
     "deadlines",
     "service_starts",
     "receipts_due",
+    "members_report_by",
+    "units_report_by",
 }
+DAYS = ("service_starts", "receipts_due", "members_report_by", "units_report_by")
 _MEMBER_RULES = {
     "min_activities_per_year",
+    "min_services_per_year",
     "min_credit_points_per_year",
     "min_party_life_per_year",
     "min_posts",
@@ -157,6 +161,7 @@ _UNIT_RULES = {
     "min_joint_meetings_per_quarter",
     "min_theme_days_per_half_year",
     "min_practical_matters_per_year",
+    "min_studies_per_year",
     "min_projects_per_year",
     "max_project_score",
     "deduction_per_missed_activity",
@@ -170,9 +175,11 @@ def read_policy(path: Path) -> Policy:
         "member", top.get("member", dict, default={}), _MEMBER_RULES | {"points", "stars", "below_minimum"}
     )
     unit = top.nested("unit", top.get("unit", dict, default={}), _UNIT_RULES | {"grades"})
-    community = top.nested("community", top.get("community", dict, default={}), {"max_units"})
+    community = top.nested(
+        "community", top.get("community", dict, default={}), {"max_units", "min_meetings_per_month"}
+    )
     checks = top.nested("checks", top.get("checks", dict, default={}), {"sample_share"})
-    days = {name: _day(top, name) for name in ("service_starts", "receipts_due") if top.data.get(name)}
+    days = {name: _day(top, name) for name in DAYS if top.data.get(name)}
     return Policy(
         key=top.text("key", required=True),
         title=top.text("title", required=True),
@@ -186,9 +193,10 @@ def read_policy(path: Path) -> Policy:
         unit=UnitRules(**{name: _rule(unit, name) for name in _UNIT_RULES}, grades=_grades(unit)),
         max_units_per_community=_rule(community, "max_units"),
         sample_share=_rule(checks, "sample_share"),
-        deadlines=tuple(_deadline(top, i, raw) for i, raw in enumerate(top.items("deadlines"))),
+        deadlines=dict(_deadline(top, i, raw) for i, raw in enumerate(top.items("deadlines"))),
         days=days,
         source=path,
+        min_community_meetings_per_month=_rule(community, "min_meetings_per_month"),
     )
 
 
@@ -258,13 +266,14 @@ def _day(top: Fields, name: str) -> Day:
     return Day(month, day, _cited(f))
 
 
-def _deadline(top: Fields, i: int, raw: object) -> Deadline:
+def _deadline(top: Fields, i: int, raw: object) -> tuple[str, Deadline]:
+    """A policy's override of a form's deadline (spec.yaml declares each form's own)."""
     f = top.nested(f"deadlines[{i}]", raw, {"form", "date", "rule"})
     key = f.text("form", required=True)
     if key not in {form.key for form in forms()}:
         f.fail("form", f"“{key}”不是目录中的表单")
     month, day = _month_day(f)
-    return Deadline(key, month, day, _cited(f))
+    return key, Deadline(month, day, _cited(f))
 
 
 @cache

@@ -5,13 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Integer, case, cast, extract, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    select,
+    type_coerce,
+)
 
-from baodao.tally.categories import PARTY_LIFE
 from baodao.tally.period import Period
 from baodao.tally.policy import Points
-from baodao.tally.schema import tally_activities, tally_people, tally_ratings, tally_registrations
+from baodao.tally.schema import (
+    tally_activities,
+    tally_member_sums,
+    tally_people,
+    tally_pledges,
+    tally_ratings,
+    tally_registrations,
+)
+from baodao.tally.sums import earned
 
 A = tally_activities.c
 CHUNK = 500  # ids per IN (…) query
@@ -38,18 +58,73 @@ class Counted:
     adjusted: int = 0
 
 
-def people(conn: Connection, unit: str | None) -> list[PersonRow]:
+def units(conn: Connection, unit: str | None) -> list[PersonRow]:
+    """The units (a handful beside the members), as rows."""
     p = tally_people.c
     query = select(p.id, p.kind, p.name, p.unit, p.community, p.member_no, p.on_roster, p.moved_on)
+    query = query.where(p.kind == "unit")
     if unit is not None:
         query = query.where(p.unit == unit)
     rows = conn.execute(query).all()
     return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class Reg:
-    """One registration: where, when (if the form says), and on which form (whose deadline applies)."""
+# A member as `members` gives them: id, name, unit, community, 编号, on roster (0/1), moved on (a date, or ISO
+# text on SQLite); and their sums (see tally.sums): per half year (1, 2) activities, points earned, points
+# adjusted, party life, services.
+MemberRow = tuple[int, str, str, str, "str | None", int, "dt.date | str | None"]
+Sums = tuple[int, int, int, int, int, int, int, int, int, int]
+NO_SUMS: Sums = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def members(conn: Connection, unit: str | None) -> list[MemberRow]:
+    """Every member (of ``unit``), one row each, by unit and name (as Python orders text, by code point)."""
+    p = tally_people.c
+    moved = type_coerce(p.moved_on, String)  # spares SQLAlchemy's slow per-row date parsing on SQLite
+    query = select(p.id, p.name, p.unit, p.community, p.member_no, p.on_roster, moved).where(
+        p.kind == "member"
+    )
+    if unit is not None:
+        query = query.where(p.unit == unit)
+    order = "C" if conn.dialect.name == "postgresql" else "BINARY"
+    query = query.order_by(p.unit.collate(order), p.name.collate(order))
+    return plain_rows(conn, query)
+
+
+def member_sums(conn: Connection, year: int, band: str) -> dict[int, Sums]:
+    """Each member's sums for ``year`` under ``band``, by person id: one scan of the kept sums, which costs
+    less than looking each member's up in a join."""
+    m = tally_member_sums.c
+    columns = [m[f"{n}{h}"] for n in "npals" for h in (1, 2)]
+    query = select(m.person_id, *columns).where(m.year == year, m.band == band)
+    return {row[0]: row[1:] for row in plain_rows(conn, query)}
+
+
+def plain_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a query on a whole table, as the driver's tuples: SQLAlchemy's row objects cost a third of
+    reading 100,000 members. Its values are rendered into the statement by SQLAlchemy (dates, numbers and
+    names escaped as literals), so the driver is handed plain SQL."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    if conn.dialect.name == "postgresql":
+        sql = sql.replace("%%", "%")  # no parameters follow: psycopg reads the text as it is
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def day(value: dt.date | str | None) -> dt.date | None:
+    """A date column's value as read without SQLAlchemy's processing: a date, or ISO text (SQLite)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value[:10])
+
+
+class Reg(NamedTuple):
+    """One registration: where, when (if the form says), and on which form (whose deadline applies). A
+    tuple: a large tally makes one per member."""
 
     community: str
     on: dt.date | None
@@ -57,74 +132,55 @@ class Reg:
 
 
 def registrations(conn: Connection, until: dt.date) -> dict[int, list[Reg]]:
-    """Each person's registrations up to ``until`` (undated ones count), oldest first."""
+    """Each person's registrations up to ``until``, oldest first: undated ones first, then by date, then as
+    stored. Read in the order stored (a table scan); the few people with more than one are sorted here."""
     r = tally_registrations.c
     query = (
-        select(r.person_id, r.community, r.on_date, r.form_key)
+        select(r.person_id, r.community, type_coerce(r.on_date, String), r.form_key)
         .where((r.on_date <= until) | r.on_date.is_(None))
-        .order_by(r.person_id, r.on_date, r.id)
+        .order_by(r.id)
     )
-    found: dict[int, list[Reg]] = defaultdict(list)
-    for pid, community, on, form in conn.execute(query).all():
-        found[pid].append(Reg(community, on, form))
+    found: dict[int, list[Reg]] = {}
+    several: set[int] = set()
+    rows = plain_rows(conn, query)
+    make = tuple.__new__  # a Reg without its Python-level constructor: a million of them in a large tally
+    iso = dt.date.fromisoformat
+    as_text = conn.dialect.name == "sqlite"  # SQLite gives dates as ISO text, PostgreSQL as dates
+    for pid, community, on, form in rows:
+        reg: Reg = make(Reg, (community, iso(on[:10]) if as_text and on else on, form))
+        regs = found.get(pid)
+        if regs is None:
+            found[pid] = [reg]
+        else:
+            regs.append(reg)
+            several.add(pid)
+    for pid in several:
+        found[pid].sort(key=_oldest_first)
     return found
+
+
+def _oldest_first(reg: Reg) -> dt.date:
+    return reg.on or dt.date.min
 
 
 def earned_points(points: Points | None) -> ColumnElement[int]:
     """The points one activity earns under the policy."""
-    return _points(points)[0]
-
-
-def _points(points: Points | None) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    """The points an activity earns under the policy, and 1 where the written points were brought back."""
-    if points is None:
-        return func.coalesce(A.points, 0), literal(0)
-    high, low = points.base + points.max_adjust, points.base - points.max_adjust
-    earned = case(
-        (A.points.is_(None), points.base),
-        (A.category == "extra", A.points),
-        (A.points > high, high),
-        (A.points < low, low),
-        else_=A.points,
-    )
-    adjusted = case(((A.category != "extra") & ((A.points > high) | (A.points < low)), 1), else_=0)
-    return earned, adjusted
+    return earned(points)[0]
 
 
 @dataclass(frozen=True, slots=True)
-class MemberCounts:
-    """One member's activities in the period: per half year (index 1 and 2) the count and points earned;
-    how many had their points brought back into the band; how many were party life."""
+class Pledged:
+    """The most a member's returned forms record: posts claimed (or projects chosen), service intentions;
+    None where no returned form records them."""
 
-    count: tuple[int, int, int]
-    points: tuple[int, int, int]
-    adjusted: int
-    party_life: int
+    posts: int | None
+    intentions: int | None
 
 
-def member_activities(conn: Connection, period: Period, points: Points | None) -> dict[int, MemberCounts]:
-    """Per person, one row the database sums: counts and points by half year, adjusted, party life."""
-    earned, adjusted = _points(points)
-    first = A.on_date <= dt.date(period.year, 6, 30)
-    party = A.category.in_(sorted(PARTY_LIFE))
-    query = (
-        # Units' rows come too and are not looked up: a join per activity row costs more than they do.
-        select(
-            A.person_id,
-            func.sum(case((first, 1), else_=0)),
-            func.sum(case((first, 0), else_=1)),
-            func.sum(case((first, earned), else_=0)),
-            func.sum(case((first, 0), else_=earned)),
-            func.sum(adjusted),
-            func.sum(case((party, 1), else_=0)),
-        )
-        .where(A.on_date.between(period.start, period.end))
-        .group_by(A.person_id)
-    )
-    return {
-        pid: MemberCounts((0, int(n1), int(n2)), (0, int(p1 or 0), int(p2 or 0)), int(adj or 0), int(life))
-        for pid, n1, n2, p1, p2, adj, life in conn.execute(query).all()
-    }
+def pledges(conn: Connection) -> dict[int, Pledged]:
+    p = tally_pledges.c
+    query = select(p.person_id, func.max(p.posts), func.max(p.intentions)).group_by(p.person_id)
+    return {pid: Pledged(posts, intentions) for pid, posts, intentions in conn.execute(query).all()}
 
 
 def activity_rows(
@@ -139,8 +195,8 @@ def activity_rows(
             .where(A.on_date.between(period.start, period.end))
             .order_by(A.person_id, A.on_date, A.id)
         )
-        for pid, on, content, earned in conn.execute(query).all():
-            found[pid].append((on, content, int(earned)))
+        for pid, on, content, points_earned in conn.execute(query).all():
+            found[pid].append((on, content, int(points_earned)))
     return found
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, delete, insert, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
@@ -20,8 +20,8 @@ from baodao.office.sources import RowProblem
 from baodao.tally.columns import Columns
 from baodao.tally.facts import Person
 from baodao.tally.names import community_key, unit_key, unit_of
-from baodao.tally.schema import ensure_tables, tally_people
-from baodao.tally.sync import PeopleIndex
+from baodao.tally.schema import ensure_tables, tally_people, tally_roster_rows
+from baodao.tally.sync import PeopleIndex, follow_issued
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "党员姓名"),
@@ -41,10 +41,13 @@ class RosterResult:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def load_roster(engine: Engine, path: Path) -> RosterResult:
-    """Mark every member the roster names as expected to report, with their community and 编号."""
-    cols = Columns(path, ALIASES, ("name", "unit"), "党员名册")
+def load_roster(engine: Engine, path: Path, sheet: str | None = None) -> RosterResult:
+    """Mark every member the roster names as expected to report, with their community and 编号, and keep
+    which row each came from (forms issued from this roster are joined to their member by it)."""
+    cols = Columns(path, ALIASES, ("name", "unit"), "党员名册", sheet)
     result = RosterResult()
+    where = str(path.resolve())
+    rows: list[dict[str, object]] = []
     try:
         with ensure_tables(engine).begin() as conn:
             people = PeopleIndex(conn)
@@ -73,11 +76,17 @@ def load_roster(engine: Engine, path: Path) -> RosterResult:
                 )
                 known = people.find(person)
                 if known is None:
-                    people.add(person, on_roster=True, moved_on=moved_on)
+                    known = people.add(person, on_roster=True, moved_on=moved_on)
                     result.added += 1
                 else:
                     _update(conn, people, known, person, moved_on)
+                rows.append({"person_id": known, "file_name": path.name, "path": where, "row_no": row.number})
                 result.members += 1
+            # This roster's rows as they are now (a row may name another member than last time).
+            conn.execute(delete(tally_roster_rows).where(tally_roster_rows.c.path == where))
+            if rows:
+                conn.execute(insert(tally_roster_rows), rows)
+                follow_issued(conn)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法保存名册 {path}：{exc}") from exc
     return result

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
     Engine,
     ForeignKey,
     Index,
@@ -24,6 +25,7 @@ from baodao.store.db import migrate
 
 metadata = MetaData()
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock (PostgreSQL) held while the tally's tables are written
 VERSION_TABLE = "baodao_tally_version"  # apart from the store's alembic_version: each layer migrates its own
 
 # What the tally counts, derived from current records (and the roster) by tally.sync: one row per person or
@@ -44,6 +46,18 @@ tally_people = Table(
     CheckConstraint("kind IN ('member', 'unit')", name="ck_tally_people_kind"),
     Index("ix_tally_people_unit", "kind", "unit"),
     Index("ix_tally_people_no", "member_no"),
+    # Every column a tally lists members by, in its order: members are read from the index alone, sorted.
+    Index(
+        "ix_tally_people_listing",
+        "kind",
+        "unit",
+        "name",
+        "id",
+        "community",
+        "member_no",
+        "on_roster",
+        "moved_on",
+    ),
 )
 
 tally_registrations = Table(
@@ -87,6 +101,58 @@ tally_ratings = Table(
     Column("on_date", Date, nullable=True),
     Column("record_id", Integer, nullable=False),
     Index("ix_tally_ratings_record", "record_id"),
+)
+
+# What a member pledged on the forms that record it (004 认领岗位, 003 服务意向, 002 附件5 服务项目): how many
+# posts or projects, how many intentions; NULL where the form does not ask.
+tally_pledges = Table(
+    "tally_pledges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id", Integer, ForeignKey("tally_people.id", name="fk_tally_pledge_person"), nullable=False
+    ),
+    Column("posts", Integer, nullable=True),
+    Column("intentions", Integer, nullable=True),
+    Column("record_id", Integer, nullable=False),
+    Index("ix_tally_pledges_person", "person_id"),
+    Index("ix_tally_pledges_record", "record_id"),
+)
+
+# Which roster row each member was read from: the issuance register names the data file and row each
+# issued form was made from, so a returned form with an id is joined to its person through them.
+tally_roster_rows = Table(
+    "tally_roster_rows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id", Integer, ForeignKey("tally_people.id", name="fk_tally_roster_person"), nullable=False
+    ),
+    Column("file_name", String(500), nullable=False),  # the roster's name, as the register may hold it
+    Column("path", Text, nullable=False),  # the roster's full path when it was loaded
+    Column("row_no", Integer, nullable=False),
+    UniqueConstraint("path", "row_no", name="uq_tally_roster_rows"),
+    Index("ix_tally_roster_rows_name", "file_name", "row_no"),
+)
+
+# Each member's activities summed per half year of one year, under one points band (“5±3”; “raw” for a
+# policy that keeps points as written): filled by the first tally that needs them, forgotten per person when
+# their facts change, so a tally reads one row per member instead of summing every activity again.
+tally_member_sums = Table(
+    "tally_member_sums",
+    metadata,
+    Column("person_id", Integer, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("band", String(20), primary_key=True),
+    *(Column(f"{name}{half}", Integer, nullable=False) for name in "npals" for half in (1, 2)),
+)
+
+# Ledger imports undone (`baodao ledger undo`): their rows count no more; importing the file again redoes.
+tally_undone = Table(
+    "tally_undone",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("undone_at", DateTime, nullable=False),
 )
 
 # What the records looked like when facts were last derived: when it is unchanged, nothing is to do.

@@ -9,29 +9,36 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Subquery, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Subquery, Table, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
 from baodao.store.db import exclusive
 from baodao.store.schema import corrections, records
 from baodao.tally.facts import DERIVERS, Facts, Person, derive
+from baodao.tally.issued import issued_people
 from baodao.tally.schema import (
+    SYNC_LOCK,
     ensure_tables,
     tally_activities,
     tally_derived,
+    tally_member_sums,
     tally_people,
+    tally_pledges,
     tally_ratings,
     tally_registrations,
     tally_state,
+    tally_undone,
 )
+from baodao.tally.sums import forget
 
 CHUNK = 500  # ids per IN (…) query
 # A post run onto a unit (“科员”, “副科长”, “主治医师”, “护士长”, “办公室主任”) ends in one of these.
 POST_ENDINGS = frozenset("员长师任事记士理官部席")
 POST_MAX = 8
-SYNC_LOCK = 0x62616F64  # “baod”: the advisory lock key sync holds on PostgreSQL
+FACT_TABLES = (tally_registrations, tally_activities, tally_ratings, tally_pledges)
 
 
 @dataclass(frozen=True)
@@ -53,14 +60,18 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
             _drop(conn, stale)
             todo = _todo(conn)
             people = PeopleIndex(conn)
+            owners = issued_people(conn) if todo else {}
+            r = records.c
             for chunk in _chunks(sorted(todo)):
-                rows = conn.execute(
-                    select(records.c.id, records.c.form_key, records.c.fields).where(records.c.id.in_(chunk))
-                )
-                derived = [(r, key, derive(key, fields or {})) for r, key, fields in rows]
+                rows = conn.execute(select(r.id, r.form_key, r.form_id, r.fields).where(r.id.in_(chunk)))
+                derived = [
+                    Derived(rid, key, derive(key, fields or {}), owners.get((key, form_id or "")))
+                    for rid, key, form_id, fields in rows
+                ]
                 _write(conn, people, derived)
                 conn.execute(insert(tally_derived), [{"record_id": r, "revision": todo[r]} for r in chunk])
                 progress(len(chunk))
+            _prune(conn)
             conn.execute(delete(tally_state))
             conn.execute(insert(tally_state).values(id=1, fingerprint=seen))
     except SQLAlchemyError as exc:
@@ -68,14 +79,24 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
     return SyncResult(len(todo), len(stale))
 
 
+@dataclass(frozen=True)
+class Derived:
+    """One record's facts, and the person its issued form was made for (joined by form id), if known."""
+
+    record_id: int
+    form_key: str
+    facts: Facts
+    owner: int | None = None
+
+
 def _fingerprint(conn: Connection) -> str:
-    """What changes whenever intake stores a record (a new id), supersedes one (fewer current records, and a
-    new id) or a person corrects one (a new correction id); roster loads touch people, not records."""
-    last, current = conn.execute(
-        select(func.max(records.c.id), func.count()).where(records.c.status == "current")
-    ).one()
+    """What changes whenever intake stores a record or supersedes one (a new record id), a person corrects
+    one (a new correction id) or a ledger import is undone or redone (the undone list changes); roster loads
+    touch people, not records. Each is read from a primary key: no count over every record."""
+    last = conn.scalar(select(func.max(records.c.id)))
     corrected = conn.scalar(select(func.max(corrections.c.id)))
-    return f"{last}|{current}|{corrected}"
+    undone = conn.execute(select(func.count(), func.max(tally_undone.c.undone_at))).one()
+    return f"{last}|{corrected}|{undone[0]}|{undone[1]}"
 
 
 def _revisions() -> Subquery:
@@ -96,6 +117,7 @@ def _todo(conn: Connection) -> dict[int, int]:
         .outerjoin(tally_derived, tally_derived.c.record_id == records.c.id)
         .where(records.c.status == "current", records.c.form_key.in_(sorted(DERIVERS)))
         .where(tally_derived.c.record_id.is_(None))
+        .where(records.c.file_id.not_in(select(tally_undone.c.file_id)))
     )
     return {record_id: rev for record_id, rev in conn.execute(query)}
 
@@ -107,57 +129,117 @@ def _stale(conn: Connection) -> list[int]:
         select(tally_derived.c.record_id)
         .join(records, records.c.id == tally_derived.c.record_id)
         .outerjoin(k, k.c.record_id == records.c.id)
-        .where((records.c.status != "current") | (tally_derived.c.revision != func.coalesce(k.c.revision, 0)))
+        .where(
+            (records.c.status != "current")
+            | (tally_derived.c.revision != func.coalesce(k.c.revision, 0))
+            | records.c.file_id.in_(select(tally_undone.c.file_id))
+        )
     )
     return [r for (r,) in conn.execute(query)]
 
 
+def follow_issued(conn: Connection) -> None:
+    """After a roster load: records of forms issued from its rows are derived again, joined by form id."""
+    owners = issued_people(conn)
+    keys = sorted({key for key, _ in owners})
+    r = records.c
+    query = (
+        select(r.id, r.form_key, r.form_id)
+        .join(tally_derived, tally_derived.c.record_id == r.id)
+        .where(r.status == "current", r.form_key.in_(keys))
+    )
+    again = [rid for rid, key, form_id in conn.execute(query) if (key, form_id or "") in owners]
+    if again:
+        _drop(conn, again)
+        conn.execute(delete(tally_state))
+
+
+def _prune(conn: Connection) -> None:
+    """People no roster names and no fact mentions any more (a name a form misspelled, now followed by id)."""
+    p = tally_people.c
+    used = [select(t.c.person_id).where(t.c.person_id == p.id).exists() for t in FACT_TABLES]
+    conn.execute(delete(tally_people).where(p.on_roster == 0, *(~u for u in used)))
+    s = tally_member_sums.c
+    conn.execute(delete(tally_member_sums).where(~select(p.id).where(p.id == s.person_id).exists()))
+
+
 def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
     for chunk in _chunks(record_ids):
-        for table in (tally_registrations, tally_activities, tally_ratings):
+        a = tally_activities.c
+        forget(conn, conn.scalars(select(a.person_id).where(a.record_id.in_(chunk)).distinct()))
+        for table in FACT_TABLES:
             conn.execute(delete(table).where(table.c.record_id.in_(chunk)))
         conn.execute(delete(tally_derived).where(tally_derived.c.record_id.in_(chunk)))
 
 
-def _write(conn: Connection, people: PeopleIndex, derived: list[tuple[int, str, Facts]]) -> None:
-    """Insert the facts of a chunk of records, each table in one statement."""
-    people.ensure([p for _, _, facts in derived for p in facts.people()])
+def _write(conn: Connection, people: PeopleIndex, derived: list[Derived]) -> None:
+    """Insert the facts of a chunk of records, each table in one statement. A record whose issued form was
+    made from a roster row counts for that row's member, however the form spells the name."""
+    people.ensure([p for d in derived for p in d.facts.people() if d.owner is None or not _subject(d, p)])
+
+    def pid(d: Derived, person: Person) -> int | None:
+        if d.owner is not None and _subject(d, person):
+            return d.owner
+        if person.kind == "member" and not person.unit:  # a form that names no unit (yp-a5)
+            return people.find(person)
+        return people.id_of(person)
+
     registrations = [
         {
-            "person_id": people.id_of(r.person),
+            "person_id": pid(d, r.person),
             "community": r.community,
             "on_date": r.on,
-            "form_key": form_key,
-            "record_id": record_id,
+            "form_key": d.form_key,
+            "record_id": d.record_id,
         }
-        for record_id, form_key, facts in derived
-        for r in facts.registrations
+        for d in derived
+        for r in d.facts.registrations
     ]
     activities = [
         {
-            "person_id": people.id_of(a.person),
+            "person_id": pid(d, a.person),
             "on_date": a.on,
             "category": a.category,
             "points": a.points,
             "content": a.content,
-            "record_id": record_id,
+            "record_id": d.record_id,
             "row_no": a.row,
         }
-        for record_id, _, facts in derived
-        for a in facts.activities
+        for d in derived
+        for a in d.facts.activities
     ]
     ratings = [
-        {"person_id": people.id_of(r.person), "grade": r.grade, "on_date": r.on, "record_id": record_id}
-        for record_id, _, facts in derived
-        for r in facts.ratings
+        {"person_id": pid(d, r.person), "grade": r.grade, "on_date": r.on, "record_id": d.record_id}
+        for d in derived
+        for r in d.facts.ratings
     ]
-    for table, rows in (
+    pledges = [
+        {
+            "person_id": pid(d, p.person),
+            "posts": p.posts,
+            "intentions": p.intentions,
+            "record_id": d.record_id,
+        }
+        for d in derived
+        for p in d.facts.pledges
+    ]
+    facts: tuple[tuple[Table, list[dict[str, Any]]], ...] = (
         (tally_registrations, registrations),
         (tally_activities, activities),
         (tally_ratings, ratings),
-    ):
-        if rows:
-            conn.execute(insert(table), rows)
+        (tally_pledges, pledges),
+    )
+    for table, rows in facts:
+        kept = [row for row in rows if row["person_id"] is not None]
+        if kept:
+            conn.execute(insert(table), kept)
+    forget(conn, (who for row in activities if isinstance(who := row["person_id"], int)))
+
+
+def _subject(d: Derived, person: Person) -> bool:
+    """Whether ``person`` is whom the record's form was issued to: its first member (a 报到证's holder)."""
+    first = next((p for p in d.facts.people() if p.kind == "member"), None)
+    return person == first
 
 
 class PeopleIndex:
@@ -184,6 +266,9 @@ class PeopleIndex:
         shorter (“郑州市人民医院科员”, read from a scan that lost the space, is 郑州市人民医院's member)."""
         if person.member_no and person.member_no in self._numbers:
             return self._numbers[person.member_no]
+        if person.kind == "member" and not person.unit:  # no unit on the form: a name only one member has
+            ids = {pid for _, pid in self._units_by_name.get(person.name, [])}
+            return ids.pop() if len(ids) == 1 else None
         found = self._ids.get((person.kind, person.key))
         if found is not None or person.kind != "member" or not person.unit:
             return found
@@ -209,6 +294,8 @@ class PeopleIndex:
         for p in persons:
             if self.find(p) is not None or (p.member_no and p.member_no in numbers) or (p.kind, p.key) in new:
                 continue
+            if p.kind == "member" and not p.unit:
+                continue  # named without a unit: found by name or not at all, never made up
             if p.kind == "member" and p.unit and _one_prefix(p.unit, pending.get(p.name, [])) is not None:
                 continue  # the same member, written another way, is already to be made
             new[(p.kind, p.key)] = p

@@ -40,5 +40,6 @@ def show(key_or_path: str, as_json: bool) -> None:
                 click.echo(f"  {part} {name} = {value.value:g}{warn}：{value.rule}")
             elif value is not None:
                 click.echo(f"  {part} {name}：{value.rule}")
-    for d in policy.deadlines:
-        click.echo(f"  期限 {d.form} {d.month}月{d.day}日：{d.rule}")
+    for form, d in sorted(policy.deadline_of.items()):
+        own = "（本规则另定）" if form in policy.deadlines else ""
+        click.echo(f"  期限 {form} {d.month}月{d.day}日{own}：{d.rule}")

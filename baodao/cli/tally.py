@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -13,14 +13,15 @@ from baodao.cli.columns import table
 from baodao.cli.common import DB_HELP, progress_bar
 from baodao.store.db import connect
 from baodao.tally.compute import tally
-from baodao.tally.ledger import import_ledger
+from baodao.tally.ledger import ALIASES as LEDGER_COLUMNS
+from baodao.tally.ledger import import_ledger, list_imports, undo_import
 from baodao.tally.model import MemberTally, Tally, UnitTally
 from baodao.tally.period import Period
 from baodao.tally.policy import load_policy
 from baodao.tally.reports import KINDS, ReportOptions, write_report
 from baodao.tally.roster import load_roster
+from baodao.tally.wording import describe, describe_all
 
-_MISSED_MONTH = re.compile(r"\d+月未开展活动")
 POLICY_HELP = "规则：内置规则的名称（见 baodao policies），或自己修改后的规则文件路径。"
 
 
@@ -44,7 +45,7 @@ def _member_rows(members: list[MemberTally]) -> list[list[str]]:
             str(m.activities),
             str(m.points),
             _stars(m),
-            "；".join([str(s) for s in m.shortfalls] + m.notes) or "达标",
+            "；".join(describe_all(m.shortfalls) + m.notes) or "达标",
         ]
         for m in members
     ]
@@ -57,6 +58,7 @@ def _unit_rows(units: list[UnitTally]) -> list[list[str]]:
             u.community or "—",
             f"{u.reported}/{u.members}",
             _rate(u.report_rate),
+            _rate(u.participation_rate),
             str(sum(u.activities_by_month.values())),
             f"{u.deduction:g}" if u.deduction else "—",
             u.grade or "—",
@@ -68,10 +70,7 @@ def _unit_rows(units: list[UnitTally]) -> list[list[str]]:
 
 def _unit_problems(u: UnitTally) -> list[str]:
     """The unit's shortfalls, the missed months said once (“7、8、9月未开展活动”), then its consequence."""
-    months = [s.what.removesuffix("月未开展活动") for s in u.shortfalls if _MISSED_MONTH.fullmatch(s.what)]
-    texts = [f"{'、'.join(months)}月未开展活动"] if months else []
-    texts += [str(s) for s in u.shortfalls if not _MISSED_MONTH.fullmatch(s.what)]
-    return texts + ([u.consequence] if u.consequence else [])
+    return describe_all(u.shortfalls) + ([u.consequence] if u.consequence else [])
 
 
 def _print(result: Tally, everyone: bool) -> None:
@@ -83,7 +82,12 @@ def _print(result: Tally, everyone: bool) -> None:
     click.echo(
         f"党员 {len(members)} 人：已报到 {reported}，未报到 {not_reported}；达标 {met}，未达标 {short}"
     )
-    shown = members if everyone else [m for m in members if m.shortfalls or m.notes]
+    # A rule no returned form can decide (未核对) is counted here, not repeated on every member's line.
+    unchecked = Counter(describe(s) for m in members for s in m.shortfalls if s.unchecked)
+    for said, count in sorted(unchecked.items()):
+        click.echo(f"{said}：{count} 人")
+    needs = [m for m in members if m.notes or any(not s.unchecked for s in m.shortfalls)]
+    shown = members if everyone else needs
     title = "全部党员" if everyone else "未报到、未达标或需留意的党员（--all 列出全部）"
     click.echo(f"\n== {title}：{len(shown)} 人")
     if shown:
@@ -91,7 +95,7 @@ def _print(result: Tally, everyone: bool) -> None:
         for line in table(headers, _member_rows(shown)):
             click.echo(line)
     click.echo(f"\n== 单位：{len(result.units)} 个")
-    headers = ["单位", "社区", "报到", "报到率", "活动", "扣分", "等次", "问题"]
+    headers = ["单位", "社区", "报到", "报到率", "参与率", "活动", "扣分", "等次", "问题"]
     for line in table(headers, _unit_rows(result.units)):
         click.echo(line)
     click.echo(f"\n== 社区：{len(result.communities)} 个")
@@ -101,7 +105,7 @@ def _print(result: Tally, everyone: bool) -> None:
             str(len(c.units)),
             _rate(c.coverage),
             str(c.members_reported),
-            "；".join(map(str, c.shortfalls)) or "—",
+            "；".join(describe_all(c.shortfalls)) or "—",
         ]
         for c in result.communities
     ]
@@ -120,7 +124,9 @@ def _print(result: Tally, everyone: bool) -> None:
     "--today", type=click.DateTime(["%Y-%m-%d"]), help="按这一天统计（默认今天）：未过完的月份、季度不算缺。"
 )
 @click.option("--all", "everyone", is_flag=True, help="列出全部党员，而不只是有问题的。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每一个数字。")
+@click.option(
+    "--json", "as_json", is_flag=True, help="以 JSON 输出每一个数字和每一条未达标（结构见 README）。"
+)
 @click.option("--db", help=DB_HELP)
 def tally_command(
     policy_key: str,
@@ -139,7 +145,7 @@ def tally_command(
             connect(db), policy, Period(year, half), today.date() if today else None, unit, advance
         )
     if as_json:
-        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(result.as_json(describe), ensure_ascii=False, indent=2, default=str))
         return
     _print(result, everyone)
 
@@ -149,12 +155,16 @@ def roster() -> None:
     """党员名册：应报到的党员（报到率的分母，未报到提醒的名单）。"""
 
 
+SHEET_HELP = "读 Excel 文件中的哪个工作表（默认第一个）。"
+
+
 @roster.command(name="load")
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--sheet", help=SHEET_HELP)
 @click.option("--db", help=DB_HELP)
-def roster_load(path: Path, db: str | None) -> None:
+def roster_load(path: Path, sheet: str | None, db: str | None) -> None:
     """读入名册（Excel/CSV/JSON/YAML，列名：姓名、工作单位及职务、所属社区，可选 编号、迁居日期）。"""
-    result = load_roster(connect(db), path)
+    result = load_roster(connect(db), path, sheet)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     click.echo(
@@ -167,19 +177,79 @@ def ledger() -> None:
     """活动台账：社区或单位记的活动，一行一次。"""
 
 
-@ledger.command(name="import")
+_TITLES = "\n".join(f"  {'、'.join(names)}" for names in LEDGER_COLUMNS.values())
+LEDGER_IMPORT_HELP = f"""读入活动台账；同一次活动不会重复计入。
+
+\b
+认得的列名（每行是一列的几种写法，顺序不限，须有日期和单位）：
+{_TITLES}
+
+一行是哪次活动，看日期、单位和姓名、社区、活动类别，不看列名、列的顺序、序号或行号：再次读入同样的活动
+（同一文件、更长的台账、换了列名的副本）不会重复计入；同一次活动而内容或积分不同的，按更正计入并列出，请核对。"""
+
+
+@ledger.command(name="import", help=LEDGER_IMPORT_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sheet", help=SHEET_HELP)
 @click.option("--db", help=DB_HELP)
-def ledger_import(paths: tuple[Path, ...], db: str | None) -> None:
-    """读入活动台账（列名：日期、姓名、单位、社区、类别、内容、积分）；同一行不会重复计入。"""
+def ledger_import(paths: tuple[Path, ...], sheet: str | None, db: str | None) -> None:
     engine = connect(db)
     for path in paths:
-        result = import_ledger(engine, path)
+        result = import_ledger(engine, path, sheet)
         for problem in result.problems:
             click.echo(str(problem), err=True)
-        already = result.stored is not None and result.stored.already
-        note = "（这个文件已读入过，未重复计入）" if already else ""
-        click.echo(f"台账 {path.name}：读入 {result.rows} 行{note}；{len(result.problems)} 行有问题")
+        for change in result.changed:
+            click.echo(f"{path.name} {change}", err=True)
+        if result.redone:
+            click.echo(
+                f"台账 {path.name}：此前撤销的读入（编号 {result.file_id}）已恢复，{result.rows} 行重新计入"
+            )
+            continue
+        parts = [f"读入 {result.rows} 行"]
+        if result.already:
+            parts = [f"这个文件已读入过（编号 {result.file_id}），未重复计入"]
+        elif result.known:
+            parts.append(f"其中 {result.known} 行是已读入的活动，未重复计入")
+        if result.changed:
+            parts.append(f"{len(result.changed)} 行与已读入的同一活动有出入，按更正计入，请核对")
+        parts.append(f"{len(result.problems)} 行有问题")
+        click.echo(f"台账 {path.name}：" + "；".join(parts))
+
+
+@ledger.command(name="list")
+@click.option("--db", help=DB_HELP)
+def ledger_list(db: str | None) -> None:
+    """列出读入过的台账：编号、文件、读入时间、行数（撤销读入用 baodao ledger undo 编号）。"""
+    imports = list_imports(connect(db))
+    if not imports:
+        click.echo("还没有读入过台账")
+        return
+    rows = [
+        [
+            str(i.file_id),
+            i.path,
+            f"{i.imported_at:%Y-%m-%d %H:%M}",
+            str(i.rows),
+            str(i.counted),
+            f"已撤销（{i.undone_at:%Y-%m-%d %H:%M}）" if i.undone_at else "—",
+        ]
+        for i in imports
+    ]
+    for line in table(["编号", "文件", "读入时间", "行数", "计入", "撤销"], rows):
+        click.echo(line)
+
+
+@ledger.command(name="undo")
+@click.argument("file_id", type=int, metavar="ID")
+@click.option("--db", help=DB_HELP)
+def ledger_undo(file_id: int, db: str | None) -> None:
+    """撤销一次台账读入（编号见 baodao ledger list）：它的各行不再计入；它替下的旧行恢复计入。"""
+    done = undo_import(connect(db), file_id)
+    click.echo(
+        f"已撤销台账读入 {done.file_id}（{done.path}）：{done.rows} 行不再计入"
+        + (f"，{done.restored} 行以前读入的恢复计入" if done.restored else "")
+        + "。再次读入这个文件即可恢复。"
+    )
 
 
 @click.command(name="report")

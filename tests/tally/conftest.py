@@ -42,8 +42,18 @@ class Returns:
         record = StoredRecord(form_key, form_id, json_fields(fields))
         return ingest(self.engine, path, digest, 100, mtime, [record])
 
-    def registration(self, name: str, unit: str, community: str, on: str, number: str | None = None) -> None:
-        """A 在职党员社区报到证 (zz-b1), sealed by the unit on ``on``."""
+    def registration(
+        self,
+        name: str,
+        unit: str,
+        community: str,
+        on: str,
+        number: str | None = None,
+        intentions: list[str] | None = None,
+        posts: list[str] | None = None,
+    ) -> None:
+        """A 在职党员社区报到证 (zz-b1), sealed by the unit on ``on``, with the 服务意向 written on it; with
+        ``posts``, also the 报到联系单 (zs-member-slip) with the posts claimed."""
         fields: dict[str, JsonValue] = {
             "name": name,
             "employer_and_post": f"{unit} 科员",
@@ -51,7 +61,18 @@ class Returns:
             "number": number,
             "unit_sealed_on": on,
         }
+        if intentions is not None:
+            fields["intentions"] = list(intentions)
         self.add("zz-b1", fields, number or f"{unit}-{name}-{on}")
+        if posts is not None:
+            slip: dict[str, JsonValue] = {
+                "name": name,
+                "employer_and_post": f"{unit} 科员",
+                "community": community,
+                "claimed_posts": list(posts),
+                "reported_on": on,
+            }
+            self.add("zs-member-slip", slip, f"S-{unit}-{name}-{on}")
 
     def score_sheet(self, name: str, unit: str, rows: list[tuple[str, str, int]]) -> None:
         """A 积分评星登记表 (zz-d1): rows of (date, content, points)."""

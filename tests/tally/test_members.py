@@ -11,6 +11,7 @@ from baodao.tally.compute import tally
 from baodao.tally.model import MemberTally
 from baodao.tally.period import Period
 from baodao.tally.policy import load_policy
+from baodao.tally.wording import describe
 
 from .conftest import Returns
 
@@ -92,21 +93,42 @@ def test_stars_are_settled_per_half_year_not_on_the_year_total(returns: Returns)
     assert m.stars_by_half == {1: 0, 2: 0}
 
 
-@pytest.mark.parametrize(("count", "met"), [(1, False), (2, True)], ids=["one-short", "exactly-two"])
-def test_zhengzhou_minimum_two_activities_and_its_consequence(
-    returns: Returns, count: int, met: bool
+def counted(m: MemberTally) -> list[str]:
+    """The member's shortfalls that fail a rule now, as the CLI says them."""
+    return [describe(s) for s in m.shortfalls if s.counts]
+
+
+@pytest.mark.parametrize(
+    ("rows", "services", "met"),
+    [
+        ([("2025-07-01", "社区联合主题党日", 5), ("2025-09-01", "政策宣讲", 5)], 1, False),
+        ([("2025-07-01", "护绿", 5), ("2025-09-01", "政策宣讲", 5), ("2025-10-01", "主题党日", 5)], 2, True),
+    ],
+    ids=["one-service-and-a-theme-day-short", "exactly-two-services"],
+)
+def test_zhengzhou_two_volunteer_services_a_theme_day_is_not_one(
+    returns: Returns, rows: list[tuple[str, str, int]], services: int, met: bool
 ) -> None:
-    returns.registration("孙丽", UNIT, "新安社区", "2025-03-01")
-    rows = [("2025-07-01", "社区联合主题党日", 5), ("2025-09-01", "政策宣讲", 5)][:count]
+    # 004 二（二）: 志愿服务不少于2次; a 主题党日 is 组织生活 (003 §4.2), not a volunteer service.
+    returns.registration(
+        "孙丽", UNIT, "新安社区", "2025-03-01", intentions=["助老", "宣讲"], posts=["政策法规宣传岗"]
+    )
     returns.score_sheet("孙丽", UNIT, rows)
     m = member(returns, "孙丽")
-    assert (m.activities, m.party_life) == (count, 1)
+    assert (m.activities, m.services, m.party_life) == (len(rows), services, 1)
     assert m.minimum_met is met
     if met:
         assert (m.shortfalls, m.consequence) == ([], None)
     else:
-        assert [s.what for s in m.shortfalls] == ["参加活动1次，少于2次"]
-        assert m.shortfalls[0].rule.startswith("004 二（二）")
+        [short] = m.shortfalls
+        assert (short.kind, short.found, short.required, short.rule) == (
+            "services",
+            1,
+            2,
+            "min_services_per_year",
+        )
+        assert short.clause.startswith("004 二（二）")
+        assert describe(short) == "参加志愿服务1次，少于2次"
         assert m.consequence == "当年度民主评议党员、个人年度考核均不能评为“优秀”等次"
 
 
@@ -114,9 +136,53 @@ def test_zhengzhou_party_life_is_its_own_minimum(returns: Returns) -> None:
     returns.registration("何平", UNIT, "新安社区", "2025-03-01")
     returns.score_sheet("何平", UNIT, five_point_rows(3))
     m = member(returns, "何平")
-    assert [s.what for s in m.shortfalls] == ["参加组织生活或主题活动0次，少于1次"]
-    assert m.shortfalls[0].rule.startswith("003 §4.2")
+    assert counted(m) == ["参加组织生活或主题活动0次，少于1次"]
+    assert next(s.clause for s in m.shortfalls if s.counts).startswith("003 §4.2")
     assert not m.minimum_met
+
+
+@pytest.mark.parametrize(
+    ("intentions", "found", "short"),
+    [
+        (None, None, "服务意向未核对：交回的报到证中没有记录"),
+        (["助老"], 1, "填报服务意向1个，少于2个"),
+        (["助老", "宣讲"], 2, None),
+    ],
+    ids=["not-recorded-unchecked", "one-intention-short", "two-intentions-met"],
+)
+def test_zhengzhou_two_service_intentions_on_the_registration_card(
+    returns: Returns, intentions: list[str] | None, found: int | None, short: str | None
+) -> None:
+    # 003 表B.1：服务意向（至少填报2个）. Not recorded: 未核对, never met, and it does not fail the member.
+    returns.registration("郑欣", UNIT, "新安社区", "2025-03-01", intentions=intentions)
+    m = member(returns, "郑欣")
+    assert m.intentions == found
+    said = [describe(s) for s in m.shortfalls if s.kind == "intentions"]
+    assert said == ([short] if short else [])
+    if intentions is None:
+        [unchecked] = [s for s in m.shortfalls if s.kind == "intentions"]
+        assert (unchecked.status, unchecked.counts) == ("unchecked", False)
+    elif found == 1:
+        assert "填报服务意向1个，少于2个" in counted(m)
+
+
+@pytest.mark.parametrize(
+    ("posts", "short"),
+    [
+        (None, "认领岗位（服务项目）未核对：交回的表中没有记录"),
+        ([], "认领岗位（服务项目）0个，少于1个"),
+        (["助老助残岗"], None),
+    ],
+    ids=["no-slip-unchecked", "none-claimed-short", "one-claimed-met"],
+)
+def test_zhengzhou_at_least_one_post_claimed_on_the_member_slip(
+    returns: Returns, posts: list[str] | None, short: str | None
+) -> None:
+    # 004 二（二）：每名党员要主动认领1个以上志愿服务岗位 (zs-member-slip 认领岗位).
+    returns.registration("韩梅", UNIT, "新安社区", "2025-03-01", posts=posts)
+    m = member(returns, "韩梅")
+    said = [describe(s) for s in m.shortfalls if s.kind == "posts"]
+    assert said == ([short] if short else [])
 
 
 @pytest.mark.parametrize(
@@ -138,7 +204,7 @@ def test_rongcheng_minimum_four_activities_and_five_credit_points(
         )
     m = member(returns, "周峰", policy=RONGCHENG)
     assert (m.activities, m.points) == (activities, sum(points))
-    assert [s.what for s in m.shortfalls] == short
+    assert counted(m) == short
     assert m.minimum_met is (not short)
 
 
@@ -212,10 +278,12 @@ def test_yearly_minimums_only_remind_before_the_year_is_over_and_are_not_judged_
     returns.registration("林强", UNIT, "新安社区", "2025-03-01")
     returns.score_sheet("林强", UNIT, five_point_rows(1))
     early = member(returns, "林强", as_of=dt.date(2025, 11, 1))
-    assert str(early.shortfalls[0]) == "参加活动1次，少于2次，年底前还需完成"
+    [pending] = [s for s in early.shortfalls if s.kind == "services"]
+    assert describe(pending) == "参加志愿服务1次，少于2次，年底前还需完成"
+    assert (pending.status, pending.period) == ("pending", "2025")
     assert early.minimum_met and early.consequence is None
     half = member(returns, "林强", period=Period(2025, 1), as_of=dt.date(2025, 7, 1))
-    assert (half.shortfalls, half.minimum_met) == ([], True)
+    assert ([s for s in half.shortfalls if not s.unchecked], half.minimum_met) == ([], True)
     late = member(returns, "林强")
     assert not late.minimum_met
 
@@ -244,8 +312,28 @@ def test_a_registration_after_its_forms_deadline_is_noted_with_the_clause(return
     returns.add("yp-a4", {**fields, "member_name": "周敏", "reported_on": "2015-06-30"})
     late = member(returns, "吴静", policy=YUEPU, period=Period(2015), as_of=dt.date(2015, 12, 31))
     assert late.reported
-    assert late.notes == [
-        "2015-07-05报到，晚于6月30日（002 二、2：于6月底前持《党员与村居党组织联系报到单》报到）"
-    ]
+    [warning] = [s for s in late.shortfalls if s.kind == "late_registration"]
+    assert (warning.found, warning.required, warning.status) == ("2015-07-05", "06-30", "warning")
+    assert describe(warning) == (
+        "2015-07-05报到，晚于6月30日（002 二、2：于6月底前持《党员与村居党组织联系报到单》……报到）（提醒）"
+    )
     on_time = member(returns, "周敏", policy=YUEPU, period=Period(2015), as_of=dt.date(2015, 12, 31))
-    assert on_time.notes == []
+    assert not [s for s in on_time.shortfalls if s.kind == "late_registration"]
+
+
+@pytest.mark.parametrize(
+    ("on", "late"), [("2025-10-25", False), ("2025-10-26", True)], ids=["on-the-25th", "on-the-26th"]
+)
+def test_a_registration_kept_in_a_ledger_is_late_after_the_policys_day(
+    returns: Returns, on: str, late: bool
+) -> None:
+    # 004 31号：10月25日前完成在职党员到居住地社区报到工作 — a ledger's 报到 row is judged by it too.
+    returns.ledger(on, UNIT, "刘畅", "报到", "到新安社区报到", community="新安社区")
+    m = member(returns, "刘畅")
+    found = [s for s in m.shortfalls if s.kind == "late_registration"]
+    assert m.reported
+    assert [describe(s) for s in found] == (
+        ["2025-10-26报到，晚于10月25日（004 31号：10月25日前完成在职党员到居住地社区报到工作）（提醒）"]
+        if late
+        else []
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from baodao.form_templates.spec import JsonValue
 from baodao.store.records import correct
 from baodao.tally.compute import tally
 from baodao.tally.period import Period
@@ -150,3 +151,106 @@ def test_a_name_in_two_units_that_both_fit_is_not_guessed(returns: Returns) -> N
         "郑州市人民医院东院",
         "郑州市人民医院东院科员",
     ]
+
+
+def issue_from_roster(returns: Returns, roster: Path, source: str, rows: dict[str, int]) -> None:
+    """Register zz-b1 forms as `baodao generate` does: each id with the data file and row it came from."""
+    from baodao.docgen.issued import IssuedForm
+    from baodao.store.register import record_issued
+
+    entries = [
+        IssuedForm("zz-b1", form_id, "", "", dt.date(2025, 2, 1), dt.date(2025, 3, 31), source, row)
+        for form_id, row in rows.items()
+    ]
+    record_issued(returns.engine, entries)
+
+
+@pytest.mark.parametrize("as_named", ["full-path", "file-name-only"])
+def test_a_returned_form_is_joined_by_its_id_to_the_roster_member_however_the_name_is_spelled(
+    returns: Returns, tmp_path: Path, as_named: str
+) -> None:
+    from baodao.tally.roster import load_roster
+
+    roster = tmp_path / "名册.csv"
+    roster.write_text(
+        "姓名,工作单位及职务,所属社区\n"
+        "李晓燕,郑州市中心血站 科员,新安社区\n"
+        "王强,郑州市中心血站 科员,新安社区\n",
+        encoding="utf-8",
+    )
+    load_roster(returns.engine, roster)
+    source = str(roster) if as_named == "full-path" else roster.name
+    issue_from_roster(returns, roster, source, {"ZZB1-0001": 2, "ZZB1-0002": 3})
+    # The returned card misspells her name (晓艳) and writes the unit another way: its id says who it is.
+    returns.add(
+        "zz-b1",
+        {
+            "name": "李晓艳",
+            "employer_and_post": "中共郑州市中心血站支部委员会",
+            "community": "新安社区",
+            "number": "ZZB1-0001",
+            "unit_sealed_on": "2025-03-02",
+            "intentions": ["助老", "宣讲"],
+        },
+        "ZZB1-0001",
+    )
+    result = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 3, 31))
+    by_name = {m.name: m for m in result.members}
+    assert sorted(by_name) == ["李晓燕", "王强"]  # no third member 李晓艳
+    assert by_name["李晓燕"].reported and by_name["李晓燕"].intentions == 2
+    assert not by_name["王强"].reported
+
+
+def test_a_roster_loaded_after_the_returns_joins_them_by_id_at_the_next_tally(
+    returns: Returns, tmp_path: Path
+) -> None:
+    from baodao.tally.roster import load_roster
+
+    roster = tmp_path / "名册.csv"
+    roster.write_text("姓名,工作单位及职务\n李晓燕,郑州市中心血站 科员\n", encoding="utf-8")
+    issue_from_roster(returns, roster, str(roster), {"ZZB1-0001": 2})
+    fields: dict[str, JsonValue] = {
+        "name": "李晓艳",
+        "employer_and_post": UNIT,
+        "unit_sealed_on": "2025-03-02",
+    }
+    returns.add("zz-b1", {**fields, "number": "ZZB1-0001"}, "ZZB1-0001")
+    first = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 3, 31))
+    assert [m.name for m in first.members] == ["李晓艳"]  # no roster yet: the form's own spelling
+    load_roster(returns.engine, roster)
+    again = tally(returns.engine, ZHENGZHOU, Period(2025), dt.date(2025, 3, 31))
+    assert [(m.name, m.reported, m.on_roster) for m in again.members] == [("李晓燕", True, True)]
+
+
+def test_a_form_without_id_is_still_matched_by_unit_and_name(returns: Returns) -> None:
+    returns.registration("张洋", UNIT, "新安社区", "2025-03-01")
+    returns.score_sheet("张洋", f"中共{UNIT}支部委员会", [("2025-03-05", "宣讲", 5)])
+    [m] = tally(returns.engine, ZHENGZHOU, Period(2025, 1), dt.date(2025, 6, 30)).members
+    assert (m.name, m.reported, m.activities) == ("张洋", True, 1)
+
+
+def test_yuepu_projects_chosen_on_the_project_card_found_by_a_name_only_one_member_has(
+    returns: Returns,
+) -> None:
+    # 002 附件5 注2：每位党员在可以参与的服务项目中至少选择一项. The card names no unit.
+    yuepu = load_policy("yuepu-2015")
+    for name in ("吴静", "周敏"):
+        returns.add(
+            "yp-a4",
+            {
+                "member_name": name,
+                "member_organization": "宝钢股份党支部",
+                "addressee_organization": "月浦八村党总支",
+                "reported_on": "2015-06-20",
+            },
+        )
+    returns.add("yp-a5", {"name": "吴静", "project_categories": [], "other_projects": "陪老人下棋"})
+    returns.add("yp-a5", {"name": "周敏", "project_categories": []})
+    returns.add("yp-a5", {"name": "无此人", "project_categories": ["环境整治"]})  # matches no member
+    result = tally(returns.engine, yuepu, Period(2015), dt.date(2015, 12, 31))
+    by_name = {m.name: m for m in result.members}
+    assert sorted(by_name) == ["吴静", "周敏"]
+    assert (by_name["吴静"].posts, by_name["周敏"].posts) == (1, 0)
+    assert [s.kind for s in by_name["吴静"].shortfalls if s.kind == "posts"] == []
+    [short] = [s for s in by_name["周敏"].shortfalls if s.kind == "posts"]
+    assert (short.found, short.required, short.status) == (0, 1, "short")
