@@ -17,15 +17,17 @@ from typing import Any
 
 from baodao.errors import DataError
 from baodao.intake.grid import Grid
+from baodao.intake.legacy import read_legacy
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.reading import from_grid
 from baodao.intake.safety import MB, check_file
 from baodao.intake.scan import read_scan
 from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
+from baodao.office.convert import LEGACY_SUFFIXES
 
 Reply = tuple[str, Any]
-SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES)
+SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES, *LEGACY_SUFFIXES)
 
 
 def is_scan(path: Path, limits: Limits) -> bool:
@@ -53,6 +55,9 @@ def read_record(
     if scan:
         check_file(path, limits)
         return read_scan(path, limits, extend)
+    if path.suffix.lower() in LEGACY_SUFFIXES:
+        check_file(path, limits)
+        return read_legacy(path, limits, read_grid, extend)
     return from_grid(path, read_grid(path, limits))
 
 
@@ -75,7 +80,8 @@ def _check(path: Path, limits: Limits) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise DataError(
-            f"不是 DOCX、XLSX、PDF 或扫描图片（JPG、PNG、TIFF）文件（{path.suffix or '无扩展名'}），未读取"
+            f"不是 DOCX、XLSX、DOC、WPS、XLS、ET、PDF 或扫描图片（JPG、PNG、TIFF）文件"
+            f"（{path.suffix or '无扩展名'}），未读取"
         )
     check_file(path, limits)
     if suffix == ".pdf":

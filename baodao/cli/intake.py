@@ -27,6 +27,8 @@ from baodao.store.returns import intake
 def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> None:
     """读入交回的表单（DOCX、XLSX、PDF 或扫描件；可给文件夹）：识别、提取、校验并存入数据库。
 
+    Word 97 / WPS 的 .doc、.wps 和 Excel 97 / WPS 的 .xls、.et 由 LibreOffice 转换后读取（原文件不动）。
+
     扫描件指 JPG、PNG、TIFF 图片，或每页都是图片的 PDF：按二维码（或标题）认出表单，勾选框按墨迹、
     文字按离线 OCR 读出；把握不足的值交 baodao review 核对。
 
@@ -41,7 +43,8 @@ def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> No
         for done in report.records:
             doubt = f"，{len(done.issues)} 处存疑" if done.issues else ""
             title = get_form(done.form).spec.title
-            click.echo(f"已读入 {done.source}：{done.form}（{title}） 编号 {done.form_id or '—'}{doubt}")
+            how = f"（{done.note}）" if done.note else ""
+            click.echo(f"已读入 {done.source}{how}：{done.form}（{title}） 编号 {done.form_id or '—'}{doubt}")
         for refused in report.rejected:
             click.echo(f"未读入 {refused.source}：{refused.reason}", err=True)
         seen = f"，其中 {len(report.already)} 个文件以前已读入（未改动）" if report.already else ""
