@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -117,6 +117,13 @@ class AfterAnchor:
                 if hit and 0 <= at + self.distance < len(texts):
                     return self._values(texts[at + self.distance])
         return None
+
+    def read_among_lines(self, sequences: list[list[str]]) -> dict[str, str] | None:
+        """A table's text looked for among the paragraphs: a borderless layout table is no table in a
+        PDF, its cells come as lines in the same order."""
+        if not self.in_table or isinstance(self.anchor, AtPosition):
+            return None
+        return replace(self, in_table=False).read(sequences)
 
     def _values(self, text: str) -> dict[str, str] | None:
         lines = text.split("\n")
