@@ -124,3 +124,17 @@ def test_damaged_doc_is_refused_with_a_remedy(twins: dict[str, tuple[Path, Path]
     assert isinstance(read, Rejected)
     assert "另存为 .docx" in read.reason
     assert sorted(p.name for p in tmp_path.iterdir()) == ["坏.doc"]
+
+
+def test_the_cli_says_a_return_was_read_from_its_conversion(
+    twins: dict[str, tuple[Path, Path]], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from baodao.cli import main
+
+    _, old = twins["zz-b2.wps"]
+    db = str(tmp_path / "cli.sqlite3")
+    result = CliRunner().invoke(main, ["intake", str(old), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert f"已读入 {old}（由 .wps 转换后读取）：zz-b2" in result.stdout
