@@ -42,9 +42,9 @@ def extract(
         # Taken from among the lines only when it reads as its field's type (a date as a date).
         by_name = {f.name: f for f in spec.fields}
         for reader in guide.anchored:
-            for name, value in (reader.read_among_lines(sequences) or {}).items():
-                if name not in found and name in by_name and _fits(by_name[name], value):
-                    found[name] = value
+            values = reader.read_among_lines(sequences) or {}
+            if all(n not in found and n in by_name and _fits(by_name[n], v) for n, v in values.items()):
+                found.update(values)
     record: Record = {}
     issues: list[FieldIssue] = []
     ordinal: dict[str, int] = {}

@@ -119,7 +119,6 @@ def without_spaces(value: object) -> object:
 # Known gaps of reading these forms from PDF text (the same forms read fully from DOCX and XLSX).
 PDF_GAPS = {
     "rc-a1": "服务计划的月份行在窄格中折行后与下一月份连在一起",
-    "zz-e": "落款（组织部、日期）在无框表格中，PDF 中只剩文字行，又无固定文字可作参照",
 }
 
 
