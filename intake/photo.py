@@ -47,7 +47,7 @@ ASPECT_DOUBT = 0.1  # what an outline's proportions at the edge of ASPECT_MATCH 
 RULES_MIN = 0.5  # a drawing with fewer of the template's rules in place than this is no drawing of it
 PAPER_GRAIN = 0.03  # for the recognizer: paper this much darker than its light is still paper
 INK_CURVE = 2.5  # paper (ratio 1) stays white, a rule blurred to half its darkness reads as ink
-TEXT_CURVE = 1.0  # for the recognizer: darker, but strokes not thickened into each other
+TEXT_CURVE = 1.0  # for the recognizer: no curve, so strokes keep their width and do not run together
 UNRECTIFIED = "照片中找不到完整的表格，无法把它摆正对齐，未读取：请把整张表格拍进画面，对正后重新拍摄"
 
 
