@@ -186,11 +186,14 @@ def _cell_text(chars: list[PdfObject], box: BBox) -> str:
     lines = [_Line.of(line) for line in found if str(line["text"]).strip()]
     if not lines:
         return ""
-    # Where wrapped text may reach: at least as far as any line does, and the cell less its margins.
+    # Where wrapped text may reach: at least as far as any line does, and the cell less its margins. Left
+    # -aligned text shows the cell's own margin (LibreOffice's can be 3 pt), and the right one is alike.
+    left = min(line.x0 for line in lines)
+    padding = min(CELL_PADDING, max(left - box[0], 1.0))
     area = _Area(
-        left=min(line.x0 for line in lines),
-        right=max(max(line.x1 for line in lines), box[2] - CELL_PADDING),
-        width=max(max(line.x1 - line.x0 for line in lines), box[2] - box[0] - 2 * CELL_PADDING),
+        left=left,
+        right=max(max(line.x1 for line in lines), box[2] - padding),
+        width=max(max(line.x1 - line.x0 for line in lines), box[2] - box[0] - 2 * padding),
     )
     parts = [lines[0].text]
     for prev, line in pairwise(lines):

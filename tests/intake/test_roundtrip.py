@@ -116,10 +116,9 @@ def without_spaces(value: object) -> object:
     return value
 
 
-# Known gaps of reading these forms from PDF text (the same forms read fully from DOCX and XLSX).
-PDF_GAPS = {
-    "rc-a1": "服务计划的月份行在窄格中折行后与下一月份连在一起",
-}
+# Known gaps of reading these forms from PDF text (the same forms read fully from DOCX and XLSX), each
+# marked as a strict xfail with its reason: none left.
+PDF_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
