@@ -71,7 +71,6 @@ class Photo:
     outline: Outline
     others: tuple[Outline, ...]  # the smaller outlines, the tables' among them
     squared: Image.Image
-    matrix: np.ndarray  # picture → ``squared``
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,7 @@ def as_photo(image: Image.Image) -> Photo | None:
     outline = outlines[0]
     if _scan_like(grey, outline):
         return None
-    squared, matrix = _square(grey, outline)
-    return Photo(grey, outline, tuple(outlines[1:]), squared, matrix)
+    return Photo(grey, outline, tuple(outlines[1:]), _square(grey, outline))
 
 
 def find_outlines(grey: np.ndarray) -> list[Outline]:
@@ -238,7 +236,7 @@ def paper_light(grey: np.ndarray, size: int) -> np.ndarray:
     return cv2.medianBlur(closed, 5)
 
 
-def _square(grey: np.ndarray, outline: Outline) -> tuple[Image.Image, np.ndarray]:
+def _square(grey: np.ndarray, outline: Outline) -> Image.Image:
     """The picture drawn with ``outline`` square, at about the picture's own resolution, with room around
     it for the rest of the page when the outline may be a table's."""
     top = np.linalg.norm(outline.corners[1] - outline.corners[0])
@@ -253,7 +251,7 @@ def _square(grey: np.ndarray, outline: Outline) -> tuple[Image.Image, np.ndarray
     matrix = cv2.getPerspectiveTransform(outline.corners, target)
     size = (round(width + 2 * mx), round(height + 2 * my))
     drawn = cv2.warpPerspective(grey, matrix, size, flags=cv2.INTER_LINEAR, borderValue=255)
-    return Image.fromarray(evened(drawn)), matrix
+    return Image.fromarray(evened(drawn))
 
 
 def evened(grey: np.ndarray, curve: float = INK_CURVE, grain: float = 0.0) -> np.ndarray:
