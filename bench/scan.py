@@ -1,9 +1,12 @@
-"""Benchmark: scanned returns, pages per minute and peak memory, as `baodao intake` reads them.
+"""Benchmark: scanned returns, pages per minute and peak memory, as `baodao intake` reads them; and
+phone photos, seconds a photo and how many values come out right.
 
 Pages are zz-b1 forms issued by baodao, filled in and ticked as the tests do it (tests/intake/scans.py),
 turned ±2°, noised and saved as 300 dpi JPEG. Measured in the same run: RapidOCR over the whole page
 (detection and recognition, its usual use) as the baseline, and baodao's reading with tesseract in place
-of RapidOCR, for accuracy. Run: `make bench-scan` (python -m bench.scan).
+of RapidOCR, for accuracy. Photos are every shot of tests/intake/photos.py (turned, tilted, shadowed,
+yellowed, blurred, 2–12 MP, JPEG 60–90) of each of its three filled forms. Run: `make bench-scan`
+(python -m bench.scan).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from baodao.intake.model import ReadRecord
 from baodao.intake.ocr import RapidEngine, TesseractEngine
 from baodao.intake.scan import read_scan
 from baodao.intake.worker import ReadingWorker, read_in_turn
+from tests.intake.photos import SHOTS, SUBJECTS, photo_set
 from tests.intake.scans import Filling, degrade, fill, render_pages
 
 WRITTEN = {
@@ -80,11 +84,42 @@ def accuracy(records: list[ReadRecord]) -> tuple[int, int, int]:
     return right, total, unflagged
 
 
+def photo_figures(work: Path) -> None:
+    """Every shot of every photographed form, read by two workers as `baodao intake` does."""
+    taken = photo_set(work / "photos", SHOTS, SUBJECTS, every=True)
+    start = time.perf_counter()
+    got = list(read_in_turn([t.path for t in taken], Limits.from_environment()))
+    seconds = (time.perf_counter() - start) / len(taken)
+    right = total = unflagged = ticks = ticks_right = known = 0
+    for photo, read in zip(taken, got, strict=True):
+        total += len(photo.expected)
+        ticks += len(photo.ticks)
+        if not isinstance(read, ReadRecord):
+            continue
+        known += (read.form, read.form_id) == (photo.form, photo.form_id)
+        flagged = {i.field for i in read.issues}
+        for name, want in photo.expected.items():
+            if read.fields[name] == want:
+                right += 1
+                ticks_right += name in photo.ticks
+            elif name not in flagged:
+                unflagged += 1
+    print(f"phone photos: {len(taken)} ({len(SHOTS)} shots of {len(SUBJECTS)} filled forms)")
+    print(f"  {seconds:.2f} s a photo of wall time (2 workers); form and id right {known}/{len(taken)}")
+    print(f"  fields right {right}/{total} ({right / total:.1%}); wrong, not flagged: {unflagged}")
+    print(f"  tick fields right {ticks_right}/{ticks}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=12)
     parser.add_argument("--tesseract", type=int, default=4, help="pages read again with tesseract")
+    parser.add_argument("--photos-only", action="store_true", help="only the phone photos")
     args = parser.parse_args()
+    if args.photos_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            photo_figures(Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         scans = make_scans(args.pages, Path(tmp))
         print(f"zz-b1: {len(scans)} filled, ticked, turned ±2°, noised 300 dpi JPEG pages")
@@ -120,6 +155,7 @@ def main() -> None:
         print(
             f"  fields right {right}/{total} ({right / max(total, 1):.1%}); wrong without a flag: {unflagged}"
         )
+        photo_figures(Path(tmp))
 
 
 if __name__ == "__main__":

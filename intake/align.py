@@ -8,7 +8,7 @@ grew taller in print (a long value wrapped) still lines up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -18,6 +18,7 @@ from baodao.intake.layout import PageLayout
 INK_LEVEL = 128  # grey below this is ink (paper scans are near 255, pen and print near 0)
 MAX_SKEW = 4.0  # degrees a page may be turned on the scanner glass, either way
 RULE_SHARE = 0.6  # a horizontal rule runs across at least this share of its table's width
+RULE_FIT = 0.015  # a found rule is the template's when within this share of the table's height of it
 SCALE_AGREEMENT = 0.06  # horizontal and vertical scales may differ this much (a photo's slant) and no more
 # Widths (pixels) the skew is searched at: coarse steps on a small copy, the last ones on a copy wide
 # enough that 0.02° still moves a rule's end by a pixel.
@@ -39,6 +40,9 @@ class Placement:
     ys_pt: tuple[float, ...]  # template y values (points) …
     ys_px: tuple[float, ...]  # … and where they fell on the scan (pixels), for piecewise placement
     by_rules: bool  # True when placed by the tables' rules, False when only by the page's size
+    # A photo's page for the recognizer, turned the same way: its light evened out more gently than
+    # ``pixels``, whose faint rules were darkened to be found (and would thicken the strokes of text).
+    soft: NpImage | None = None
 
     def x(self, pt: float) -> float:
         return self.sx * pt + self.ox
@@ -56,10 +60,19 @@ class Placement:
         return (round(self.x(box[0])), round(self.y(box[1])), round(self.x(box[2])), round(self.y(box[3])))
 
 
-def place(image: Image.Image, page: PageLayout) -> Placement:
-    """Straighten ``image`` and find where ``page``'s template points lie on it."""
-    grey = image.convert("L")
-    angle = skew_angle(grey)
+def place(
+    image: Image.Image, page: PageLayout, soft: Image.Image | None = None, max_skew: float = MAX_SKEW
+) -> Placement:
+    """Straighten ``image`` and find where ``page``'s template points lie on it (``soft``: the same page
+    for the recognizer; ``max_skew``: the turn, either way, the page may have)."""
+    placed = _placed(image.convert("L"), page, max_skew)
+    if soft is None:
+        return placed
+    return replace(placed, soft=_turned(soft.convert("L"), placed.angle))
+
+
+def _placed(grey: Image.Image, page: PageLayout, max_skew: float) -> Placement:
+    angle = skew_angle(grey, max_skew)
     pixels = _turned(grey, angle)
     if page.tables:  # the rules' own slant settles what the search left over (a few hundredths of a degree)
         rough = pixels.shape[1] / page.width * min(t.box[2] - t.box[0] for t in page.tables)
@@ -96,13 +109,13 @@ def _slant(pixels: NpImage, y: float, reach: int) -> float:
     return float(np.degrees(np.arctan2(centre(right) - centre(left), dx)))
 
 
-def skew_angle(grey: Image.Image) -> float:
+def skew_angle(grey: Image.Image, max_skew: float = MAX_SKEW) -> float:
     """The turn (degrees, counter-clockwise positive) that makes horizontal rules and text lines level."""
     coarse = _ink(grey.reduce(max(1, grey.width // COARSE_WIDTH)))
     fine = _ink(grey.reduce(max(1, grey.width // FINE_WIDTH)))
     # Coarse steps on a small copy, then ever finer on a larger one: a 0.1° error across a 300 dpi table
     # already smears a rule over several rows.
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=lambda a: _sharpness(coarse, a))
+    best = max(np.arange(-max_skew, max_skew + 0.01, 0.25), key=lambda a: _sharpness(coarse, a))
     best = max(np.arange(best - 0.25, best + 0.26, 0.05), key=lambda a: _sharpness(coarse, a))
     return float(max(np.arange(best - 0.06, best + 0.061, 0.02), key=lambda a: _sharpness(fine, a)))
 
@@ -154,6 +167,7 @@ def _by_rules(pixels: NpImage, angle: float, page: PageLayout) -> Placement | No
     expected = sorted({round(y, 1) for t in page.tables for y in t.rules})
     if len(found) < 2:
         return None
+    found = _matching(found, expected)
     top_pt, bottom_pt = expected[0], expected[-1]
     top_px, bottom_px = found[0], found[-1]
     sy = (bottom_px - top_px) / (bottom_pt - top_pt)
@@ -168,6 +182,27 @@ def _by_rules(pixels: NpImage, angle: float, page: PageLayout) -> Placement | No
     if len(found) == len(expected):
         ys_pt, ys_px = tuple(expected), tuple(found)
     return Placement(pixels, angle, sx, sides[0] - sx * left, ys_pt, ys_px, True)
+
+
+def _matching(found: list[float], expected: list[float]) -> list[float]:
+    """The rules found that are the template's: a line of the desk at a photo's edge, or a shadow's
+    edge, can pass for a rule above or below the table. The outer pair is the one whose spacing puts
+    the most of the template's rules on a found one (the widest of equals); rules off that spacing go."""
+    span = expected[-1] - expected[0]
+    best: tuple[int, float, list[float]] = (0, 0.0, found)
+    for i, top in enumerate(found):
+        for bottom in found[i + 1 :]:
+            scale = (bottom - top) / span
+            tolerance = max(2.0, RULE_FIT * (bottom - top))
+            kept = []
+            for y in expected:
+                want = top + (y - expected[0]) * scale
+                near = min(found, key=lambda f: abs(f - want))
+                if abs(near - want) <= tolerance and near not in kept:
+                    kept.append(near)
+            if (len(kept), bottom - top) > best[:2]:
+                best = (len(kept), bottom - top, kept)
+    return best[2] if len(best[2]) >= 2 else found
 
 
 def _by_page(pixels: NpImage, angle: float, page: PageLayout) -> Placement:

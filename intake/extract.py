@@ -38,6 +38,13 @@ def extract(
     for reader in guide.anchored:
         for name, value in (reader.read(sequences) or {}).items():
             found.setdefault(name, value)
+    if grid.kind == "pdf":
+        # Taken from among the lines only when it reads as its field's type (a date as a date).
+        by_name = {f.name: f for f in spec.fields}
+        for reader in guide.anchored:
+            values = reader.read_among_lines(sequences) or {}
+            if all(n not in found and n in by_name and _fits(by_name[n], v) for n, v in values.items()):
+                found.update(values)
     record: Record = {}
     issues: list[FieldIssue] = []
     ordinal: dict[str, int] = {}
@@ -68,6 +75,17 @@ def extract(
     return record, issues
 
 
+def _fits(f: FieldSpec, raw: str) -> bool:
+    """Whether ``raw`` reads as ``f``'s type."""
+    if f.type not in ("date", "integer"):
+        return True
+    try:
+        coerce(f, raw)
+    except CoerceError:
+        return False
+    return True
+
+
 def _trim(raw: str, index: LabelIndex, guide: TemplateGuide, label: str, pdf: bool) -> str:
     """A value without what a PDF line or cell joined to it: another “label：…”, or the form's own fixed
     lines below it (“社区党组织（盖章）”); and, in a PDF, without the spaces it puts beside CJK."""
@@ -90,13 +108,14 @@ def _dates_under_seals(grid: Grid, spec: FormSpec, record: Record) -> None:
     taken = {v for v in record.values() if isinstance(v, dt.date)}
     lines = [squash(line) for text in grid.all_text().split("\n") for line in [text]]
     dates = []
-    for line in lines:
+    for before, line in zip(["", *lines], lines, strict=False):
         if _DATE_LINE.fullmatch(line):
             try:
                 day = coerce(missing[0], line)
             except CoerceError:
                 continue
-            if isinstance(day, dt.date) and day not in taken:
+            # The date under （盖章） is the seal's, even when another field holds the same day.
+            if isinstance(day, dt.date) and (day not in taken or "盖章" in before):
                 dates.append(day)
     for f, day in zip(missing, dates, strict=False):
         record[f.name] = day
@@ -128,6 +147,11 @@ def _match_patterns(grid: Grid, patterns: tuple[TextPattern, ...], index: LabelI
     texts = paragraphs + [c.text for t in grid.tables for c in t.cells]
     # A sentence a PDF wrapped over lines: try runs of up to four lines joined back together.
     texts += ["".join(paragraphs[i : i + n]) for n in (2, 3, 4) for i in range(len(paragraphs) - n + 1)]
+    if grid.kind == "pdf":
+        # A borderless layout table prints as one ruled cell in a PDF: its sentences are runs of lines.
+        for cell in (c for t in grid.tables for c in t.cells if "\n" in c.text):
+            lines = cell.text.split("\n")
+            texts += ["".join(lines[i : i + n]) for n in (1, 2, 3, 4) for i in range(len(lines) - n + 1)]
     found: dict[str, str] = {}
     used: set[int] = set()  # each text answers one pattern: two “联系电话：…” lines are two fields
     for pattern in patterns:

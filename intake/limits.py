@@ -30,6 +30,9 @@ class Limits:
     max_scan_pages: int = 20  # pages of one scanned file (image PDF or multi-page TIFF)
     seconds_per_scan_page: float = 30.0  # reading one scanned page (measured: about 2 s)
     scan_memory_mb: float = 1536.0  # memory a worker may add while reading a scan, models included
+    # Old formats (.doc, .wps, .xls, .et): LibreOffice converts one in 1–3 s and maps some 600 MB.
+    seconds_per_conversion: float = 60.0
+    convert_memory_mb: float = 1536.0
 
     @classmethod
     def from_environment(cls) -> Limits:

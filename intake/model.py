@@ -22,6 +22,13 @@ class ReadRecord:
     issues: list[FieldIssue] = field(default_factory=list)
     # Scans only: each field's recognition confidence, 0 to 1 (a file's own text needs none).
     confidence: dict[str, float] = field(default_factory=dict)
+    # An old format read through its LibreOffice conversion: the original's suffix (".doc").
+    converted_from: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """How the file was read, when not as it is: “由 .doc 转换后读取”."""
+        return f"由 {self.converted_from} 转换后读取" if self.converted_from else None
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -33,6 +40,8 @@ class ReadRecord:
         }
         if self.confidence:
             out["confidence"] = self.confidence
+        if self.note:
+            out["note"] = self.note
         return out
 
 

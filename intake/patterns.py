@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from baodao.form_templates.tag_text import literal, loop_field, opens_or_closes_loop, segments, simple_field
 from baodao.form_templates.text import squash
-from baodao.intake.grid import Grid
+from baodao.intake.grid import Grid, Table
 
 MIN_ANCHOR = 1  # fixed characters a pattern needs; a match whose value is itself a label is refused
 
@@ -110,6 +110,19 @@ class AfterAnchor:
                     return self._values(texts[at + self.distance])
         return None
 
+    def read_among_lines(self, sequences: list[list[str]]) -> dict[str, str] | None:
+        """A table's text looked for among the paragraphs: a borderless layout table is no table in a
+        PDF, its cells come as lines in the same order."""
+        if isinstance(self.anchor, AtPosition):
+            # The last cell of a table that ends the form (a 落款: signer and date) is its last lines.
+            n = len(self.fields)
+            if self.anchor.at_end and len(sequences[0]) >= n:
+                return self._values("\n".join(sequences[0][-n:]))
+            return None
+        if not self.in_table:
+            return None
+        return replace(self, in_table=False).read(sequences)
+
     def _values(self, text: str) -> dict[str, str] | None:
         lines = text.split("\n")
         if len(lines) != len(self.fields):
@@ -131,7 +144,14 @@ def build_anchored(template: Grid) -> list[AfterAnchor]:
     found = []
     for n, texts in enumerate(sequences):
         found += _anchored_in(texts, n, cell_counts if n else paragraph_counts)
-    return found
+    ends_with_table = bool(template.blocks) and isinstance(template.blocks[-1], Table)
+    last = (len(sequences) - 1, len(sequences[-1]) - 1) if ends_with_table else None
+    return [
+        replace(a, anchor=replace(a.anchor, at_end=True))
+        if isinstance(a.anchor, AtPosition) and (a.anchor.sequence, a.anchor.index) == last
+        else a
+        for a in found
+    ]
 
 
 def _blocks_only(text: str) -> bool:
@@ -205,6 +225,7 @@ class AtPosition:
     sequence: int
     index: int
     length: int
+    at_end: bool = False  # the last text of the form: the last cell of a table nothing follows
 
 
 def _simple_tags(text: str) -> list[tuple[str, str]]:

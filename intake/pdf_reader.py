@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -71,12 +71,39 @@ def _page_blocks(page: Any) -> list[Block]:
         (box[1], _table(page, t, box)) for t, box in zip(found, boxes, strict=True)
     ]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes))
-    for line in outside.extract_text_lines(strip=True, return_chars=False):
-        text = normalize_ticks(str(line["text"])).strip()
+    found = outside.extract_text_lines(strip=True, return_chars=True)
+    lines = [_Line.of(line) for line in found if str(line["text"]).strip()]
+    for top, text in _paragraphs(lines, boxes):
+        text = normalize_ticks(text).strip()
         if text:
-            placed.append((float(line["top"]), Paragraph(text)))
+            placed.append((top, Paragraph(text)))
     # Reading order is top to bottom; the sort is stable, so a table stays before a line at its own top.
     return [block for _, block in sorted(placed, key=lambda item: item[0])]
+
+
+def _paragraphs(lines: list[_Line], tables: list[BBox]) -> list[tuple[float, str]]:
+    """The lines outside the tables as paragraphs: a line the layout wrapped joins the one above (a
+    sentence such as “已于____年__月__日收到” is one text again, as in the DOCX), typed breaks stay."""
+    if not lines:
+        return []
+    # The text column: as wide as the widest line or table on the page.
+    left = min([line.x0 for line in lines] + [t[0] for t in tables])
+    right = max([line.x1 for line in lines] + [t[2] for t in tables])
+    area = _Area(left=left, right=right, width=right - left)
+    out: list[tuple[float, str]] = [(lines[0].top, lines[0].text)]
+    for prev, line in pairwise(lines):
+        between = [t for t in tables if prev.bottom <= t[1] and t[3] <= line.top]
+        # Body text is set with more leading than a cell's: a gap up to a line's height is still one
+        # paragraph's line spacing, and the alignment rules decide; a line in another size (a title) is
+        # a paragraph of its own.
+        height = prev.bottom - prev.top
+        close = line.top - prev.bottom <= height and abs((line.bottom - line.top) - height) <= 0.2 * height
+        joint = "\n" if between or not close else _join(prev, replace(line, top=prev.bottom), area)
+        if joint == "\n":
+            out.append((line.top, line.text))
+        else:
+            out[-1] = (out[-1][0], out[-1][1] + joint + line.text)
+    return out
 
 
 def _table(page: Any, found: Any, bbox: BBox) -> Table:
@@ -159,11 +186,14 @@ def _cell_text(chars: list[PdfObject], box: BBox) -> str:
     lines = [_Line.of(line) for line in found if str(line["text"]).strip()]
     if not lines:
         return ""
-    # Where wrapped text may reach: at least as far as any line does, and the cell less its margins.
+    # Where wrapped text may reach: at least as far as any line does, and the cell less its margins. Left
+    # -aligned text shows the cell's own margin (LibreOffice's can be 3 pt), and the right one is alike.
+    left = min(line.x0 for line in lines)
+    padding = min(CELL_PADDING, max(left - box[0], 1.0))
     area = _Area(
-        left=min(line.x0 for line in lines),
-        right=max(max(line.x1 for line in lines), box[2] - CELL_PADDING),
-        width=max(max(line.x1 - line.x0 for line in lines), box[2] - box[0] - 2 * CELL_PADDING),
+        left=left,
+        right=max(max(line.x1 for line in lines), box[2] - padding),
+        width=max(max(line.x1 - line.x0 for line in lines), box[2] - box[0] - 2 * padding),
     )
     parts = [lines[0].text]
     for prev, line in pairwise(lines):

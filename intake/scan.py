@@ -30,6 +30,8 @@ from baodao.intake.layout import BBox, CellLayout, LineLayout, PageLayout, Table
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.ocr import Engine, engine
+from baodao.intake.photo import UNRECTIFIED, Photo, as_photo, rectify
+from baodao.intake.plausible import implausible
 from baodao.intake.reading import read_as
 from baodao.intake.scan_reader import page_count, page_images
 from baodao.intake.scan_review import OCR_CONFIDENCE_MIN, UNALIGNED, Doubt, Reading, confidences, review
@@ -40,6 +42,8 @@ TITLE_SIMILARITY = 0.75  # an OCR'd line this close to a form's title names the 
 TITLE_BAND = 0.3  # the share of the page, from the top, where a title is looked for
 PRINTED_SHARE = 0.7  # an OCR'd line with this share of its characters in the cell's printed text is that text
 CELL_INSET_PT = 2.5  # what is cut from each side of a cell, to leave its rules out
+PHOTO_SKEW = 1.0  # degrees a photo drawn onto its template may still be turned (the outline's corners)
+PHOTO_CODE_SCALES = (1.0, 0.5, 1.5)  # a photo's code is small and soft: read at its size, smaller, larger
 BLANK_INK = 0.002  # a page with less ink than this share is blank (scanner noise and specks stay under)
 
 
@@ -59,7 +63,9 @@ def read_scan(
     if not pages:
         return Rejected(path, "扫描件中没有页面，未读取")
     ocr = ocr or engine()
-    found = identify_scan(pages[0], ocr)
+    photos = [as_photo(image) for image in pages]
+    first = photos[0]
+    found = identify_scan(pages[0], ocr) if first is None else identify_photo(first, ocr)
     if found is None:
         return Rejected(
             path, "认不出是哪一种表单：扫描件上找不到 baodao 的二维码，识别出的标题也对不上目录中的表单"
@@ -73,7 +79,16 @@ def read_scan(
     if refused is not None:
         return Rejected(path, refused)
     reading = Reading()
-    for image, page in zip(pages, layout.pages, strict=False):
+    for image, photo, page in zip(pages, photos, layout.pages, strict=False):
+        if photo is not None:  # a photo: drawn onto the template's page, upright, before it is placed
+            rectified = rectify(photo, found.turn, page)
+            if rectified is None:
+                return Rejected(path, UNRECTIFIED)
+            if form_id is None and image is pages[0]:  # the code is sharper on the page drawn square
+                form_id = _id_on((rectified.soft, rectified.image), form) or form_id
+            placement = place(rectified.image, page, rectified.soft, max_skew=PHOTO_SKEW)
+            _PageReader(placement, page, ocr, reading, _labels(form), rectified.quality).read()
+            continue
         upright = image.rotate(found.turn, expand=True) if found.turn else image
         _PageReader(place(upright, page), page, ocr, reading, _labels(form)).read()
     qr = [payload(form.key, form_id)] if form_id else []
@@ -81,6 +96,7 @@ def read_scan(
     probe = read_as(path, Grid("pdf", reading.probe), form, None)
     record.confidence = confidences(form, probe.fields, reading, record.fields)
     record.issues += review(form, probe.fields, reading, record)
+    record.issues += implausible(form.spec, record.fields, {i.field for i in record.issues})
     return record
 
 
@@ -136,33 +152,79 @@ def identify_scan(image: Image.Image, ocr: Engine) -> ScanIdentity | None:
 
     The code also tells which way up the page lies, so a page scanned sideways or upside down is turned.
     """
-    for code in _codes(image):
+    return _by_code(_codes(image)) or _by_title(image, ocr, (0,))
+
+
+def identify_photo(photo: Photo, ocr: Engine) -> ScanIdentity | None:
+    """As ``identify_scan``, on the photo's squared page: the small QR code is tried at several sizes,
+    and the title at each quarter turn (the photo may have been taken sideways)."""
+    image = photo.squared
+    for factor in PHOTO_CODE_SCALES:
+        size = (round(image.width * factor), round(image.height * factor))
+        scaled = image if factor == 1.0 else image.resize(size, Image.Resampling.LANCZOS)
+        found = _by_code(_codes(scaled))
+        if found is not None:
+            return found
+    return _by_title(image, ocr, (0, 90, 180, 270))
+
+
+def _id_on(pages: tuple[Image.Image, ...], form: Form) -> str | None:
+    """The id in ``form``'s QR code on an upright page, drawn more than one way: the top right of the
+    page, where baodao prints the code, at its size and enlarged, as a small, soft code in a photo needs."""
+    for page in pages:
+        corner = page.crop((int(page.width * 0.5), 0, page.width, int(page.height * TITLE_BAND / 2)))
+        for factor in (1.0, 1.5, 3.0):
+            size = (round(corner.width * factor), round(corner.height * factor))
+            scaled = corner if factor == 1.0 else corner.resize(size, Image.Resampling.BICUBIC)
+            found = _by_code(_codes(scaled))
+            if found is not None and found.form.key == form.key:
+                return found.form_id
+    return None
+
+
+def _by_code(codes: list[Any]) -> ScanIdentity | None:
+    for code in codes:
         parsed = parse_payload(code.text)
         if parsed is not None and parsed[0] in {f.key for f in forms()}:
             turn = round(code.orientation / 90) * 90 % 360
             return ScanIdentity(get_form(parsed[0]), parsed[1], turn)
-    top = image.crop((0, 0, image.width, int(image.height * TITLE_BAND)))
-    lines = [squash(box.text) for box in ocr.page(top)]
-    best: tuple[float, Form | None] = (0.0, None)
-    for form in forms():
-        title = squash(form.spec.title)
-        for line in lines:
-            score = difflib.SequenceMatcher(None, title, line).ratio()
-            if score > best[0]:
-                best = (score, form)
-    if best[1] is None or best[0] < TITLE_SIMILARITY:
-        return None
-    return ScanIdentity(best[1], None, 0)
+    return None
+
+
+def _by_title(image: Image.Image, ocr: Engine, turns: tuple[int, ...]) -> ScanIdentity | None:
+    """The form whose title is printed at the top of the page, turned by the first of ``turns`` that
+    shows one."""
+    for turn in turns:
+        upright = image.rotate(turn, expand=True) if turn else image
+        top = upright.crop((0, 0, upright.width, int(upright.height * TITLE_BAND)))
+        lines = [squash(box.text) for box in ocr.page(top)]
+        best: tuple[float, Form | None] = (0.0, None)
+        for form in forms():
+            title = squash(form.spec.title)
+            for line in lines:
+                score = difflib.SequenceMatcher(None, title, line).ratio()
+                if score > best[0]:
+                    best = (score, form)
+        if best[1] is not None and best[0] >= TITLE_SIMILARITY:
+            return ScanIdentity(best[1], None, turn)
+    return None
 
 
 class _PageReader:
     """Reads one page's blocks into ``reading``: ticks by ink, added text by OCR, printed text as is."""
 
     def __init__(
-        self, placement: Placement, page: PageLayout, ocr: Engine, reading: Reading, labels: set[str]
+        self,
+        placement: Placement,
+        page: PageLayout,
+        ocr: Engine,
+        reading: Reading,
+        labels: set[str],
+        quality: float = 1.0,
     ) -> None:
         self.placement, self.page, self.ocr, self.reading = placement, page, ocr, reading
         self.labels = labels
+        self.quality = quality  # a photo's: how well it was drawn onto the template's page
         # A page with tables whose rules were not found was placed by its edges only: read it, but
         # trust nothing on it.
         self.trusted = placement.by_rules or not page.tables
@@ -213,7 +275,7 @@ class _PageReader:
         """A stand-in the extractor passes through untouched, to learn which field a read text became."""
         self.reading.markers += 1
         marker = f"ZQ{self.reading.markers}QZ"
-        confidence = min(line.confidence for line in lines) if self.trusted else 0.0
+        confidence = min(line.confidence for line in lines) * self.quality if self.trusted else 0.0
         self.reading.sure[marker] = confidence
         if not self.trusted:
             self.reading.texts[marker] = Doubt(text, UNALIGNED)
@@ -244,7 +306,7 @@ class _PageReader:
     def note(self, text: str, found: BoxReading) -> None:
         """Keep the box's certainty, and a doubt when it is neither clearly empty nor clearly marked."""
         doubtful = found.state is Tick.DOUBTFUL or not self.trusted
-        self.reading.box_texts.append((text, 0.0 if doubtful else 1.0))
+        self.reading.box_texts.append((text, 0.0 if doubtful else self.quality))
         if doubtful:
             reason = UNALIGNED if not self.trusted else f"框内墨迹占 {found.ink:.1%}"
             self.reading.boxes.append(Doubt(text, reason))

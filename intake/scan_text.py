@@ -23,6 +23,8 @@ PAD_PX = 6  # white kept around a line of text for the recognizer
 RULE_SHARE = 0.6  # a row or column of the crop this full of ink is a table rule, not writing
 WRAP_ROOM = 1.6  # a line ending closer than this many characters to the area's right edge filled it
 _COLON = re.compile(r"(?<!\d):|:(?!\d)")
+_CLOCK = re.compile(r"(?<=\d)：(?=\d)")  # a time of day (19:00), which the recognizer may read full-width
+RULE_TRACES = "|丨[]"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -44,9 +46,14 @@ def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = F
     """
     x0, y0, x1, y1 = placement.box(area)
     h, w = placement.pixels.shape
-    crop = _without_rules(placement.pixels[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)])
+    region = (slice(max(0, y0), min(h, y1)), slice(max(0, x0), min(w, x1)))
+    crop = placement.pixels[region]
     if crop.size == 0:
         return []
+    rows, cols = _rules_in(crop)
+    crop = _blanked(crop, rows, cols)
+    # What the recognizer sees: a photo's gentler copy where there is one, the same crop otherwise.
+    seen = crop if placement.soft is None else _blanked(placement.soft[region], rows, cols)
     found = text_lines(crop, placement.sx)
     if one_line and found:
         middle = crop.shape[0] / 2
@@ -56,7 +63,7 @@ def read_lines(placement: Placement, area: BBox, ocr: Engine, one_line: bool = F
         # Faint strokes (a full stop, a light pen) fall short of INK_LEVEL at the ends of a line: give
         # the recognizer half a character's room either side, as far as the area goes.
         room = (bottom - top) // 2
-        piece = crop[top:bottom, max(0, left - room) : right + room]
+        piece = seen[top:bottom, max(0, left - room) : right + room]
         piece = np.pad(piece, PAD_PX, constant_values=255)
         read = ocr.line(Image.fromarray(piece))
         if read.text.strip():
@@ -98,17 +105,22 @@ def text_lines(crop: NpImage, scale: float) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def _without_rules(crop: NpImage) -> NpImage:
-    """The crop with any line running nearly across it (a table rule the inset did not cut off) made
-    white, so neither line finding nor the recognizer sees it."""
+def _rules_in(crop: NpImage) -> tuple[np.ndarray, np.ndarray]:
+    """The rows and columns of the crop that a line runs nearly across (a table rule the inset did not
+    cut off), which neither line finding nor the recognizer should see."""
     ink = crop < INK_LEVEL
+    return ink.mean(axis=1) > RULE_SHARE, ink.mean(axis=0) > RULE_SHARE
+
+
+def _blanked(crop: NpImage, rows: np.ndarray, cols: np.ndarray) -> NpImage:
     clean = crop.copy()
-    clean[ink.mean(axis=1) > RULE_SHARE] = 255
-    clean[:, ink.mean(axis=0) > RULE_SHARE] = 255
+    clean[rows] = 255
+    clean[:, cols] = 255
     return clean
 
 
 def tidy(text: str) -> str:
     """OCR gives ASCII colons and brackets beside Chinese; the forms print full-width ones."""
-    text = _COLON.sub("：", text)
-    return text.replace("(", "（").replace(")", "）").strip()
+    text = _CLOCK.sub(":", _COLON.sub("：", text))
+    # A bar or bracket at either end is what is left of a table rule the line was cut next to.
+    return text.replace("(", "（").replace(")", "）").strip().strip(RULE_TRACES).strip()

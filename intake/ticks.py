@@ -20,6 +20,7 @@ SEARCH = 0.35  # how far (share of the box) the square is looked for around wher
 # The printed square's side, as a share of its character box: measured 0.93–1.00 in the bundled faces
 # (it sits about a quarter of the box lower than the box, which SEARCH covers).
 SQUARE_MIN, SQUARE_MAX = 0.85, 1.05
+PHOTO_OUTLINE_LEVEL = 170  # grey below this is a square's side in a photo (measured: 138–150 blurred)
 
 
 class Tick(Enum):
@@ -36,7 +37,10 @@ class BoxReading:
 
 def read_tick(placement: Placement, box: tuple[float, float, float, float]) -> BoxReading:
     """Whether the printed box at ``box`` (template points) holds a mark."""
-    x0, y0, x1, y1 = _square(placement.pixels, placement.box(box))
+    # A phone's blur leaves a printed square's thin sides mid-grey: in a photo they are looked for
+    # at a lighter level than ink.
+    outline_level = INK_LEVEL if placement.soft is None else PHOTO_OUTLINE_LEVEL
+    x0, y0, x1, y1 = _square(placement.pixels, placement.box(box), outline_level)
     cut_x, cut_y = int((x1 - x0) * INNER), int((y1 - y0) * INNER)
     inside = placement.pixels[y0 + cut_y : y1 - cut_y, x0 + cut_x : x1 - cut_x]
     ink = float((inside < INK_LEVEL).mean()) if inside.size else 0.0
@@ -47,7 +51,9 @@ def read_tick(placement: Placement, box: tuple[float, float, float, float]) -> B
     return BoxReading(Tick.DOUBTFUL, ink)
 
 
-def _square(pixels: NpImage, near: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+def _square(
+    pixels: NpImage, near: tuple[int, int, int, int], level: int = INK_LEVEL
+) -> tuple[int, int, int, int]:
     """The printed square's own bounds near ``near``: where its four sides carry the most ink.
 
     The glyph's square is not quite where its character box is, and alignment may be a few pixels off;
@@ -57,7 +63,7 @@ def _square(pixels: NpImage, near: tuple[int, int, int, int]) -> tuple[int, int,
     size = max(x1 - x0, y1 - y0)
     reach = max(2, int(size * SEARCH))
     top, left = max(0, y0 - reach), max(0, x0 - reach)
-    area = (pixels[top : y1 + reach, left : x1 + reach] < INK_LEVEL).astype(np.int32)
+    area = (pixels[top : y1 + reach, left : x1 + reach] < level).astype(np.int32)
     if area.shape[0] < 4 or area.shape[1] < 4:
         return near
     cum_x = np.pad(area.cumsum(axis=1), ((0, 0), (1, 0)))  # cum_x[y, x] = ink in row y left of x

@@ -23,19 +23,21 @@ from baodao.errors import DataError
 from baodao.intake.clean import checked
 from baodao.intake.failures import is_out_of_memory, reason_for
 from baodao.intake.grid import Grid
+from baodao.intake.legacy import read_legacy
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.reading import from_grid
 from baodao.intake.safety import MB, check_file
 from baodao.intake.scan import read_scan
 from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf
+from baodao.office.convert import LEGACY_SUFFIXES
 from baodao.office.sources import lock_file_reason
 from baodao.text import shown
 
 # (kind, payload, retire): ``retire`` asks for the worker to be replaced, it grew too large reading a file.
 Reply = tuple[str, Any, bool]
 PR_SET_PDEATHSIG = 1  # prctl(2)
-SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES)
+SUPPORTED = (".docx", ".xlsx", ".xlsm", ".pdf", *IMAGE_SUFFIXES, *LEGACY_SUFFIXES)
 
 
 def is_scan(path: Path, limits: Limits) -> bool:
@@ -66,6 +68,9 @@ def read_record(
     if scan:
         check_file(path, limits)
         outcome = read_scan(path, limits, extend)
+    elif path.suffix.lower() in LEGACY_SUFFIXES:
+        check_file(path, limits)
+        outcome = read_legacy(path, limits, read_grid, extend)
     else:
         outcome = from_grid(path, read_grid(path, limits))
     return checked(outcome) if isinstance(outcome, ReadRecord) else outcome
@@ -90,7 +95,9 @@ def _check(path: Path, limits: Limits) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         kind = shown(path.suffix) or "无扩展名"
-        raise DataError(f"不是 DOCX、XLSX、PDF 或扫描图片（JPG、PNG、TIFF）文件（{kind}），未读取")
+        raise DataError(
+            f"不是 DOCX、XLSX、DOC、WPS、XLS、ET、PDF 或扫描图片（JPG、PNG、TIFF）文件（{kind}），未读取"
+        )
     check_file(path, limits)
     if suffix == ".pdf":
         with path.open("rb") as fh:

@@ -30,6 +30,8 @@ LOG_FILE = Path("baodao.log")
 def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> None:
     """读入交回的表单（DOCX、XLSX、PDF 或扫描件；可给文件夹）：识别、提取、校验并存入数据库。
 
+    Word 97 / WPS 的 .doc、.wps 和 Excel 97 / WPS 的 .xls、.et 由 LibreOffice 转换后读取（原文件不动）。
+
     扫描件指 JPG、PNG、TIFF 图片，或每页都是图片的 PDF：按二维码（或标题）认出表单，勾选框按墨迹、
     文字按离线 OCR 读出；把握不足的值交 baodao review 核对。
 
@@ -58,7 +60,8 @@ def print_report(report: IntakeReport) -> None:
         title = spec.title
         head = "已读入" if done.new else "以前已读入"
         ident = escaped(done.record.form_id or "—")
-        line = f"{head} {shown(done.record.source)}：{done.record.form}（{title}） 编号 {ident}"
+        how = f"（{done.record.note}）" if done.record.note else ""  # “由 .doc 转换后读取”
+        line = f"{head} {shown(done.record.source)}{how}：{done.record.form}（{title}） 编号 {ident}"
         if done.corrected:
             labels = [spec.field(f).label if f in spec.field_names else f for f in done.corrected]
             line += f"，已更正：{'、'.join(escaped(label) for label in labels)}"

@@ -116,16 +116,9 @@ def without_spaces(value: object) -> object:
     return value
 
 
-# Known gaps of reading these forms from PDF text (the same forms read fully from DOCX and XLSX):
-# borderless layout tables are invisible to pdfplumber, and a PDF keeps lines, not paragraphs.
-PDF_GAPS = {
-    "rc-a1": "服务计划的月份行在窄格中折行后与下一月份连在一起",
-    "yp-a4": "无框排版表中的报到日期、签名行在 PDF 中只剩文字行，无法定位",
-    "zz-b2": "回执句子在无框表格中，PDF 折行后句子与“：”标题行混在一起",
-    "zz-c": "补充条款与结尾句之间在 PDF 中没有段落界线",
-    "zz-e": "落款（组织部、日期）在无框表格中，PDF 中只剩文字行",
-    "zs-inquiry": "信函正文中的年度与日期跨行，且在无框表格中",
-}
+# Known gaps of reading these forms from PDF text (the same forms read fully from DOCX and XLSX), each
+# marked as a strict xfail with its reason: none left.
+PDF_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -110,3 +110,15 @@ def test_without_rapidocr_tesseract_reads_instead(monkeypatch: pytest.MonkeyPatc
     ImageDraw.Draw(line).text((12, 12), "新安社区", font=font, fill=0)
     read = fallback.line(line)
     assert read.text == "新安社区" and 0 < read.confidence <= 1
+
+
+def test_a_name_read_from_a_scan_that_no_person_has_goes_to_review() -> None:
+    from baodao.form_templates.catalog import get_form
+    from baodao.intake.plausible import implausible
+
+    spec = get_form("zz-b1").spec
+    [issue] = implausible(spec, {"name": "报到地党组织：新安社区党委"}, set())
+    assert issue.field == "name" and "不像人名" in issue.message
+    assert implausible(spec, {"name": "李晓燕"}, set()) == []
+    assert implausible(spec, {"name": "阿依古丽·买买提"}, set()) == []
+    assert implausible(spec, {"name": "S1"}, {"name"}) == []  # already in review for another reason
