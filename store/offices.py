@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from baodao.errors import StorageError
 from baodao.store.schema import files, office_files, offices
+from baodao.text import shown
 
 DEFAULT_OFFICE = 1  # made by migration 0004w; data from before offices belongs to it
 KINDS = ("组织部", "街道党工委", "社区党组织", "机关工委", "单位党组织", "其他")
@@ -215,4 +216,6 @@ def link_paths(engine: Engine, office_id: int, paths: Iterable[Path]) -> None:
                 else None
             )
         if file_id is not None and owned is None:
-            link_file(engine, office_id, digest, path.name)
+            link_file(
+                engine, office_id, digest, shown(path.name)
+            )  # a GBK name from a zip is escaped, not lost

@@ -107,9 +107,16 @@ def _store(path: Path, outcome: ReadRecord | Rejected, engine: Engine, report: I
         return
     (report.already if stored.already else report.read).append(path)
     confidence = outcome.confidence if isinstance(outcome, ReadRecord) else {}
+    converted = outcome.converted_from if isinstance(outcome, ReadRecord) else None
     for row in records_of_file(engine, stored.file_id):
         as_stored = ReadRecord(
-            path, row.form_key, row.form_id, row.fields, list(row.issues), confidence=confidence
+            path,
+            row.form_key,
+            row.form_id,
+            row.fields,
+            list(row.issues),
+            confidence=confidence,
+            converted_from=converted,
         )
         report.returned.append(
             Returned(as_stored, row.record_id, not stored.already, row.status == "current", row.corrected)

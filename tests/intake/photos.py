@@ -243,7 +243,11 @@ def issue(subject: Subject, work: Path) -> tuple[Image.Image, str]:
         ids.extend(e.form_id for e in entries)
         return len(entries), 0
 
-    made = generate(get_form(subject.form), data, GenerateOptions(work / subject.form, pdf=True), register)
+    spec = get_form(subject.form).spec
+    # Fields the member writes by hand on the printed page are left blank on purpose.
+    blank = frozenset(f.label for f in spec.fields if f.required and f.label not in subject.roster)
+    options = GenerateOptions(work / subject.form, pdf=True, blank=blank)
+    made = generate(get_form(subject.form), data, options, register)
     assert made.combined_pdf is not None
     [png] = render_pages(made.combined_pdf, work / f"{subject.form}-pages")
     page = fill(Image.open(png), layout_of(subject.form).pages[0], subject.filling)
