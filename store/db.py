@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_DB = Path("baodao.sqlite3")  # in the folder the user works in, never inside the package
 ENV_VAR = "BAODAO_DB"
 MIGRATION_LOCK = 0x62616F6D  # “baom”: the advisory lock key migrations hold on PostgreSQL
-_opened: weakref.WeakSet[Engine] = weakref.WeakSet()
+# Held, not weakly: an engine a command used inline (`current_records(connect(db), …)`) would otherwise be
+# collected with its connections still open before the command ends and close_all() runs.
+_opened: list[Engine] = []
 
 
 def database_url(given: str | None = None) -> str:
@@ -47,14 +48,14 @@ def connect(given: str | None = None) -> Engine:
         raise StorageError(f"无法打开数据库 {_safe(url)}：{exc.__class__.__name__}: {exc}") from exc
     except ModuleNotFoundError as exc:
         raise StorageError(f"无法打开数据库 {_safe(url)}：缺少它的驱动程序（{exc.name}）") from exc
-    _opened.add(engine)
+    _opened.append(engine)
     return engine
 
 
 def close_all() -> None:
     """Close every database this process opened: a command ends without leaving server connections open."""
-    for engine in list(_opened):
-        engine.dispose()
+    while _opened:
+        _opened.pop().dispose()
 
 
 def migrate(engine: Engine, location: Path, version_table: str = "alembic_version") -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +69,15 @@ def pdf_fonts(path: Path) -> list[tuple[str, bool]]:
         emb_index = len(parts) - 5
         rows.append((parts[0], parts[emb_index] == "yes"))
     return rows
+
+
+@pytest.fixture(autouse=True)
+def close_databases() -> Iterator[None]:
+    """Each test ends with the databases it opened closed, as each command does (baodao.cli)."""
+    yield
+    db = sys.modules.get("baodao.store.db")
+    if db is not None:
+        db.close_all()
 
 
 @pytest.fixture(scope="session")

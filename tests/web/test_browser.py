@@ -150,6 +150,8 @@ def test_a_clerks_cycle_in_the_browser(page: Page, served: Server, tmp_path: Pat
     page.get_by_role("button", name="按上面的对应重新核对").click()
     expect(page.locator("#absent")).to_have_count(0)
     expect(page.get_by_text("默认应交回日期 2026-03-31")).to_be_visible()
+    # Left empty, the due date follows the issue date (not the one today's date gave on the first look).
+    expect(page.locator('input[name="due_date"]')).to_have_value("")
     expect(problems.locator("tbody tr")).to_have_count(2)
     shot(page, "issue-preview")
     page.get_by_role("button", name="发放（生成 PDF 并登记）").click()

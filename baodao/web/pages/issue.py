@@ -132,7 +132,7 @@ def _preview_page(
         roster_name=roster_name,
         preview=shown,
         issue_date=issue_date,
-        due_date=due_date or default_due,
+        due_date=due_date,  # only the clerk's own choice: a default follows the issue date as it changes
         default_due=default_due,
         deadline=deadline,
     )
