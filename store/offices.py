@@ -6,17 +6,14 @@ A user sees their office and every office under it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from baodao.errors import StorageError
 from baodao.store.schema import files, office_files, offices
-from baodao.text import shown
 
 DEFAULT_OFFICE = 1  # made by migration 0004w; data from before offices belongs to it
 KINDS = ("组织部", "街道党工委", "社区党组织", "机关工委", "单位党组织", "其他")
@@ -197,25 +194,3 @@ def records_of_file(engine: Engine, file_id: int) -> list[int]:
     query = select(records.c.id).where(records.c.file_id == file_id).order_by(records.c.status, records.c.id)
     with engine.connect() as conn:
         return [int(r[0]) for r in conn.execute(query)]
-
-
-def link_paths(engine: Engine, office_id: int, paths: Iterable[Path]) -> None:
-    """Give ``office_id`` the stored files read from ``paths`` that no office has yet."""
-    for path in paths:
-        if not path.is_file():
-            continue
-        with path.open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        with engine.connect() as conn:
-            file_id = conn.execute(select(files.c.id).where(files.c.sha256 == digest)).scalar()
-            owned = (
-                conn.execute(
-                    select(office_files.c.office_id).where(office_files.c.file_id == file_id)
-                ).first()
-                if file_id is not None
-                else None
-            )
-        if file_id is not None and owned is None:
-            link_file(
-                engine, office_id, digest, shown(path.name)
-            )  # a GBK name from a zip is escaped, not lost

@@ -19,7 +19,9 @@ from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.run import Skipped, collect
 from baodao.intake.worker import read_in_turn
+from baodao.store.offices import file_offices, link_file
 from baodao.store.records import StoredRecord, ingest, records_of_file
+from baodao.text import shown
 
 
 @dataclass(frozen=True)
@@ -77,20 +79,26 @@ class IntakeReport:
 
 
 def intake(
-    paths: Iterable[Path], engine: Engine, progress: Callable[[int], object] = lambda n: None
+    paths: Iterable[Path],
+    engine: Engine,
+    progress: Callable[[int], object] = lambda n: None,
+    office_id: int | None = None,
 ) -> IntakeReport:
     """Read and store every file under ``paths``; a file stored before (same content) changes nothing.
 
-    A file refused before is stored when it reads now (a refusal for time or memory is never final)."""
+    A file refused before is stored when it reads now (a refusal for time or memory is never final).
+    With ``office_id``, each file no office has yet is that office's."""
     found, skipped = collect(paths)
     report = IntakeReport(skipped=skipped)
     for outcome in read_in_turn(found, Limits.from_environment()):
-        _store(outcome.source, outcome, engine, report)
+        _store(outcome.source, outcome, engine, report, office_id)
         progress(1)
     return report
 
 
-def _store(path: Path, outcome: ReadRecord | Rejected, engine: Engine, report: IntakeReport) -> None:
+def _store(
+    path: Path, outcome: ReadRecord | Rejected, engine: Engine, report: IntakeReport, office_id: int | None
+) -> None:
     """Store one file's outcome (a rejection too, with its reason) and report what is stored."""
     with path.open("rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()  # streamed: a hostile file may be huge
@@ -101,6 +109,8 @@ def _store(path: Path, outcome: ReadRecord | Rejected, engine: Engine, report: I
     else:
         record = StoredRecord(outcome.form, outcome.form_id, outcome.fields, tuple(outcome.issues))
         stored = ingest(engine, path, digest, stat.st_size, mtime, [record])
+    if office_id is not None and not file_offices(engine, stored.file_id):
+        link_file(engine, office_id, digest, shown(path.name))  # hashed once, here; a GBK name escaped
     if stored.status == "rejected":
         # Refused now, or refused before and refused again: a refusal either way, reported once.
         report.rejected.append(Rejected(path, stored.reason or "", getattr(outcome, "retry", False)))

@@ -14,7 +14,7 @@ from baodao.form_templates.catalog import get_form
 from baodao.jobs.review import correct_value, field_of
 from baodao.store.db import connect
 from baodao.store.export import export_records
-from baodao.store.offices import DEFAULT_OFFICE, link_paths
+from baodao.store.offices import DEFAULT_OFFICE
 from baodao.store.records import current_records, doubtful, record
 from baodao.store.returns import IntakeReport, intake
 from baodao.text import escaped, shown
@@ -39,11 +39,7 @@ def intake_command(paths: tuple[Path, ...], db: str | None, as_json: bool) -> No
     """
     engine = connect(db)
     with logged_to(LOG_FILE), progress_bar("读入表单") as advance:
-        report = intake(paths, engine, progress=advance)
-    # Files read here belong to the default office (the workbench's top office) unless one already has them.
-    link_paths(
-        engine, DEFAULT_OFFICE, [r.source for r in report.records] + [r.source for r in report.rejected]
-    )
+        report = intake(paths, engine, progress=advance, office_id=DEFAULT_OFFICE)  # the CLI's files: 本级
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, select
 
+from baodao.docgen.render import render_docx
 from baodao.errors import StorageError
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.samples import sample_record
 from baodao.store.db import MIGRATIONS
-from baodao.store.offices import DEFAULT_OFFICE, add_office, office_ids_under, subtree
-from baodao.store.schema import files, issued_forms, office_files
+from baodao.store.offices import DEFAULT_OFFICE, add_office, file_offices, office_ids_under, subtree
+from baodao.store.returns import intake
+from baodao.store.schema import files, issued_forms, office_files, records
 
 
 def test_existing_register_entries_and_files_go_to_the_default_office(engine: Engine) -> None:
@@ -55,3 +61,21 @@ def test_a_user_sees_their_office_and_everything_under_it(engine: Engine) -> Non
         assert "已有名为“新安社区党委”的组织" in str(exc)
     else:
         raise AssertionError("a second office of the same name under one parent was accepted")
+
+
+def test_a_batch_read_for_an_office_is_that_office_unless_another_had_it_first(
+    engine: Engine, tmp_path: Path
+) -> None:
+    form = get_form("zz-b1")
+    first = render_docx(form.docx, form.spec, sample_record(form.spec), tmp_path / "a.docx", form_id="O-1")
+    second = render_docx(form.docx, form.spec, sample_record(form.spec), tmp_path / "b.docx", form_id="O-2")
+    street = add_office(engine, "新安街道党工委", "街道党工委", DEFAULT_OFFICE)
+    intake([first], engine, office_id=street)
+    report = intake([first, second], engine, office_id=DEFAULT_OFFICE)
+    owners = {r.record.form_id: file_offices(engine, _file_of(engine, r.record_id)) for r in report.returned}
+    assert owners == {"O-1": {street}, "O-2": {DEFAULT_OFFICE}}
+
+
+def _file_of(engine: Engine, record_id: int) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(records.c.file_id).where(records.c.id == record_id)).scalar_one())
