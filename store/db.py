@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,11 +46,38 @@ def connect(given: str | None = None) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         migrate(engine, MIGRATIONS)
     except SQLAlchemyError as exc:
-        raise StorageError(f"无法打开数据库 {_safe(url)}：{exc.__class__.__name__}: {exc}") from exc
+        raise StorageError(f"无法打开数据库 {_safe(url)}：{open_failure_reason(exc)}") from exc
     except ModuleNotFoundError as exc:
         raise StorageError(f"无法打开数据库 {_safe(url)}：缺少它的驱动程序（{exc.name}）") from exc
     _opened.append(engine)
     return engine
+
+
+# What the drivers say (their text, lower-cased) → what a clerk or an administrator can act on.
+_OPEN_FAILURES: tuple[tuple[str, str], ...] = (
+    ("unable to open database file", "无法创建或打开数据库文件；请检查文件夹是否存在、能否写入"),
+    ("file is not a database", "该文件不是数据库文件（可能是别的文件被当作数据库）；请换一个路径"),
+    ("database is locked", "数据库正被另一个程序占用；请稍后重试"),
+    ("readonly database", "数据库文件是只读的；请检查文件权限"),
+    ("disk i/o error", "读写磁盘出错；请检查磁盘"),
+    ("database or disk is full", "磁盘已满；请清理磁盘空间后重试"),
+    ("password authentication failed", "用户名或密码不对；请检查数据库地址中的账号"),
+    ("connection refused", "连接被拒绝：数据库服务器没有运行，或地址、端口不对"),
+    ("could not translate host name", "找不到数据库服务器的主机名；请检查地址"),
+    ("does not exist", "数据库或账号不存在；请先在服务器上创建"),
+    ("timeout", "连接数据库超时；请检查网络和服务器"),
+)
+
+
+def open_failure_reason(exc: SQLAlchemyError) -> str:
+    """The reason a database could not be opened, in words an administrator can act on (the driver's
+    text goes to the log, not to the page)."""
+    said = str(getattr(exc, "orig", None) or exc).lower()
+    for needle, reason in _OPEN_FAILURES:
+        if needle in said:
+            return reason
+    logging.getLogger("baodao").warning("database open failed: %s", exc)
+    return "数据库报错；请检查数据库地址、账号和服务器（原因已写入运行日志）"
 
 
 def close_all() -> None:

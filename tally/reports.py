@@ -21,7 +21,7 @@ from baodao.docgen.awards import Certificate, HonourRoll, Pioneer, write_certifi
 from baodao.docgen.filing import FilingItem, write_filing
 from baodao.docgen.outputs import OutputFolder
 from baodao.docgen.sheets import Sheet, write_sheets
-from baodao.errors import PolicyError
+from baodao.errors import PolicyError, write_failure
 from baodao.form_templates.catalog import get_form
 from baodao.office.pdf import convert_to_pdf
 from baodao.store.register import list_issued
@@ -79,7 +79,10 @@ def write_report(
     }
     if kind not in writers:
         raise PolicyError(f"没有“{kind}”这种报表；可用的：{'、'.join(KINDS)}")
-    return writers[kind](engine, policy, result, options)
+    try:
+        return writers[kind](engine, policy, result, options)
+    except OSError as exc:  # a full disk or a folder without permission: said in words, nothing half-written
+        raise write_failure(Path(exc.filename) if exc.filename else options.out, exc) from exc
 
 
 def _forms(

@@ -57,3 +57,26 @@ def test_an_unreachable_database_is_a_clear_error() -> None:
         StorageError, match=r"无法打开数据库 postgresql\+psycopg://\*\*\*@127\.0\.0\.1:1/none"
     ):
         connect("postgresql://user:secret@127.0.0.1:1/none")
+
+
+def test_an_unreachable_database_says_why_without_driver_text() -> None:
+    with pytest.raises(StorageError) as caught:
+        connect("postgresql://user:secret@127.0.0.1:1/none")
+    assert "连接被拒绝" in str(caught.value)
+    reason = str(caught.value).split("：", 1)[1]
+    assert "OperationalError" not in reason and "psycopg" not in reason
+
+
+def test_a_file_that_is_not_a_database_is_named_as_such(tmp_path: Path) -> None:
+    bogus = tmp_path / "roster.sqlite3"
+    bogus.write_bytes(b"PK\x03\x04 this is a zip, not a database" * 100)
+    with pytest.raises(StorageError, match="该文件不是数据库文件") as caught:
+        connect(str(bogus))
+    assert "DatabaseError" not in str(caught.value)
+    assert bogus.read_bytes().startswith(b"PK\x03\x04")  # left as it was
+
+
+def test_a_database_in_a_folder_that_cannot_be_made_says_so(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(StorageError, match="文件夹"):
+        connect(f"sqlite:///{tmp_path / 'taken' / 'x.sqlite3'}")

@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from baodao.docgen.issued import IssuedForm
-from baodao.errors import PolicyError
+from baodao.errors import PolicyError, WriteError
 from baodao.intake.model import ReadRecord
 from baodao.intake.run import read_file
 from baodao.store.register import record_issued
@@ -223,3 +223,14 @@ def test_the_community_comment_says_only_what_the_period_shows(
         1, "陈海", BLOOD, "金华社区", None, True, reported, None, activities, points=activities * 5
     )
     assert comment(m, judged) == said
+
+
+def test_a_report_folder_that_cannot_be_written_is_a_clear_error(
+    sqlite_returns: Returns, half_year: Tally, tmp_path: Path
+) -> None:
+    taken = tmp_path / "报表"
+    taken.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(WriteError, match=r"无法写入 .*报表") as caught:
+        write_report("stats", sqlite_returns.engine, ZHENGZHOU, half_year, ReportOptions(taken / "out"))
+    assert "Errno" not in str(caught.value)
+    assert taken.read_text(encoding="utf-8") == "a file where the folder should be"
