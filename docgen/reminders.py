@@ -65,8 +65,7 @@ def write_reminders(reminders: Sequence[Reminder], out: Path) -> Path:
 
 def _line(p, text: str, font: str, size: float, center: bool = False, right: bool = False) -> None:  # type: ignore[no-untyped-def]
     fmt = p.paragraph_format
-    fmt.alignment = (
-        WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
-    )
+    side = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else side
     fmt.space_before, fmt.space_after = Pt(0), Pt(2)
     kit.set_run_font(p.add_run(text), font, size)

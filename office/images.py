@@ -31,7 +31,7 @@ def pdf_to_png(pdf: Path, dpi: int = 80) -> list[Path]:
 
 
 def first_page_png(pdf: Path, out: Path, dpi: int = 60) -> Path:
-    """The first page of ``pdf`` as the PNG ``out`` (a preview in the workbench), written whole or not at all."""
+    """The first page of ``pdf`` as the PNG ``out`` (a preview in the workbench), written whole or not."""
     binary = shutil.which("pdftoppm")
     if binary is None:
         raise ConversionError("找不到 pdftoppm（poppler-utils）。请先运行 make demo 或 make test 完成安装。")

@@ -16,6 +16,7 @@ from baodao.docgen.official import build_notice
 from baodao.docgen.render import render_docx
 from baodao.errors import DataError
 from baodao.form_templates.catalog import get_form
+from baodao.form_templates.spec import Record
 from baodao.office.pdf import convert_to_pdf
 from tests.conftest import MAPPED_FACES, pdf_fonts, pdf_text
 
@@ -114,7 +115,7 @@ def test_bad_notice_data_names_file_and_key(tmp_path: Path) -> None:
 
 def test_a_notice_attaches_an_issued_form_as_made_and_a_blank_form(tmp_path: Path) -> None:
     form = get_form("zz-b1")
-    record = {"name": "王立新", "number": "SJ-2026-0007", "community": "新安社区"}
+    record: Record = {"name": "王立新", "number": "SJ-2026-0007", "community": "新安社区"}
     issued = render_docx(form.docx, form.spec, record, tmp_path / "issued.docx", "SJ-2026-0007")
     notice = Notice(
         issuers=("中共新安社区委员会",),

@@ -33,6 +33,6 @@ def test_first_page_png_shows_the_first_page_only(tmp_path: Path) -> None:
 def test_first_page_png_of_a_broken_pdf_says_so_and_writes_nothing(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"not a pdf")
-    with pytest.raises(ConversionError, match="broken.pdf 的第一页"):
+    with pytest.raises(ConversionError, match=r"broken\.pdf 的第一页"):
         first_page_png(broken, tmp_path / "out" / "first.png")
     assert list((tmp_path / "out").iterdir()) == []
