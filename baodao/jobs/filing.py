@@ -141,10 +141,11 @@ def run(ctx: JobContext) -> dict[str, Any]:
         progress=ctx.advance,
     )
     written = write_report(p.kind, ctx.engine, policy, result, options)
-    ctx.say(f"已写好：{written.count} 份/行，正在生成预览")
+    unit = "份" if p.kind in FORM_KINDS or p.kind in ("certificates", "honour-roll") else "行"
+    ctx.say(f"已写好：{written.count} {unit}，正在生成预览")
     files = _downloads(p, written.files, out)
     previews = [
-        first_page_png(path, ctx.workdir / "preview" / f"{i + 1}.png")
+        first_page_png(path, ctx.workdir / "preview" / f"{i + 1}.png", dpi=100)
         for i, (path, _) in enumerate(f for f in files if f[0].suffix == ".pdf")
     ]
     return {

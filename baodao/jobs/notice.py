@@ -131,7 +131,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     ctx.advance()
     [pdf] = convert_to_pdf([docx], out, blank_pages=True)
     ctx.advance()
-    preview = first_page_png(pdf, ctx.workdir / "preview" / "1.png")
+    preview = first_page_png(pdf, ctx.workdir / "preview" / "1.png", dpi=100)
     ctx.advance()
     return {
         "title": notice.title,

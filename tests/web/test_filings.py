@@ -48,9 +48,9 @@ def make(window: Page, server: Server, button: str, name: str) -> None:
     window.get_by_label("统计日").fill("2025-07-10")
     window.get_by_label("落款（发文）单位").fill("中共郑州市上街区委组织部")
     if name:
-        shot(page, name)
+        shot(window, name)
     window.get_by_role("button", name=re.compile(f"^{button}")).click()
-    wait_for_job(page)
+    wait_for_job(window)
     preview = window.locator("img.preview").first
     expect(preview).to_be_visible()
     assert preview.evaluate("img => img.complete && img.naturalWidth > 300")
@@ -66,7 +66,7 @@ def fetch(window: Page, link: str, to: Path) -> Path:
 
 @needs_chromium
 def test_a_clerk_makes_the_feedback_letters_the_honour_roll_and_the_overdue_slips(
-    page: Page,
+    page: Page,  # noqa: F811
     served: Server,  # noqa: F811
     tmp_path: Path,
 ) -> None:

@@ -125,9 +125,9 @@ def test_a_clerk_types_a_notice_fixes_it_and_attaches_an_issued_and_a_blank_form
     expect(problems).to_contain_text("标题不能为空")
     expect(page.get_by_label("正文")).to_have_value(re.compile("3月底前报到"))  # nothing typed is lost
     expect(page.locator("#issued-attachments input:checked")).to_have_count(1)
+    shot(page, "notices")
     page.get_by_label("发文字号").fill("新社发〔2026〕3号")
     page.get_by_label("标题", exact=True).fill("关于做好在职党员到社区报到工作的通知")
-    shot(page, "notices")
     page.get_by_role("button", name="排版（生成 DOCX 和 PDF）").click()
     wait_for_job(page)
     preview = page.locator("img.preview")
