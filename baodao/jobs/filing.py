@@ -10,6 +10,7 @@ picture of each PDF's first page.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -95,7 +96,9 @@ def read_params(raw: dict[str, Any]) -> FilingParams:
     by = str(raw.get("by") or "unit")
     if by not in ("unit", "community"):
         raise DataError("汇总表只能按单位或按社区分")
-    issuer = str(raw.get("issuer") or "").strip()[:100]
+    issuer = str(raw.get("issuer") or "").strip()
+    if len(issuer) > 60 or any(unicodedata.category(c) == "Cc" for c in issuer):
+        raise DataError("落款单位至多 60 字，且不能有看不见的控制字符（从别的程序粘贴带来的请删去重打）")
     return FilingParams(kind, policy_of(str(raw["policy"])).key, year, half, as_of, by, issuer, issued_on)
 
 

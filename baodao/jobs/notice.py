@@ -10,6 +10,7 @@ What the clerk typed is data: it goes into the document's runs as text and is ne
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,15 @@ from baodao.store.register import RegisterRow, register_row
 
 MAX_ATTACHMENTS = 20
 MAX_TEXT = 5000  # characters of 正文, about six pages: a longer text is pasted by mistake
+# The longest each one-line field may be: a 标题 of 80 characters already takes three lines in 2号.
+LIMITS = {
+    "number": ("发文字号", 30),
+    "title": ("标题", 80),
+    "addressees": ("主送机关", 200),
+    "cc": ("抄送", 200),
+    "printer": ("印发机关", 40),
+}
+MAX_ISSUERS = 6
 MADE_BY = ("issue", "reissue", "receipts")  # the jobs whose folders hold issued forms
 
 
@@ -36,9 +46,25 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _hidden(text: str) -> bool:
+    """A control character (pasted from another program) that a DOCX cannot hold."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def problems(params: dict[str, Any]) -> list[str]:
     """What is wrong with the fields, each in Chinese with what to do; empty when the notice can be made."""
     found = []
+    for key, (label, most) in LIMITS.items():
+        text = str(params.get(key) or "")
+        if len(text) > most:
+            found.append(f"{label}超过 {most} 字（现 {len(text)} 字），请删减")
+        if _hidden(text):
+            found.append(f"{label}中有看不见的控制字符（多是从别的程序粘贴带来的），请删去重打")
+    for key, label in (("issuers", "发文机关"), ("body", "正文"), ("signatures", "落款")):
+        if any(_hidden(str(line)) for line in params.get(key) or []):
+            found.append(f"{label}中有看不见的控制字符（多是从别的程序粘贴带来的），请删去重打")
+    if len(params.get("issuers") or []) > MAX_ISSUERS:
+        found.append(f"联合发文的机关最多 {MAX_ISSUERS} 个")
     if not params.get("issuers"):
         found.append("发文机关不能为空，如 中共新安社区委员会（联合发文每行一个）")
     wrong = number_problem(str(params.get("number", "")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine
 
 from baodao.docgen.issued import IssuedForm
@@ -12,6 +13,8 @@ from baodao.store.offices import DEFAULT_OFFICE
 from baodao.store.register import record_issued
 from baodao.tally.roster import load_roster
 from tests.tally.conftest import Returns
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BLOOD, HOSPITAL = "郑州市中心血站", "郑州市人民医院"
 AS_OF = dt.date(2025, 7, 10)
@@ -35,3 +38,14 @@ def seed_half_year(engine: Engine, folder: Path, office: int = DEFAULT_OFFICE) -
     r.score_sheet("张洋", BLOOD, [("2025-06-30", "宣讲", 6), ("2025-05-01", "护绿", 5)])
     late = IssuedForm("zz-b1", "SJ-3", "吕华", "新安社区党委", dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     record_issued(engine, [late], office)
+
+
+def small_roster(path: Path, rows: int = 3) -> Path:
+    """The bundled synthetic roster's first ``rows`` members, as a clerk's sheet (header on the first row)."""
+    source = load_workbook(ROOT / "data" / "roster" / "members-synthetic.xlsx").active
+    lines = list(source.iter_rows(min_row=2, values_only=True))
+    wb = Workbook()
+    for line in lines[: rows + 1]:
+        wb.active.append(list(line))
+    wb.save(path)
+    return path

@@ -78,6 +78,7 @@ SUMMARY = {"kind": "summary", "policy": "zhengzhou-2019", "year": "2025", "as_of
         ({**SUMMARY, "year": "25"}, "年份 25 不对"),
         ({**SUMMARY, "as_of": "7月10日"}, "日期填写有误"),
         ({**SUMMARY, "half": "3"}, "半年只能是"),
+        ({**SUMMARY, "issuer": "组织部\x1b"}, "不能有看不见的控制字符"),
     ],
 )
 def test_read_params_refuses_what_the_page_never_offers(raw: dict[str, Any], message: str) -> None:

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
 
 from baodao.docgen.issued import IssuedForm
@@ -19,8 +18,9 @@ from baodao.store.db import connect
 from baodao.store.offices import DEFAULT_OFFICE, add_office
 from baodao.store.register import record_issued, register_rows
 from tests.conftest import pdf_text
+from tests.jobs.conftest import small_roster
 from tests.web.conftest import PASSWORD, Workbench, user
-from tests.web.server import CHROMIUM, ROOT, Server
+from tests.web.server import CHROMIUM, Server
 
 # The browser test's fixtures by their own names: Debian's Chromium, a real server on SQLite and PostgreSQL.
 from tests.web.test_browser import browser, page, served, shot, sign_in, wait_for_job  # noqa: F401
@@ -73,17 +73,6 @@ def test_a_notice_of_one_office_is_not_anothers(workbench: Workbench) -> None:
     for address in (url, f"{url}/preview/0", f"/jobs/{job_id}/files/0", f"/filings/{job_id}"):
         assert b.get(address).status_code == 404, address
     assert f'href="{url}"' not in b.get("/notices").text
-
-
-def small_roster(path: Path, rows: int = 3) -> Path:
-    """The bundled synthetic roster's first ``rows`` members, as a clerk's sheet (header on the first row)."""
-    source = load_workbook(ROOT / "data" / "roster" / "members-synthetic.xlsx").active
-    lines = list(source.iter_rows(min_row=2, values_only=True))
-    wb = Workbook()
-    for line in lines[: rows + 1]:
-        wb.active.append(list(line))
-    wb.save(path)
-    return path
 
 
 @needs_chromium
