@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from baodao.errors import DataError
+from baodao.errors import DataError, PolicyError
 from baodao.files import atomic_path
 from baodao.jobs.context import JobContext
 from baodao.office.images import first_page_png
@@ -43,6 +43,23 @@ TITLES: dict[str, str] = {
 }
 # Kinds written as catalog forms (one file each, and a combined print file).
 FORM_KINDS = ("summary", "feedback", "score-sheets", "stats")
+# The library says what to add on the command line; the page has its own controls for the same choices.
+PAGE_WORDS = {
+    "请加 --half 1 或 --half 2": "请在“期间”中选上半年或下半年",
+    "请加 --issuer，如 --issuer ": "请填“落款（发文）单位”，如 ",
+    "（--by community 每社区一份）": "（或每社区一份）",
+}
+
+
+def in_page_words(text: str) -> str:
+    """A library message with the command line's options said as the page's controls."""
+    for cli, page in PAGE_WORDS.items():
+        text = text.replace(cli, page)
+    return text
+
+
+# What each button says under its name.
+ABOUT = {kind: in_page_words(text) for kind, text in KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,13 @@ def run(ctx: JobContext) -> dict[str, Any]:
     policy = policy_of(p.policy)
     offices = office_ids_under(ctx.engine, ctx.office_id)
     ctx.say(f"按“{policy.title}”统计{Period(p.year, p.half).label}（统计日 {p.as_of.isoformat()}）")
+    try:
+        return _run(ctx, p, policy, offices)
+    except PolicyError as exc:
+        raise PolicyError(in_page_words(str(exc))) from exc
+
+
+def _run(ctx: JobContext, p: FilingParams, policy: Policy, offices: Collection[int]) -> dict[str, Any]:
     result = tally_of(ctx.engine, offices, policy, Period(p.year, p.half), p.as_of, ctx.advance)
     ctx.done = ctx.total = 0
     ctx.say(f"统计完成：{len(result.members)} 名党员；填写{TITLES[p.kind]}")

@@ -67,6 +67,20 @@ def test_honour_roll_job_lists_the_starred_members(tmp_path: Path) -> None:
     assert len(result["previews"]) == 1
 
 
+def test_a_star_filing_for_a_whole_year_says_to_choose_a_half_in_the_page(tmp_path: Path) -> None:
+    engine = connect(str(tmp_path / "db.sqlite3"))
+    seed_half_year(engine, tmp_path / "seed")
+    params = FilingParams("honour-roll", "zhengzhou-2019", 2025, None, AS_OF)
+    queue.enqueue(engine, DEFAULT_OFFICE, "clerk", "filing", params.title, params.as_json())
+    job = queue.claim(engine, "test")
+    assert job is not None
+    run_one(engine, job, tmp_path / "data")
+    failed = queue.get(engine, job.id)
+    assert failed is not None and failed.state == "failed" and failed.error is not None
+    assert failed.error.startswith("先锋榜按半年填写")
+    assert failed.error.endswith("请在“期间”中选上半年或下半年") and "--" not in failed.error
+
+
 SUMMARY = {"kind": "summary", "policy": "zhengzhou-2019", "year": "2025", "as_of": "2025-07-10"}
 
 

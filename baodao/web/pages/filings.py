@@ -12,11 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from baodao.jobs.filing import FORM_KINDS, TITLES, read_params
+from baodao.jobs.filing import ABOUT, FORM_KINDS, TITLES, read_params
 from baodao.store import jobs as queue
 from baodao.store.audit import log
 from baodao.tally.policy import bundled
-from baodao.tally.reports import KINDS
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
 
@@ -66,7 +65,7 @@ async def filings_page(request: Request) -> HTMLResponse:
         request,
         "filings.html",
         title="报表",
-        kinds=[(k, TITLES[k], KINDS[k]) for k in TITLES],
+        kinds=[(k, TITLES[k], ABOUT[k]) for k in TITLES],
         form_kinds=FORM_KINDS,
         policies=bundled(),
         year=today.year if today.month > 6 else today.year - 1,
