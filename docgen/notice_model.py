@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +23,14 @@ class Enclosure:
 
 @dataclass(frozen=True)
 class Attachment:
-    """An attachment: a catalog form filled with ``data`` (or its sample), or plain paragraphs."""
+    """An attachment: a catalog form filled with ``data`` (or its sample), a form already made (``docx``,
+    an issued one as it went out, 编号 and all), or plain paragraphs."""
 
     title: str
     form: str | None = None
     data: Mapping[str, Any] | None = None
     body: tuple[str, ...] = ()
+    docx: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,28 @@ _NOTICE_KEYS = {
 
 
 NOTICE_FILE_KIND = "公文数据文件"
+# 发文字号 (GB/T 9704-2012 §7.2.4): 机关代字, the year in 六角括号, the number without 虚位 or “第”.
+_NUMBER = re.compile(r"(?P<code>[\u4e00-\u9fff]{1,15})〔(?P<year>\d{4})〕(?P<seq>\d{1,5})号")
+NUMBER_EXAMPLE = "荣社发〔2026〕3号"
+
+
+def number_problem(number: str) -> str | None:
+    """Why ``number`` is not a 发文字号 as GB/T 9704 writes it (in a clerk's words), or None."""
+    text = number.strip()
+    if not text:
+        return f"发文字号不能为空，如 {NUMBER_EXAMPLE}"
+    found = _NUMBER.fullmatch(text)
+    if found is None:
+        if any(b in text for b in "[]［］()（）【】"):
+            return f"发文字号“{text}”的年份要用六角括号〔〕括起，如 {NUMBER_EXAMPLE}"
+        if "第" in text:
+            return f"发文字号“{text}”的序号前不加“第”，如 {NUMBER_EXAMPLE}"
+        return f"发文字号“{text}”应写作 机关代字〔年份〕序号号，如 {NUMBER_EXAMPLE}"
+    if found["seq"].startswith("0"):
+        return f"发文字号“{text}”的序号不编虚位：写 {int(found['seq'])}号，不写 {found['seq']}号"
+    if not 1949 <= int(found["year"]) <= 2100:
+        return f"发文字号“{text}”的年份 {found['year']} 不对，应为四位的发文年份"
+    return None
 
 
 def read_notice(path: Path) -> Notice:

@@ -309,7 +309,10 @@ def _append_attachments(composer: Composer, notice: Notice, work: Path) -> None:
     """Each attachment from a new page, headed “附件N” in 3号黑体 at the top left."""
     for i, att in enumerate(notice.attachments, start=1):
         label = f"附件{i}" if len(notice.attachments) > 1 else "附件"
-        if att.form is not None:
+        is_form = att.form is not None or att.docx is not None
+        if att.docx is not None:
+            part = Document(str(att.docx))
+        elif att.form is not None:
             form = get_form(att.form)
             record: Record = dict(att.data) if att.data is not None else sample_record(form.spec)
             path = render_docx(form.docx, form.spec, record, work / f"attachment-{i}-{form.key}.docx")
@@ -320,9 +323,9 @@ def _append_attachments(composer: Composer, notice: Notice, work: Path) -> None:
             _blank(part)
             for text in att.body:
                 _body_paragraph(part, text)
-        if att.form is not None:
+        if is_form:
             _make_room(part, HEAD_ROOM_MM)
-        _head_attachment(part, label, is_form=att.form is not None)
+        _head_attachment(part, label, is_form=is_form)
         for section in part.sections:
             _notice_margins(section)
         append_document(composer, part)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +49,16 @@ def record_issued(
 
 
 def list_issued(
-    engine: Engine, form_key: str | None = None, overdue_on: dt.date | None = None
+    engine: Engine,
+    form_key: str | None = None,
+    overdue_on: dt.date | None = None,
+    office_ids: Collection[int] | None = None,
 ) -> list[IssuedForm]:
-    """Register entries, oldest due first; with ``overdue_on``, only those not returned by then."""
+    """Register entries, oldest due first; with ``overdue_on``, only those not returned by then; with
+    ``office_ids``, only those these offices issued."""
     query = select(issued_forms).order_by(issued_forms.c.due_date, issued_forms.c.form_id)
+    if office_ids is not None:
+        query = query.where(issued_forms.c.office_id.in_(list(office_ids)))
     if form_key is not None:
         query = query.where(issued_forms.c.form_key == form_key)
     if overdue_on is not None:

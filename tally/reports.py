@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -19,7 +19,9 @@ from sqlalchemy import Engine
 
 from baodao.docgen.awards import Certificate, HonourRoll, Pioneer, write_certificates, write_honour_rolls
 from baodao.docgen.filing import FilingItem, write_filing
+from baodao.docgen.issued import IssuedForm
 from baodao.docgen.outputs import OutputFolder
+from baodao.docgen.reminders import Reminder, write_reminders
 from baodao.docgen.sheets import Sheet, write_sheets
 from baodao.errors import PolicyError, write_failure
 from baodao.form_templates.catalog import get_form
@@ -29,7 +31,7 @@ from baodao.tally import filings
 from baodao.tally.model import MemberTally, Tally
 from baodao.tally.policy import Policy
 
-_Item = TypeVar("_Item", Certificate, HonourRoll)
+_Item = TypeVar("_Item", Certificate, HonourRoll, Reminder)
 Kind = Literal[
     "summary", "feedback", "score-sheets", "stats", "spot-check", "overdue", "certificates", "honour-roll"
 ]
@@ -53,6 +55,8 @@ class ReportOptions:
     by: Literal["unit", "community"] = "unit"
     issuer: str | None = None
     issued_on: dt.date | None = None
+    # The offices whose register entries the overdue list reads (None: every office's, as the CLI does).
+    offices: Collection[int] | None = None
     progress: Callable[[int], object] = lambda n: None  # one per form written
 
 
@@ -163,7 +167,7 @@ def _spot_check(engine: Engine, policy: Policy, result: Tally, options: ReportOp
 
 
 def _overdue(engine: Engine, policy: Policy, result: Tally, options: ReportOptions) -> ReportResult:
-    late = list_issued(engine, overdue_on=result.as_of)
+    late = list_issued(engine, overdue_on=result.as_of, office_ids=options.offices)
     forms = [
         [
             e.form_key,
@@ -198,13 +202,61 @@ def _overdue(engine: Engine, policy: Policy, result: Tally, options: ReportOptio
             (26, 10, 14, 16, 40),
         ),
     ]
-    return _sheets(
+    written = _sheets(
         "overdue",
         f"逾期和未报到-{result.as_of.isoformat()}.xlsx",
         sheets,
         options,
         len(forms) + len(unreported),
     )
+    slips = reminders(late, result, options)
+    if slips:
+        written.files += _document(
+            "overdue", f"催交提醒-{result.as_of.isoformat()}.docx", write_reminders, slips, options
+        ).files
+    return written
+
+
+def reminders(late: list[IssuedForm], result: Tally, options: ReportOptions) -> list[Reminder]:
+    """A 催交提醒 for each overdue form and each member not reported: what, by when, what to do."""
+    day = _printed(options.issued_on or result.as_of)
+    units: dict[str, set[str]] = defaultdict(set)
+    for m in result.members:
+        units[m.name].add(m.unit)
+    slips = []
+    for e in late:
+        title = get_form(e.form_key).spec.title
+        known = units.get(e.recipient, set())
+        late_days = (result.as_of - e.due_date).days if e.due_date else 0
+        slips.append(
+            Reminder(
+                e.recipient,
+                next(iter(known)) if len(known) == 1 else "",  # a name two units share says neither
+                title,
+                e.form_id,
+                _printed(e.due_date) if e.due_date else "",
+                f"您的《{title}》已逾期{late_days}天未交回，请填好后尽快交回{e.issuing_org}；"
+                "如已交回，请告知我们核对。",
+                options.issuer or e.issuing_org,
+                day,
+            )
+        )
+    for m in result.members:
+        if not m.reported:
+            where = m.community or "居住地社区"
+            slips.append(
+                Reminder(
+                    m.name,
+                    m.unit,
+                    "到居住地社区报到",
+                    m.member_no or "",
+                    "",
+                    f"您尚未到{where}报到，请持《在职党员社区报到证》到社区党组织报到，并参加志愿服务活动。",
+                    options.issuer or f"{m.unit}党组织",
+                    day,
+                )
+            )
+    return slips
 
 
 def _sheets(kind: str, name: str, sheets: list[Sheet], options: ReportOptions, count: int) -> ReportResult:

@@ -13,6 +13,8 @@ KINDS: dict[str, str] = {
     "returns": "baodao.jobs.returns:run",
     "receipts": "baodao.jobs.issue_receipts:run",
     "reissue": "baodao.jobs.reissue:run",
+    "filing": "baodao.jobs.filing:run",
+    "notice": "baodao.jobs.notice:run",
 }
 
 

@@ -98,10 +98,12 @@ def test_every_pdf_asked_for_is_made_lists_included(tmp_path: Path, db: str) -> 
     code, stdout, stderr = run("report", "overdue", *period, "--out", str(out), "--db", db, "--pdf")
     assert code == 0, stderr
     xlsx, pdf = out / "逾期和未报到-2025-07-01.xlsx", out / "逾期和未报到-2025-07-01.pdf"
-    assert f"已写入 {xlsx}" in stdout and f"已写入 {pdf}" in stdout and "2 个文件" in stdout
+    assert f"已写入 {xlsx}" in stdout and f"已写入 {pdf}" in stdout and "4 个文件" in stdout
     text = pdf_text(pdf)
     assert "逾期未交回的表单（1份）" in text and "B-1" in text and "吕华" in text
     assert "未报到的党员" in text
+    slips = pdf_text(out / "催交提醒-2025-07-01.pdf")
+    assert "催交提醒" in slips and "编号：B-1" in slips and "应交回日期：2025年3月31日" in slips
     code, stdout, _ = run("report", "spot-check", *period, "--out", str(out), "--db", db, "--pdf")
     assert code == 0 and (out / "抽查名单-2025年上半年.pdf").is_file()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from importlib import resources
@@ -10,9 +11,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from baodao.docgen.notice_model import read_notice
+from baodao.docgen.notice_model import Attachment, Notice, number_problem, read_notice
 from baodao.docgen.official import build_notice
+from baodao.docgen.render import render_docx
 from baodao.errors import DataError
+from baodao.form_templates.catalog import get_form
+from baodao.form_templates.spec import Record
 from baodao.office.pdf import convert_to_pdf
 from tests.conftest import MAPPED_FACES, pdf_fonts, pdf_text
 
@@ -107,3 +111,53 @@ def test_bad_notice_data_names_file_and_key(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"bad\.yaml 的 date 有误：“6月11日”不是日期"):
         read_notice(bad)
+
+
+def test_a_notice_attaches_an_issued_form_as_made_and_a_blank_form(tmp_path: Path) -> None:
+    form = get_form("zz-b1")
+    record: Record = {"name": "王立新", "number": "SJ-2026-0007", "community": "新安社区"}
+    issued = render_docx(form.docx, form.spec, record, tmp_path / "issued.docx", "SJ-2026-0007")
+    notice = Notice(
+        issuers=("中共新安社区委员会",),
+        number="新社发〔2026〕3号",
+        title="关于做好在职党员报到工作的通知",
+        addressees="辖区各单位党组织：",
+        body=("请按附件做好报到工作。",),
+        signatures=("中共新安社区委员会",),
+        date=dt.date(2026, 3, 2),
+        attachments=(
+            Attachment(form.spec.title, docx=issued),
+            Attachment("积分评星登记表", form="zz-d1", data={}),
+        ),
+    )
+    [pdf] = convert_to_pdf([build_notice(notice, tmp_path / "notice.docx")], tmp_path, blank_pages=True)
+    text = pdf_text(pdf)
+    for part in (
+        "新社发〔2026〕3号",
+        "关于做好在职党员报到工作的通知",
+        f"附件：1.{form.spec.title}",
+        "2.积分评星登记表",
+        "附件1",
+        "附件2",
+        "王立新",
+        "SJ-2026-0007",
+    ):
+        assert part in text, part
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [
+        ("荣社发〔2026〕3号", None),
+        ("", "发文字号不能为空"),
+        ("荣社发[2026]3号", "年份要用六角括号〔〕括起"),
+        ("荣社发（2026）3号", "年份要用六角括号〔〕括起"),
+        ("荣社发〔2026〕第3号", "序号前不加“第”"),
+        ("荣社发〔2026〕03号", "写 3号，不写 03号"),
+        ("荣社发〔26〕3号", "应写作 机关代字〔年份〕序号号"),
+        ("荣社发〔1026〕3号", "年份 1026 不对"),
+    ],
+)
+def test_number_problem_says_what_is_wrong_with_a_number(number: str, problem: str | None) -> None:
+    found = number_problem(number)
+    assert found == problem if problem is None else problem in (found or "")

@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 from baodao.docgen.issued import IssuedForm
 from baodao.errors import StorageError
 from baodao.store.db import connect, database_url
+from baodao.store.offices import DEFAULT_OFFICE, add_office
 from baodao.store.register import list_issued, record_issued
 
 
@@ -43,6 +44,16 @@ def test_overdue_means_past_due_and_not_returned(tmp_path: Path) -> None:
     )
     assert [e.form_id for e in list_issued(engine, overdue_on=dt.date(2025, 4, 1))] == ["A"]
     assert [e.form_id for e in list_issued(engine, overdue_on=dt.date(2025, 3, 31))] == []
+
+
+def test_overdue_of_some_offices_leaves_the_others_out(tmp_path: Path) -> None:
+    engine = connect(str(tmp_path / "r.sqlite3"))
+    street = add_office(engine, "城东街道党工委", "街道党工委", DEFAULT_OFFICE)
+    record_issued(engine, [entry("zz-b1", "MINE", dt.date(2025, 3, 31))], street)
+    record_issued(engine, [entry("zz-b1", "THEIRS", dt.date(2025, 3, 31))])
+    day = dt.date(2025, 4, 1)
+    assert [e.form_id for e in list_issued(engine, overdue_on=day, office_ids={street})] == ["MINE"]
+    assert [e.form_id for e in list_issued(engine, overdue_on=day)] == ["MINE", "THEIRS"]
 
 
 def test_database_url_takes_paths_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ from baodao.docgen.issued import IssuedForm
 from baodao.errors import PolicyError, WriteError
 from baodao.intake.model import ReadRecord
 from baodao.intake.run import read_file
+from baodao.store.offices import DEFAULT_OFFICE, add_office
 from baodao.store.register import record_issued
 from baodao.tally.compute import tally
 from baodao.tally.model import Tally
@@ -182,6 +183,32 @@ def test_overdue_lists_unreturned_forms_and_unreported_members(
     ]
     unreported = list(wb["未报到党员"].iter_rows(min_row=3, values_only=True))
     assert unreported == [(BLOOD, "吕华", "新安社区", "SJ-3", None)]
+
+
+def test_overdue_slips_say_whom_which_form_by_when_and_what_to_do(
+    sqlite_returns: Returns, half_year: Tally, tmp_path: Path
+) -> None:
+    options = ReportOptions(tmp_path / "out", issuer="新安社区党委")
+    result = write_report("overdue", sqlite_returns.engine, ZHENGZHOU, half_year, options)
+    [slips] = [p for p in result.files if p.name == "催交提醒-2025-07-10.docx"]
+    cells = [c.text for t in Document(str(slips)).tables for c in t.rows[0].cells]
+    assert len(cells) == 2  # the overdue 报到证, and 吕华 not reported
+    late, unreported = cells
+    for line in ("姓名：吕华", f"单位：{BLOOD}", "表单：在职党员社区报到证", "编号：SJ-3"):
+        assert line in late
+    assert "应交回日期：2025年3月31日" in late and "已逾期101天未交回" in late
+    assert "新安社区党委　2025年7月10日" in late
+    assert "表单：到居住地社区报到" in unreported and "您尚未到新安社区报到" in unreported
+
+
+def test_overdue_of_one_office_lists_only_its_forms(
+    sqlite_returns: Returns, half_year: Tally, tmp_path: Path
+) -> None:
+    street = add_office(sqlite_returns.engine, "城东街道党工委", "街道党工委", DEFAULT_OFFICE)
+    options = ReportOptions(tmp_path / "out", offices={street})
+    result = write_report("overdue", sqlite_returns.engine, ZHENGZHOU, half_year, options)
+    late = list(load_workbook(result.files[0])["逾期未交回"].iter_rows(min_row=3, values_only=True))
+    assert late == []  # 吕华's 报到证 went out from the default office
 
 
 def test_certificates_for_ten_stars_and_the_honour_roll_most_stars_first(

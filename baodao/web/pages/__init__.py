@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from baodao.web.pages import admin, home, issue, jobs, login, register, returns, review
+from baodao.web.pages import admin, filings, home, issue, jobs, login, notices, register, returns, review
 
 public = login.public
 
@@ -19,4 +19,6 @@ def protected() -> list[APIRouter]:
         returns.router,
         review.router,
         register.router,
+        filings.router,
+        notices.router,
     ]
