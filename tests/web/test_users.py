@@ -4,9 +4,9 @@ a one-time password is replaced before anything else."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from baodao.store.accounts import user_named
 from tests.web.conftest import PASSWORD, Browser, Workbench, sign_in, user
@@ -18,7 +18,7 @@ def _id(bench: Workbench, username: str) -> int:
     return found.id
 
 
-def _log_in(bench: Workbench, username: str, password: str) -> tuple[TestClient, Response]:
+def _log_in(bench: Workbench, username: str, password: str) -> tuple[TestClient, Any]:
     client = TestClient(bench.app, follow_redirects=False)
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
     assert token is not None
