@@ -29,8 +29,10 @@ def late_receipts(conn: Connection, policy: Policy, period: Period, as_of: dt.da
     """Person id → the first 回执 of the period's year handed in after the policy's ``receipts_due`` day
     of that year; empty when the policy sets no such day."""
     due = policy.days.get("receipts_due")
+    if due is None:  # before the catalog is read: most policies set no such day
+        return {}
     keys = receipt_forms(policy)
-    if due is None or not keys:
+    if not keys:
         return {}
     r = tally_registrations.c
     handed = func.coalesce(files.c.file_mtime, files.c.first_seen_at)
