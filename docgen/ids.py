@@ -8,12 +8,12 @@ import json
 import re
 from datetime import date
 
+from baodao.form_templates.qr_payload import DIGEST_ID_LENGTH, MAX_ID_LENGTH
 from baodao.form_templates.spec import FormSpec, Record
 from baodao.text import clean, invisible_in
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
-ID_LENGTH = 10
-MAX_ID_LENGTH = 120  # as the register keeps an id (issued_forms.form_id)
+ID_LENGTH = DIGEST_ID_LENGTH
 # A name is at most 255 bytes (ext4, NTFS in UTF-16 units); atomic writes add “.”, “.xxxxxxxx” and
 # “.docx.part”, so a stem keeps well below that. Chinese takes three bytes a character.
 MAX_STEM_BYTES = 200

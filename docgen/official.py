@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
+from copy import deepcopy
 from pathlib import Path
 
 from docx import Document
@@ -12,8 +13,8 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docxcompose.composer import Composer
@@ -60,8 +61,11 @@ _LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
 _LEVEL3 = re.compile(r"^\d+[.、．]")
 
 
-def build_notice(notice: Notice, out: Path) -> Path:
-    """Write ``out``: the notice, its enclosures, attachments, any forwarded document, and the 版记."""
+def build_notice(notice: Notice, out: Path, imprint_after: float | None = None) -> Path:
+    """Write ``out``: the notice, its enclosures, attachments, any forwarded document, and the 版记.
+
+    ``imprint_after``: the 版记 follows the text on its page, this many millimetres under it, for a text
+    known to end on an even page with room at its foot (``docgen.notice_pdf`` finds out by printing)."""
     doc = _new_document()
     _write_document(doc, notice)
     composer = Composer(doc)
@@ -72,7 +76,8 @@ def build_notice(notice: Notice, out: Path) -> Path:
             _write_document(forwarded, notice.forwarded)
             append_document(composer, forwarded, start="oddPage")
             _append_attachments(composer, notice.forwarded, Path(work))
-        _imprint(composer.doc, notice)
+        _number_sections(composer.doc)
+        _imprint(composer.doc, notice, imprint_after)
         with atomic_path(out) as tmp:
             composer.save(str(tmp))
     return out
@@ -105,17 +110,93 @@ def _page_numbers(doc: DocxDocument) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
-        p = footer.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
-        fmt = p.paragraph_format
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        if align == "right":
-            fmt.right_indent = Pt(kit.SIZE_4HAO)
+        _number_paragraph(footer.paragraphs[0], align)
+
+
+def _number_paragraph(p: Paragraph, align: str) -> None:
+    """“— N —” in 4号宋体, one character in from the 版心's right (odd pages) or left (even pages)."""
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
+    fmt = p.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.space_before = fmt.space_after = Pt(0)
+    if align == "right":
+        fmt.right_indent = Pt(kit.SIZE_4HAO)
+    else:
+        fmt.left_indent = Pt(kit.SIZE_4HAO)
+    _run(p, "— ", kit.SONGTI, kit.SIZE_4HAO)
+    _page_field(p)
+    _run(p, " —", kit.SONGTI, kit.SIZE_4HAO)
+
+
+def _number_sections(doc: DocxDocument) -> None:
+    """Every section's footers, named outright (a section that names none takes the one's before it):
+    portrait pages share the first section's; landscape pages share a pair of their own, whose numbers
+    stand where the portrait pages have theirs once the sheet is turned for binding (§7.5, §10.1)."""
+    sections = list(doc.sections)
+    portrait = _footer_references(sections[0])
+    landscape: list[object] | None = None
+    for section in sections[1:]:
+        if (section.page_width or 0) > (section.page_height or 0):
+            if landscape is None:
+                _side_numbers(section)
+                landscape = _footer_references(section)
+                continue
+            _use_footers(section, landscape)
         else:
-            fmt.left_indent = Pt(kit.SIZE_4HAO)
-        _run(p, "— ", kit.SONGTI, kit.SIZE_4HAO)
-        _page_field(p)
-        _run(p, " —", kit.SONGTI, kit.SIZE_4HAO)
+            _use_footers(section, portrait)
+
+
+def _footer_references(section) -> list[object]:  # type: ignore[no-untyped-def]
+    return [deepcopy(r) for r in section._sectPr.findall(qn("w:footerReference"))]
+
+
+def _use_footers(section, references: list[object]) -> None:  # type: ignore[no-untyped-def]
+    sect = section._sectPr
+    for old in sect.findall(qn("w:footerReference")):
+        sect.remove(old)
+    for ref in reversed(references):
+        sect.insert(0, deepcopy(ref))  # schema order: header and footer references come first
+
+
+# A landscape page is turned so that its top (the table's head) lies on the sheet's left edge, odd and
+# even pages alike (GB/T 9704 §10.1: 单页码表头在订口一边，双页码表头在切口一边). The portrait page's foot is
+# then the landscape page's left edge: the number runs down it, turned a quarter clockwise, in a floating
+# one-cell table as long as the 版心 is wide, starting as far down as the portrait 版心 starts from the
+# left (LibreOffice puts a text box of a footer in the page's corner, whatever position it is given).
+SIDE_NUMBER_BOX_MM = 8.0  # the cell's breadth, across the page
+SIDE_NUMBER_EDGE_MM = 32.2  # the cell's inner side from the page's left edge: the 一字线 7 mm off the 版心
+
+
+def _side_numbers(section) -> None:  # type: ignore[no-untyped-def]
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        footer.is_linked_to_previous = False
+        holder = footer.paragraphs[0]
+        number = footer.add_paragraph()
+        _number_paragraph(number, align)
+        number._p.getparent().remove(number._p)
+        holder._p.addprevious(_side_table(number._p))
+
+
+def _side_table(paragraph: object) -> object:
+    """A one-cell table floating on the page's left edge, its text turned a quarter clockwise (tbRl)."""
+    twips = 1440 / 25.4  # per mm
+    width, length = round(SIDE_NUMBER_BOX_MM * twips), round(kit.BODY_W_MM * twips)
+    x = round((SIDE_NUMBER_EDGE_MM - SIDE_NUMBER_BOX_MM) * twips)
+    y = round(kit.BINDING_MM * twips)
+    table = parse_xml(
+        f'''<w:tbl xmlns:w="{nsmap["w"]}"><w:tblPr>
+<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0"
+ w:vertAnchor="page" w:horzAnchor="page" w:tblpX="{x}" w:tblpY="{y}"/>
+<w:tblW w:w="{width}" w:type="dxa"/><w:tblLayout w:type="fixed"/>
+<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>
+<w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr>
+<w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>
+<w:tr><w:trPr><w:trHeight w:val="{length}" w:hRule="exact"/></w:trPr>
+<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:textDirection w:val="tbRl"/></w:tcPr></w:tc></w:tr>
+</w:tbl>'''
+    )
+    next(table.iter(qn("w:tc"))).append(paragraph)
+    return table
 
 
 def _page_field(p: Paragraph) -> None:
@@ -392,28 +473,34 @@ def _on_grid(p: Paragraph) -> Paragraph:
     return p
 
 
-def _imprint(doc: DocxDocument, notice: Notice) -> None:
+def _imprint(doc: DocxDocument, notice: Notice, after: float | None = None) -> None:
     """版记 on the last page, an even one, its last rule on the 版心's foot (§7.4.1): 抄送 and the 印发
     line between rules, thick first and last, thin between.
 
-    It takes a section of its own that starts on an even page, so a text ending on an odd page is followed
-    by a blank page; neither that blank page nor the 版记's carries a page number (§7.5).
+    By default it takes a section of its own that starts on an even page, so a text ending on an odd page
+    is followed by the 版记's page, and one ending on an even page by a blank page and then the 版记's;
+    neither of those carries a page number (§7.5). With ``after`` (mm), it follows the text on its page,
+    that far under it, which keeps the page's number. (LibreOffice keeps a floating table in the flow,
+    and a framed paragraph with rules too, so the 版记 cannot simply be placed at the page's foot.)
     """
     if notice.printer is None:
         return
-    section = doc.add_section(WD_SECTION_START.EVEN_PAGE)
-    kit.setup_section(section, landscape=False)
-    _notice_margins(section)
-    for footer in (section.footer, section.even_page_footer):
-        footer.is_linked_to_previous = False
     when = notice.print_date or notice.date
     lines = []
     if notice.cc:
         lines.append(("cc", f"抄送：{notice.cc}"))
     lines.append(("print", f"{notice.printer}\t{when.year}年{when.month}月{when.day}日印发"))
+    if after is None:
+        section = doc.add_section(WD_SECTION_START.EVEN_PAGE)
+        kit.setup_section(section, landscape=False)
+        _notice_margins(section)
+        for footer in (section.footer, section.even_page_footer):
+            footer.is_linked_to_previous = False
     spacer = _grid_paragraph(doc, indent=False)
     spacer.paragraph_format.line_spacing = Mm(
-        kit.TOP_MM + kit.BODY_H_MM - NOTICE_TOP_MM - IMPRINT_ROW_MM * len(lines)
+        max(after, 0.5)
+        if after is not None
+        else kit.TOP_MM + kit.BODY_H_MM - NOTICE_TOP_MM - IMPRINT_ROW_MM * len(lines)
     )
     table = doc.add_table(rows=len(lines), cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

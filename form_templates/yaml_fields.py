@@ -11,11 +11,15 @@ import yaml
 
 from baodao.errors import BaodaoError
 
+# libyaml's parser, with PyYAML's safe constructors, where PyYAML was built with it: a fresh tally reads
+# all 26 specs, and the pure-Python parser took a fifth of its time.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load_yaml(path: Path, what: str, error: type[BaodaoError]) -> object:
     """The parsed content of ``path``; ``what`` names the kind of file in the message (“表单说明文件”)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise error(f"{what} {path} 无法读取：{exc}") from exc
 

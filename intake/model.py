@@ -24,6 +24,9 @@ class ReadRecord:
     confidence: dict[str, float] = field(default_factory=dict)
     # An old format read through its LibreOffice conversion: the original's suffix (".doc").
     converted_from: str | None = None
+    # A scan whose QR code could not be read: the id printed under the code as OCR read it ("" when
+    # nothing was), not yet checked against the register (intake.printed_id.settle_id); None otherwise.
+    printed_id: str | None = None
 
     @property
     def note(self) -> str | None:

@@ -32,6 +32,7 @@ from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.ocr import Engine, engine
 from baodao.intake.photo import UNRECTIFIED, Photo, as_photo, rectify
 from baodao.intake.plausible import implausible
+from baodao.intake.printed_id import read_printed_id
 from baodao.intake.reading import read_as
 from baodao.intake.scan_reader import page_count, page_images
 from baodao.intake.scan_review import OCR_CONFIDENCE_MIN, UNALIGNED, Doubt, Reading, confidences, review
@@ -79,20 +80,26 @@ def read_scan(
     if refused is not None:
         return Rejected(path, refused)
     reading = Reading()
+    printed_id: str | None = None
     for image, photo, page in zip(pages, photos, layout.pages, strict=False):
+        on_first = image is pages[0]
         if photo is not None:  # a photo: drawn onto the template's page, upright, before it is placed
             rectified = rectify(photo, found.turn, page)
             if rectified is None:
                 return Rejected(path, UNRECTIFIED)
-            if form_id is None and image is pages[0]:  # the code is sharper on the page drawn square
+            if form_id is None and on_first:  # the code is sharper on the page drawn square
                 form_id = _id_on((rectified.soft, rectified.image), form) or form_id
             placement = place(rectified.image, page, rectified.soft, max_skew=PHOTO_SKEW)
-            _PageReader(placement, page, ocr, reading, _labels(form), rectified.quality).read()
-            continue
-        upright = image.rotate(found.turn, expand=True) if found.turn else image
-        _PageReader(place(upright, page), page, ocr, reading, _labels(form)).read()
+            quality = rectified.quality
+        else:
+            upright = image.rotate(found.turn, expand=True) if found.turn else image
+            placement, quality = place(upright, page), 1.0
+        if form_id is None and on_first:  # no code read: the id printed under it, checked later
+            printed_id = read_printed_id(placement, form.key, ocr)
+        _PageReader(placement, page, ocr, reading, _labels(form), quality).read()
     qr = [payload(form.key, form_id)] if form_id else []
     record = read_as(path, Grid("pdf", reading.blocks, qr_payloads=qr), form, form_id)
+    record.printed_id = printed_id
     probe = read_as(path, Grid("pdf", reading.probe), form, None)
     record.confidence = confidences(form, probe.fields, reading, record.fields)
     record.issues += review(form, probe.fields, reading, record)

@@ -6,11 +6,13 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
 
 from baodao.errors import StorageError
 from baodao.store.schema import login_attempts, offices, sessions, users
@@ -32,6 +34,8 @@ class User:
     role: str
     office_id: int
     office_name: str
+    active: bool = True
+    must_change: bool = False  # a one-time password, to be replaced before anything else
 
     @property
     def role_label(self) -> str:
@@ -57,12 +61,19 @@ def check_password_rules(password: str) -> None:
         raise StorageError(f"密码太短：至少 {MIN_PASSWORD} 个字符")
 
 
-def add_user(engine: Engine, username: str, password: str, role: str, office_id: int) -> int:
+def check_role(role: str) -> None:
+    if role not in ROLES:
+        raise StorageError(f"角色“{role}”不对，应为：{'、'.join(f'{k}（{v}）' for k, v in ROLES.items())}")
+
+
+def add_user(
+    engine: Engine, username: str, password: str, role: str, office_id: int, *, must_change: bool = False
+) -> int:
+    """A new account; ``must_change`` when its password is a one-time one, replaced at the first sign-in."""
     username = username.strip()
     if not username or len(username) > 64:
         raise StorageError("用户名不能为空，至多 64 个字符")
-    if role not in ROLES:
-        raise StorageError(f"角色“{role}”不对，应为：{'、'.join(f'{k}（{v}）' for k, v in ROLES.items())}")
+    check_role(role)
     check_password_rules(password)
     try:
         with engine.begin() as conn:
@@ -76,6 +87,7 @@ def add_user(engine: Engine, username: str, password: str, role: str, office_id:
                     office_id=office_id,
                     active=True,
                     created_at=dt.datetime.now(),
+                    must_change_password=must_change,
                 )
             )
             return int(made.inserted_primary_key[0])  # type: ignore[index]
@@ -85,15 +97,70 @@ def add_user(engine: Engine, username: str, password: str, role: str, office_id:
         raise StorageError(f"无法保存用户“{username}”：{exc}") from exc
 
 
-def set_password(engine: Engine, username: str, password: str) -> None:
-    """A new password; every session of the user ends."""
+def set_password(engine: Engine, username: str, password: str, *, must_change: bool = False) -> None:
+    """A new password; every session of the user ends. ``must_change``: a one-time password."""
     check_password_rules(password)
-    with engine.begin() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
-        if user_id is None:
-            raise StorageError(f"没有用户“{username}”")
-        conn.execute(update(users).where(users.c.id == user_id).values(password_hash=hash_password(password)))
-        conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+    _change(engine, username, password_hash=hash_password(password), must_change_password=must_change)
+
+
+def reset_password(engine: Engine, username: str) -> str:
+    """A one-time password for a user who forgot theirs (returned, to be shown once); sessions end."""
+    password = new_password()
+    set_password(engine, username, password, must_change=True)
+    return password
+
+
+def set_role(engine: Engine, username: str, role: str) -> None:
+    """Another role for the user; their sessions end, so the next page they open is under the new one."""
+    check_role(role)
+    _change(engine, username, role=role)
+
+
+def set_active(engine: Engine, username: str, active: bool) -> None:
+    """Disable (every session ends, signing in is refused) or enable a user; nothing of theirs is deleted."""
+    _change(engine, username, active=active)
+
+
+def user_named(engine: Engine, username: str) -> User | None:
+    return _find(engine, users.c.username == username)
+
+
+def user_with_id(engine: Engine, user_id: int) -> User | None:
+    return _find(engine, users.c.id == user_id)
+
+
+def _find(engine: Engine, condition: ColumnElement[bool]) -> User | None:
+    query = select(users, offices.c.name.label("office_name")).join(
+        offices, users.c.office_id == offices.c.id
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query.where(condition)).first()
+    return _user(row) if row is not None else None
+
+
+def _change(engine: Engine, username: str, **values: object) -> None:
+    """Change a user's row and end their sessions, in one transaction."""
+    try:
+        with engine.begin() as conn:
+            user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+            if user_id is None:
+                raise StorageError(f"没有用户“{username}”")
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+            conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法修改用户“{username}”：{exc}") from exc
+
+
+def _user(row: Row[Any]) -> User:
+    return User(
+        row.id,
+        row.username,
+        row.role,
+        row.office_id,
+        row.office_name,
+        bool(row.active),
+        bool(row.must_change_password),
+    )
 
 
 def count_users(engine: Engine, role: str | None = None) -> int:
@@ -106,13 +173,13 @@ def count_users(engine: Engine, role: str | None = None) -> int:
 
 def users_in(engine: Engine, office_ids: set[int]) -> list[User]:
     query = (
-        select(users.c.id, users.c.username, users.c.role, users.c.office_id, offices.c.name)
+        select(users, offices.c.name.label("office_name"))
         .join(offices, users.c.office_id == offices.c.id)
         .where(users.c.office_id.in_(office_ids))
         .order_by(users.c.office_id, users.c.username)
     )
     with engine.connect() as conn:
-        return [User(r.id, r.username, r.role, r.office_id, r.name) for r in conn.execute(query)]
+        return [_user(r) for r in conn.execute(query)]
 
 
 def throttled(engine: Engine, username: str, address: str, now: dt.datetime | None = None) -> bool:
@@ -130,11 +197,12 @@ def throttled(engine: Engine, username: str, address: str, now: dt.datetime | No
 
 
 def authenticate(engine: Engine, username: str, password: str, address: str) -> User | None:
-    """The user when the password is right; every attempt is noted for throttling."""
+    """The user when the password is right (a disabled one too: ``active`` says so, and the caller refuses
+    it; only someone who knows the password learns that the account is disabled); every attempt is noted."""
     query = (
         select(users, offices.c.name.label("office_name"))
         .join(offices, users.c.office_id == offices.c.id)
-        .where(users.c.username == username, users.c.active.is_(True))
+        .where(users.c.username == username)
     )
     with engine.connect() as conn:
         row = conn.execute(query).first()
@@ -147,7 +215,7 @@ def authenticate(engine: Engine, username: str, password: str, address: str) -> 
         )
     if not ok or row is None:
         return None
-    return User(row.id, row.username, row.role, row.office_id, row.office_name)
+    return _user(row)
 
 
 def open_session(engine: Engine, user_id: int) -> str:
@@ -170,7 +238,7 @@ def open_session(engine: Engine, user_id: int) -> str:
 
 def session_of(engine: Engine, token: str) -> Session | None:
     query = (
-        select(sessions.c.csrf, users.c.id, users.c.username, users.c.role, users.c.office_id, offices.c.name)
+        select(sessions.c.csrf, users, offices.c.name.label("office_name"))
         .join(users, sessions.c.user_id == users.c.id)
         .join(offices, users.c.office_id == offices.c.id)
         .where(
@@ -186,7 +254,7 @@ def session_of(engine: Engine, token: str) -> Session | None:
         raise StorageError(f"无法读取登录状态：{exc}") from exc
     if row is None:
         return None
-    return Session(User(row.id, row.username, row.role, row.office_id, row.name), row.csrf)
+    return Session(_user(row), row.csrf)
 
 
 def close_session(engine: Engine, token: str) -> None:

@@ -141,24 +141,6 @@ def file_offices(engine: Engine, file_id: int) -> set[int]:
         return {int(r[0]) for r in rows}
 
 
-def offices_of_records(engine: Engine, record_ids: Iterable[int]) -> dict[int, set[int]]:
-    """For each record, the offices that handed in the file it was read from."""
-    from baodao.store.schema import records
-
-    ids = sorted(set(record_ids))
-    found: dict[int, set[int]] = {i: set() for i in ids}
-    with engine.connect() as conn:
-        for start in range(0, len(ids), 500):
-            query = (
-                select(records.c.id, office_files.c.office_id)
-                .join(office_files, office_files.c.file_id == records.c.file_id)
-                .where(records.c.id.in_(ids[start : start + 500]))
-            )
-            for record_id, office_id in conn.execute(query):
-                found[int(record_id)].add(int(office_id))
-    return found
-
-
 def file_of_record(engine: Engine, record_id: int) -> int | None:
     from baodao.store.schema import records
 

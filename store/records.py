@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from baodao.errors import StorageError
 from baodao.form_templates.spec import FieldIssue, JsonValue
-from baodao.store.schema import corrections, files, issued_forms, records
+from baodao.store.schema import corrections, files, issued_forms, office_files, records
 from baodao.text import shown
 
 FileStatus = Literal["read", "rejected"]
@@ -151,8 +151,11 @@ def ingest(
     raise AssertionError("unreachable")
 
 
-def doubtful(engine: Engine, form_key: str | None = None) -> list[DoubtfulValue]:
-    """Every issue of every current record (of one form, if given), by form and record, in stored order."""
+def doubtful(
+    engine: Engine, form_key: str | None = None, offices: Collection[int] | None = None
+) -> list[DoubtfulValue]:
+    """Every issue of every current record (of one form, if given; of files handed in by one of ``offices``,
+    if given), by form and record, in stored order."""
     query = (
         select(
             records.c.id,
@@ -168,6 +171,12 @@ def doubtful(engine: Engine, form_key: str | None = None) -> list[DoubtfulValue]
     )
     if form_key is not None:
         query = query.where(records.c.form_key == form_key)
+    if offices is not None:
+        # EXISTS, not a join: a file linked to two of the offices is listed once.
+        handed_in = select(office_files.c.file_id).where(
+            office_files.c.file_id == records.c.file_id, office_files.c.office_id.in_(sorted(offices))
+        )
+        query = query.where(handed_in.exists())
     try:
         with engine.connect() as conn:
             rows = conn.execute(query).all()

@@ -48,6 +48,19 @@ def record_issued(
     return added, len(entries) - added
 
 
+def is_issued(engine: Engine, form_key: str, form_id: str) -> bool:
+    """Whether the register has form ``form_key`` issued under ``form_id`` (withdrawn ones too: a return
+    of one is stored, and flagged as such)."""
+    query = select(issued_forms.c.id).where(
+        issued_forms.c.form_key == form_key, issued_forms.c.form_id == form_id
+    )
+    try:
+        with engine.connect() as conn:
+            return conn.execute(query.limit(1)).first() is not None
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取发放登记：{exc}") from exc
+
+
 def list_issued(
     engine: Engine,
     form_key: str | None = None,

@@ -17,10 +17,12 @@ from sqlalchemy import Engine
 
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
+from baodao.intake.printed_id import settle_id
 from baodao.intake.run import Skipped, collect
 from baodao.intake.worker import read_in_turn
 from baodao.store.offices import file_offices, link_file
 from baodao.store.records import StoredRecord, ingest, records_of_file
+from baodao.store.register import is_issued
 from baodao.text import shown
 
 
@@ -91,6 +93,8 @@ def intake(
     found, skipped = collect(paths)
     report = IntakeReport(skipped=skipped)
     for outcome in read_in_turn(found, Limits.from_environment()):
+        if isinstance(outcome, ReadRecord):  # a scan's id read by OCR counts only when it was issued
+            outcome = settle_id(outcome, lambda key, ident: is_issued(engine, key, ident))
         _store(outcome.source, outcome, engine, report, office_id)
         progress(1)
     return report

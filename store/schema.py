@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -128,6 +129,8 @@ users = Table(
     Column("office_id", Integer, ForeignKey("offices.id", name="fk_users_office"), nullable=False),
     Column("active", Boolean, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # A one-time password (new account, or reset by an administrator): replaced before anything else.
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("username", name="uq_users_username"),
     CheckConstraint("role IN ('admin', 'clerk', 'reader')", name="ck_users_role"),
 )

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import PolicyError, StorageError
-from baodao.tally import queries
+from baodao.tally import queries, receipts
 from baodao.tally.deadlines import late
 from baodao.tally.members import Judge
 from baodao.tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
@@ -52,10 +52,12 @@ def tally(
             pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
+            late_receipts = receipts.late_receipts(conn, policy, period, as_of)
         if wanted is not None and not people and not rows:
             raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
         members = Judge(policy, period, as_of).members(rows, sums, regs, pledged)
         units = _units(people, members, unit_acts, grades, regs, policy, period, as_of)
+        receipts.note_late_receipts(members, units, late_receipts)
         communities = _communities(units, members, policy, period, as_of)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取统计数据：{exc}") from exc

@@ -15,6 +15,7 @@ Found = int | float | str | None
 ShortfallKind = Literal[
     "not_reported",  # a member who has not reported to a community
     "late_registration",  # reported after the deadline (found: the day; required: the deadline, 月-日)
+    "late_receipt",  # a 回执 handed in after the policy's day (found: the day; required: 月-日)
     "activities",  # community activities of any kind in the year
     "services",  # volunteer services in the year (not 组织生活 or 主题党日)
     "credit_points",

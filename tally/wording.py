@@ -24,6 +24,7 @@ _BY_MONTH = {"monthly_activity": "月未开展活动", "community_meetings": "�
 _PHRASES: dict[str, Callable[[Shortfall], str]] = {
     "not_reported": lambda s: "未到居住地社区报到",
     "late_registration": lambda s: f"{s.found}报到，晚于{_month_day(s.required)}（{s.clause}）",
+    "late_receipt": lambda s: f"回执{s.found}交回，晚于{_month_day(s.required)}（{s.clause}）",
     "activities": lambda s: f"参加活动{_n(s.found)}次，少于{_n(s.required)}次",
     "services": lambda s: f"参加志愿服务{_n(s.found)}次，少于{_n(s.required)}次",
     "credit_points": lambda s: f"信用加分{_n(s.found)}分，低于{_n(s.required)}分",

@@ -28,6 +28,7 @@ MARK_BELOW_TOP_MM = 35.0  # 发文机关标志's top edge under the 版心's top
 RULE_BELOW_NUMBER_MM = 4.0  # red rule under the 发文字号 (§7.2.6)
 PAGE_NUMBER_BELOW_MM = 7.0  # the page number's 一字线 under the 版心 (§7.5)
 LINE_PITCH_PT = BODY_H_MM * MM / 22  # 22 lines on the 版心
+IMPRINT_ROOM_MM = 8.0  # a 版记 fits under text when its rules and this much more do
 # Where a CJK face sets its baseline in the em box: the first line's baseline, its em box on the 版心's top.
 EM_ASCENT = 0.88
 SHORT_VALUE = 4  # a value this short is a name, and must not break
@@ -310,7 +311,13 @@ def _mm(pt: float) -> float:
 
 
 def page_number(page: Page) -> tuple[int | None, list[Glyph]]:
-    """The “— N —” printed under the 版心, if any: its number and glyphs."""
+    """The “— N —” printed under the 版心, if any: its number and glyphs. On a landscape page, the one
+    turned down its left edge (the portrait pages' foot once the sheet is turned), else one at its foot."""
+    if page.landscape:
+        side = sorted((g for g in page.glyphs if not g.upright and g.x1 < 40 * MM), key=lambda g: g.top)
+        m = re.fullmatch(r"[—－-]+(\d+)[—－-]+", "".join(g.text for g in side))
+        if m:
+            return int(m.group(1)), side
     foot = [g for g in page.glyphs if g.top > (TOP_MM + BODY_H_MM) * MM - 2 or (page.landscape and g.top > 0)]
     for line in _lines_of(foot):
         text = "".join(g.text for g in line)
@@ -344,9 +351,30 @@ def check_notice(pages: Sequence[Page], imprint_expected: bool = True) -> list[s
         foot = max(s.at for s in imprint)
         if abs(_mm(foot) - (TOP_MM + BODY_H_MM)) > TOLERANCE_MM:
             problems.append(f"版记's last rule at {_mm(foot):.1f} mm (wanted {TOP_MM + BODY_H_MM:.0f})")
+        problems += _imprint_alone_after_blank(pages, imprint)
     for page in pages:
         problems += _page_problems(page, page is last, pages)
     return problems
+
+
+def _imprint_alone_after_blank(pages: Sequence[Page], imprint: list[Segment]) -> list[str]:
+    """A 版记 alone on its page after a blank page, when the text ended on an even page with room for it
+    under the text: it should have shared that page (with ``IMPRINT_ROOM_MM`` between: the text line's
+    tail and some white)."""
+    last = pages[-1]
+    if len(pages) < 3 or _imprint_page_has_body(last) or body_glyphs(pages[-2]):
+        return []
+    text_page = pages[-3]
+    if text_page.index % 2 or text_page.landscape:
+        return []
+    needed = max(s.at for s in imprint) - min(s.at for s in imprint) + IMPRINT_ROOM_MM * MM
+    lowest = max((g.bottom for g in body_glyphs(text_page)), default=0.0)
+    if lowest < (TOP_MM + BODY_H_MM) * MM - needed:
+        return [
+            f"版记 alone on page {last.index} after a blank page, though it fits under the text of page "
+            f"{text_page.index}, an even page"
+        ]
+    return []
 
 
 def _imprint_rules(page: Page) -> list[Segment]:
@@ -364,10 +392,12 @@ def _page_problems(page: Page, is_last: bool, pages: Sequence[Page]) -> list[str
     number, number_glyphs = page_number(page)
     body = body_glyphs(page)
     imprint_page = is_last and bool(_imprint_rules(page))
+    # The 版记 alone on its page goes unnumbered; sharing the text's last page, that page keeps its number.
+    imprint_alone = imprint_page and not _imprint_page_has_body(page)
     if not body:
         if number is not None:
             out.append(f"p{p}: a blank page that carries a page number")
-    elif imprint_page:
+    elif imprint_alone:
         if number is not None:
             out.append(f"p{p}: the 版记's page carries a page number")
     elif number != p:
@@ -375,11 +405,11 @@ def _page_problems(page: Page, is_last: bool, pages: Sequence[Page]) -> list[str
     if number_glyphs:
         out += _number_place(page, number_glyphs)
     lines = _lines_of(body)
-    if 0 < len(lines) <= 2 and not imprint_page:
+    if 0 < len(lines) <= 2 and not imprint_alone:
         out.append(f"p{p}: holds only {len(lines)} line(s) spilled from the page before")
     if _starts_document(page):
         out += _masthead_problems(page)
-    elif lines and not page.landscape and not imprint_page and max(g.size for g in lines[0]) >= 16:
+    elif lines and not page.landscape and not imprint_alone and max(g.size for g in lines[0]) >= 16:
         out += _grid_problems(page, lines)
     out += _pitch_problems(page, lines)
     return out
@@ -459,7 +489,7 @@ def _number_place(page: Page, glyphs: list[Glyph]) -> list[str]:
     left, right = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
     size = max(g.size for g in glyphs)
     if page.landscape:
-        return out  # checked on the portrait pages; a landscape sheet is turned for binding
+        return _side_number_place(page, glyphs, size)
     top = _mm(min(g.ink_top for g in glyphs if not g.text.isdigit()))
     wanted = TOP_MM + BODY_H_MM + PAGE_NUMBER_BELOW_MM
     if abs(top - wanted) > TOLERANCE_MM:
@@ -471,6 +501,30 @@ def _number_place(page: Page, glyphs: list[Glyph]) -> list[str]:
             out.append(f"p{p}: odd page number ends {_mm(body_right - right):.1f} mm in from the right")
     elif abs(left - body_left - size) > TOLERANCE_MM * MM + 1:
         out.append(f"p{p}: even page number starts {_mm(left - body_left):.1f} mm in from the left")
+    return out
+
+
+def _side_number_place(page: Page, glyphs: list[Glyph], size: float) -> list[str]:
+    """A landscape page is turned with its top to the sheet's left, odd and even pages alike (§10.1: 单页码
+    表头在订口一边，双页码表头在切口一边), and its number stands where a portrait page has it (§7.5): down the
+    landscape page's left edge, turned, its 一字线 7 mm off the 版心 and one character in from its end."""
+    p = page.index
+    if any(g.upright for g in glyphs):
+        return [f"p{p}: landscape page number upright at the page's foot, a side edge once bound"]
+    out = []
+    # The portrait sheet's distance from its top is the landscape page's width less x; along it, y.
+    top = _mm(page.width - max(g.ink_x1 for g in glyphs if not g.text.isdigit()))
+    wanted = TOP_MM + BODY_H_MM + PAGE_NUMBER_BELOW_MM
+    if abs(top - wanted) > TOLERANCE_MM:
+        out.append(f"p{p}: turned page number's 一字线 at {top:.1f} mm of the sheet (wanted {wanted:.0f})")
+    start, end = min(g.top for g in glyphs), max(g.bottom for g in glyphs)
+    body_left = 28 * MM
+    body_right = body_left + 156 * MM
+    if p % 2:
+        if abs(body_right - size - end) > TOLERANCE_MM * MM + 1:
+            out.append(f"p{p}: odd page number ends {_mm(body_right - end):.1f} mm in from the sheet's right")
+    elif abs(start - body_left - size) > TOLERANCE_MM * MM + 1:
+        out.append(f"p{p}: even page number starts {_mm(start - body_left):.1f} mm in from the sheet's left")
     return out
 
 

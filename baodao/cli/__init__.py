@@ -86,7 +86,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "users": (
         "baodao.cli.accounts",
         "users",
-        "工作台的用户：新建、改密码。",
+        "工作台的用户：新建、列出、改角色、停用/启用、改密码、重置密码。",
     ),
     "orgs": (
         "baodao.cli.accounts",

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from baodao.docgen.notice_model import read_notice
+from baodao.docgen.notice_pdf import render_notices
 from baodao.docgen.official import build_notice
 from baodao.office.images import pdf_to_png
-from baodao.office.pdf import convert_to_pdf
 
 
 @click.group()
@@ -26,11 +26,14 @@ def notice() -> None:
 @click.option("--png", is_flag=True, help="再把 PDF 每页转成 PNG 图片（用于查看）。")
 def render(data: Path, outdir: Path, pdf: bool, png: bool) -> None:
     """按数据文件（YAML）排出一份公文：版头、正文、附件（表单）、版记。"""
-    docx = build_notice(read_notice(data), outdir / f"{data.stem}.docx")
+    notice = read_notice(data)
+    if not (pdf or png):
+        click.echo(str(build_notice(notice, outdir / f"{data.stem}.docx")))
+        return
+    # Printed, then laid out again where the 版记 can share the text's even last page (notice_pdf).
+    [(docx, made)] = render_notices([(notice, outdir / f"{data.stem}.docx")], outdir)
     click.echo(str(docx))
-    if pdf or png:
-        made = convert_to_pdf([docx], outdir, blank_pages=True)[0]
-        click.echo(str(made))
-        if png:
-            for page in pdf_to_png(made):
-                click.echo(str(page))
+    click.echo(str(made))
+    if png:
+        for page in pdf_to_png(made):
+            click.echo(str(page))

@@ -22,7 +22,7 @@ from baodao.errors import BaodaoError
 from baodao.store import jobs as queue
 from baodao.store.db import connect
 from baodao.web import pages
-from baodao.web.auth import Forbidden, NotFound, NotSignedIn, guard
+from baodao.web.auth import Forbidden, MustChangePassword, NotFound, NotSignedIn, guard
 from baodao.web.render import STATIC, page
 from baodao.web.settings import MB, Settings
 
@@ -32,6 +32,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+FIRST_PASSWORD = "你用的是一次性密码：请先设一个自己的新密码，再做别的事。"
 Scope = MutableMapping[str, Any]
 ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
@@ -101,6 +102,12 @@ def _handle_errors(app: FastAPI) -> None:
         if request.method == "GET" and "hx-request" not in request.headers:
             return RedirectResponse("/login", status_code=303)
         return Response("请先登录", status_code=401, media_type="text/plain; charset=utf-8")
+
+    @app.exception_handler(MustChangePassword)
+    async def _new_password(request: Request, exc: MustChangePassword) -> Response:
+        if request.method == "GET" and "hx-request" not in request.headers:
+            return RedirectResponse("/password", status_code=303)
+        return page(request, "error.html", 403, title="请先修改密码", message=FIRST_PASSWORD)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:

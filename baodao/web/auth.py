@@ -14,6 +14,8 @@ from baodao.store.offices import office_ids_under
 COOKIE = "baodao_session"
 LOGIN_COOKIE = "baodao_login"  # before signing in: the login form's CSRF token (double submit)
 SAFE = ("GET", "HEAD", "OPTIONS")
+# What a user who must replace a one-time password may still open.
+BEFORE_NEW_PASSWORD = ("/password", "/logout")
 
 
 class NotSignedIn(Exception):
@@ -26,6 +28,10 @@ class Forbidden(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class MustChangePassword(Exception):
+    """Signed in with a one-time password: nothing but changing it (or signing out) until it is replaced."""
 
 
 class NotFound(Exception):
@@ -80,8 +86,10 @@ async def guard(request: Request) -> Visitor:
             sent = value if isinstance(value, str) else None
         if sent is None or not hmac.compare_digest(sent, session.csrf):
             raise Forbidden("请求缺少有效的安全令牌（CSRF）。请刷新页面后再试。")
-        if session.user.role == "reader" and request.url.path != "/logout":
+        if session.user.role == "reader" and request.url.path not in BEFORE_NEW_PASSWORD:
             raise Forbidden("只读账号不能修改任何内容。")
+    if session.user.must_change and request.url.path not in BEFORE_NEW_PASSWORD:
+        raise MustChangePassword()
     offices = frozenset(office_ids_under(request.app.state.engine, session.user.office_id))
     visitor = Visitor(session.user, session.csrf, offices)
     request.state.visitor = visitor

@@ -43,8 +43,8 @@ def serve(db: str | None, data_dir: Path, host: str, port: int, workers: int, se
     engine = connect(url)
     if count_users(engine, role="admin") == 0:
         password = new_password()
-        add_user(engine, "admin", password, "admin", DEFAULT_OFFICE)
-        click.echo(f"已建立管理员账号 admin，一次性密码：{password}（登录后点右上角的用户名修改）")
+        add_user(engine, "admin", password, "admin", DEFAULT_OFFICE, must_change=True)
+        click.echo(f"已建立管理员账号 admin，一次性密码：{password}（第一次登录时须改成自己的密码）")
     engine.dispose()
     settings = Settings.make(url, data_dir, secure_cookies=secure, workers=workers)
     click.echo(f"工作台：http://{host}:{port}/")

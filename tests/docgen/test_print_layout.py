@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from baodao.docgen.notice_model import read_notice
+from baodao.docgen.notice_pdf import render_notices
 from baodao.docgen.official import build_notice
 from baodao.form_templates.catalog import forms
 from baodao.form_templates.samples import sample_record
@@ -84,9 +85,10 @@ def notice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pat
     """Both bundled notices through one LibreOffice run, with the blank pages a 公文 needs."""
     out = tmp_path_factory.mktemp("notices")
     notices = {p.stem: read_notice(p) for p in NOTICES}
-    docs = [build_notice(n, out / f"{stem}.docx") for stem, n in notices.items()]
-    pdfs = convert_to_pdf(docs, out, blank_pages=True)
-    return {stem: (pdf, n.printer is not None) for (stem, n), pdf in zip(notices.items(), pdfs, strict=True)}
+    made = render_notices([(n, out / f"{stem}.docx") for stem, n in notices.items()], out)
+    return {
+        stem: (pdf, n.printer is not None) for (stem, n), (_, pdf) in zip(notices.items(), made, strict=True)
+    }
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in NOTICES])
@@ -103,6 +105,69 @@ def test_the_imprint_closes_an_even_page_at_the_body_foot(notice_pdfs: dict[str,
     rules = [s for s in pages[-1].free_lines() if s.end - s.start > 150 * layout.MM]
     assert abs(max(s.at for s in rules) / layout.MM - 262) <= 1
     assert layout.page_number(pages[-1])[0] is None
+
+
+def test_landscape_pages_are_numbered_where_the_portrait_pages_are_once_turned(
+    notice_pdfs: dict[str, tuple[Path, bool]],
+) -> None:
+    """荣社发〔2019〕3号's 附件1 and 2 are landscape, on pages 6 and 7: each number runs down the page's left
+    edge (the sheet's foot, turned with its top to the left), the even one near the top, the odd one near
+    the foot, and counts the sheet; the check finds it there and measures it as on a portrait page."""
+    pdf, _ = notice_pdfs["rongcheng-2019-3"]
+    pages = layout.read_pages(pdf)
+    turned = [p for p in pages if p.landscape]
+    assert [p.index for p in turned] == [6, 7]
+    for page in turned:
+        number, glyphs = layout.page_number(page)
+        assert number == page.index
+        assert glyphs and not any(g.upright for g in glyphs)
+        assert all(g.x1 < 32 * layout.MM for g in glyphs)  # on the left edge, clear of the 版心 (37 mm)
+    even, odd = (layout.page_number(p)[1] for p in turned)
+    assert max(g.bottom for g in even) < 60 * layout.MM < 150 * layout.MM < min(g.top for g in odd)
+    assert not [p for page in turned for p in layout._number_place(page, layout.page_number(page)[1])]
+
+
+JOINT_NOTICE = {
+    "issuers": ["中共某某区委组织部", "某某区社区服务中心"],
+    "number": "某组发〔2025〕7号",
+    "title": "关于做好在职党员到社区报到工作的通知",
+    "addressees": "各街道党工委，区直各单位党组织：",
+    "signatures": ["中共某某区委组织部", "某某区社区服务中心"],
+    "date": dt.date(2025, 3, 1),
+    "cc": "区委办公室",
+    "printer": "某某区社区服务中心",
+    "print_date": dt.date(2025, 3, 1),
+}
+PARAGRAPH = (
+    "各社区党组织要把在职党员到社区报到工作作为加强城市基层党建的重要抓手，主动对接驻区单位和在职党员，"
+    "摸清需求清单、资源清单和项目清单，做到报到有登记、服务有记录、考核有依据，确保工作落到实处、取得实效。"
+)
+
+
+def test_the_imprint_shares_an_even_last_page_with_room_under_the_text(tmp_path: Path) -> None:
+    """Text ending on page 2 with room under it: laid out blind, the 版记 goes alone on page 4 after a
+    blank page 3, which the check reports; printed by ``render_notices``, it closes page 2, on the 版心's
+    foot, and page 2 keeps its number."""
+    import yaml
+
+    data = tmp_path / "通知.yaml"
+    data.write_text(yaml.safe_dump({**JOINT_NOTICE, "body": [PARAGRAPH] * 6}, allow_unicode=True), "utf-8")
+    notice = read_notice(data)
+    blind = convert_to_pdf([build_notice(notice, tmp_path / "blind" / "通知.docx")], tmp_path / "blind", True)
+    first = layout.read_pages(blind[0])
+    assert len(first) == 4 and not layout.body_glyphs(first[2])
+    assert layout.check_notice(first) == [
+        "版记 alone on page 4 after a blank page, though it fits under the text of page 2, an even page"
+    ]
+    [(docx, pdf)] = render_notices([(notice, tmp_path / "通知.docx")], tmp_path)
+    pages = layout.read_pages(pdf)
+    assert len(pages) == 2 and docx.exists()
+    assert layout.check_notice(pages) == []
+    assert layout.page_number(pages[1])[0] == 2
+    rules = [s for s in pages[1].free_lines() if s.end - s.start > 150 * layout.MM]
+    assert len(rules) == 3 and abs(max(s.at for s in rules) / layout.MM - 262) <= 1
+    body = [g for g in layout.body_glyphs(pages[1]) if g.bottom < min(s.at for s in rules)]
+    assert "".join(g.text for g in body).endswith("2025年3月1日")
 
 
 def test_a_forwarded_document_starts_on_a_front_page(notice_pdfs: dict[str, tuple[Path, bool]]) -> None:

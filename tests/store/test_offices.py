@@ -14,6 +14,7 @@ from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
 from baodao.store.db import MIGRATIONS
 from baodao.store.offices import DEFAULT_OFFICE, add_office, file_offices, office_ids_under, subtree
+from baodao.store.records import doubtful
 from baodao.store.returns import intake
 from baodao.store.schema import files, issued_forms, office_files, records
 
@@ -79,3 +80,24 @@ def test_a_batch_read_for_an_office_is_that_office_unless_another_had_it_first(
 def _file_of(engine: Engine, record_id: int) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(records.c.file_id).where(records.c.id == record_id)).scalar_one())
+
+
+def test_the_review_queue_of_an_office_is_chosen_by_the_query(engine: Engine, tmp_path: Path) -> None:
+    form = get_form("zz-b1")
+    values = {**sample_record(form.spec), "age": None}  # 年龄 left blank: one doubt per return
+    a = add_office(engine, "新安社区党委", "社区党组织", DEFAULT_OFFICE)
+    b = add_office(engine, "金华社区党委", "社区党组织", DEFAULT_OFFICE)
+    paths = {
+        n: render_docx(form.docx, form.spec, values, tmp_path / f"{n}.docx", form_id=n)
+        for n in ("A-1", "A-2", "B-1", "AB-1")
+    }
+    intake([paths["A-1"], paths["A-2"], paths["AB-1"]], engine, office_id=a)
+    intake([paths["B-1"], paths["AB-1"]], engine, office_id=b)
+
+    def queue(offices: set[int] | None) -> list[str | None]:
+        return [d.form_id for d in doubtful(engine, offices=offices) if d.field == "age"]
+
+    assert queue({a}) == ["A-1", "A-2", "AB-1"]
+    assert queue({b}) == ["B-1"]  # the file A handed in first stays A's
+    assert queue({a, b}) == ["A-1", "A-2", "AB-1", "B-1"] == queue(None)
+    assert queue({DEFAULT_OFFICE}) == [] and queue(set()) == []

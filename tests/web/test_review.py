@@ -12,7 +12,7 @@ from baodao.docgen.render import render_docx
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.samples import sample_record
 from baodao.store.records import corrections_of, record
-from tests.web.conftest import Workbench, user
+from tests.web.conftest import Browser, Workbench, user
 from tests.web.test_isolation import upload_returns
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +67,19 @@ def test_review_set_accepts_the_printed_label(workbench: Workbench, tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert "已更正记录" in result.stdout and "“年龄”" in result.stdout
     assert record(workbench.engine, record_id).fields["age"] == 41
+
+
+def test_each_offices_review_queue_holds_its_own_returns(workbench: Workbench, tmp_path: Path) -> None:
+    a = user(workbench, "clerk-a", workbench.community_a)
+    b = user(workbench, "clerk-b", workbench.community_b)
+    street = user(workbench, "street", workbench.street)
+    upload_returns(a, [without_age(tmp_path / "a", "QA-1"), without_age(tmp_path / "a", "QA-2")])
+    upload_returns(b, [without_age(tmp_path / "b", "QB-1")])
+    workbench.run_jobs()
+
+    def queue(clerk: Browser) -> list[str]:
+        return re.findall(r"Q[AB]-\d", clerk.get("/review").text)
+
+    assert sorted(set(queue(a))) == ["QA-1", "QA-2"]
+    assert sorted(set(queue(b))) == ["QB-1"]
+    assert sorted(set(queue(street))) == ["QA-1", "QA-2", "QB-1"]

@@ -50,9 +50,12 @@ async def login(
     user = authenticate(engine, username, password, address)
     if user is None:
         return _login_page(request, "用户名或密码不对。", 401)
+    if not user.active:
+        log(engine, user.username, user.office_id, "登录被拒", "账号已停用")
+        return _login_page(request, "这个账号已停用，不能登录。如需恢复，请找本级管理员。", 403)
     token = open_session(engine, user.id)
     log(engine, user.username, user.office_id, "登录", address)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/password" if user.must_change else "/", status_code=303)
     response.set_cookie(
         COOKIE,
         signer(request).sign(token).decode(),
@@ -77,28 +80,37 @@ async def logout(request: Request) -> Response:
     return response
 
 
+def _password_page(request: Request, message: str = "", status: int = 200) -> HTMLResponse:
+    visitor: Visitor = request.state.visitor
+    return page(
+        request, "password.html", status, title="修改密码", message=message, first=visitor.user.must_change
+    )
+
+
 @router.get("/password", response_class=HTMLResponse)
 async def password_form(request: Request) -> HTMLResponse:
-    return page(request, "password.html", title="修改密码", message="")
+    return _password_page(request)
 
 
 @router.post("/password", response_model=None)
 async def password_change(
     request: Request, current: str = Form(""), new: str = Form(""), again: str = Form("")
 ) -> Response:
-    """A new password, given the current one; every session of the user ends, this one too."""
+    """A new password, given the current one (the one-time one, at the first sign-in); every session of the
+    user ends, this one too."""
     visitor: Visitor = request.state.visitor
     engine = request.app.state.engine
     address = request.client.host if request.client else "-"
     name = visitor.user.username
     if throttled(engine, name, address):
-        return page(
-            request, "password.html", 429, title="修改密码", message="密码错误次数太多，请一分钟后再试。"
-        )
+        return _password_page(request, "密码错误次数太多，请一分钟后再试。", 429)
     if authenticate(engine, name, current, address) is None:
-        return page(request, "password.html", 400, title="修改密码", message="当前密码不对。")
+        which = "一次性密码" if visitor.user.must_change else "当前密码"
+        return _password_page(request, f"{which}不对。", 400)
     if new != again:
-        return page(request, "password.html", 400, title="修改密码", message="两次输入的新密码不一样。")
+        return _password_page(request, "两次输入的新密码不一样。", 400)
+    if new == current:
+        return _password_page(request, "新密码不能与原来的相同。", 400)
     set_password(engine, name, new)
     log(engine, name, visitor.user.office_id, "修改密码")
     response = RedirectResponse("/login", status_code=303)
