@@ -13,6 +13,7 @@ KINDS: dict[str, str] = {
     "returns": "baodao.jobs.returns:run",
     "receipts": "baodao.jobs.issue_receipts:run",
     "reissue": "baodao.jobs.reissue:run",
+    "template": "baodao.jobs.templates:run",
 }
 
 
