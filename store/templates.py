@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, null, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from baodao.errors import StorageError
@@ -76,7 +76,7 @@ def add_version(
                         file_name=file_name[:255],
                         content=content,
                         findings=findings,
-                        layout=None,
+                        layout=null(),  # SQL NULL: a JSON column would keep None as JSON null
                         created_at=dt.datetime.now(),
                         created_by=who[:64],
                         active=False,
