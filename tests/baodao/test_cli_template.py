@@ -60,7 +60,7 @@ def test_a_broken_template_is_refused_with_its_findings_and_nothing_is_made(
             out.writestr(name, data)
     roster = tmp_path / "联建单位.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    code, stdout, stderr = run(
+    code, _, stderr = run(
         "generate", "zz-c", "--data", str(roster), "--out", str(tmp_path / "out"), "--blank", "负责人",
         "--template", str(broken), "--db", db,
     )  # fmt: skip
