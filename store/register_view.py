@@ -124,6 +124,7 @@ class Event:
     detail: str
     who: str = ""
     record_id: int | None = None
+    day_only: bool = False  # the issue date: a day, with no time of its own
 
 
 def entry_history(engine: Engine, row: RegisterRow, offices: frozenset[int]) -> list[Event]:
@@ -138,6 +139,7 @@ def entry_history(engine: Engine, row: RegisterRow, offices: frozenset[int]) -> 
             + (f"，应于 {e.due_date} 前交回" if e.due_date else "")
             + (f"；补发，替代 {row.replaces}" if row.replaces else ""),
             e.issuing_org,
+            day_only=True,
         )
     ]
     with engine.connect() as conn:

@@ -102,10 +102,8 @@ async def template_download(request: Request, key: str) -> FileResponse:
     return download(form.docx, f"{form.key}-{form.spec.title}-模板.docx")
 
 
-@router.post("/templates/{key}/check", response_class=HTMLResponse)
-async def template_check(
-    request: Request, key: str, template: Annotated[UploadFile, File()]
-) -> HTMLResponse | RedirectResponse:
+@router.post("/templates/{key}/check", response_model=None)
+async def template_check(request: Request, key: str, template: Annotated[UploadFile, File()]) -> Response:
     """The edited copy checked: findings with their places; kept as a version of the office's when usable."""
     visitor: Visitor = request.state.visitor
     engine = request.app.state.engine
