@@ -53,6 +53,7 @@ issued_forms = Table(
     UniqueConstraint("form_key", "form_id", name="uq_issued_forms_key_id"),
     Index("ix_issued_forms_due", "form_key", "due_date"),
     Index("ix_issued_forms_office", "office_id"),
+    Index("ix_issued_forms_template_version", "template_version_id"),  # intake's layouts by version
 )
 
 # Every file intake was given, known by its content: the same bytes under another name are the same file.

@@ -93,7 +93,7 @@ def test_a_version_in_use_is_issued_from_and_its_scans_read_over_its_layout(
 
     (data / "rosters").mkdir(parents=True)
     (data / "rosters" / "联建单位.csv").write_text(ROSTER, encoding="utf-8")
-    params = {
+    params: dict[str, object] = {
         "form": "zz-c",
         "roster": "rosters/联建单位.csv",
         "roster_name": "联建单位.csv",

@@ -110,9 +110,9 @@ def _scan_of(pdf: Path, into: Path, pages: int) -> Path:
     """The first agreement of the printed PDF as a scanner makes it: its page pictures in one PDF."""
     command = ["pdftoppm", "-r", "200", "-f", "1", "-l", str(pages), "-png", str(pdf), str(into / "page")]
     subprocess.run(command, check=True)
-    pages = [Image.open(p).convert("L") for p in sorted(into.glob("page*.png"))]
+    drawn = [Image.open(p).convert("L") for p in sorted(into.glob("page*.png"))]
     scan = into / "联建协议书-扫描.pdf"
-    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=200)
+    drawn[0].save(scan, save_all=True, append_images=drawn[1:], resolution=200)
     return scan
 
 

@@ -50,10 +50,12 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_issued_forms_template_version", "template_versions", ["template_version_id"], ["id"]
         )
+        batch.create_index("ix_issued_forms_template_version", ["template_version_id"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("issued_forms") as batch:
+        batch.drop_index("ix_issued_forms_template_version")
         batch.drop_constraint("fk_issued_forms_template_version", type_="foreignkey")
         batch.drop_column("template_version_id")
     op.drop_index("uq_template_versions_active", table_name="template_versions")
