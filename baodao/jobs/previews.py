@@ -21,8 +21,12 @@ DPI = 60  # an A4 page 496 × 702 pixels: readable labels, small files
 
 
 def preview_path(cache: Path, form: Form) -> Path:
-    digest = hashlib.sha256(form.docx.read_bytes()).hexdigest()[:16]
-    return cache / f"{form.key}-{digest}.png"
+    return kept_preview(cache, form.key, hashlib.sha256(form.docx.read_bytes()).hexdigest())
+
+
+def kept_preview(cache: Path, key: str, sha256: str) -> Path:
+    """Where the preview of a template with this content is kept (rendered or not yet)."""
+    return cache / f"{key}-{sha256[:16]}.png"
 
 
 def previews(cache: Path, chosen: Sequence[Form]) -> dict[str, Path]:

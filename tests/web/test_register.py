@@ -48,7 +48,16 @@ def test_an_entry_shows_its_history_and_another_office_gets_none(workbench: Work
     b = user(workbench, "clerk-b", workbench.community_b)
     _issue(workbench, workbench.community_a, 1, dt.date(2026, 3, 31))
     [row] = register_rows(workbench.engine, {workbench.community_a})
-    assert a.post(f"/register/{row.id}/withdraw").status_code == 303
+    done = a.post(f"/register/{row.id}/withdraw", {"back": "/register?state=overdue&page=1"})
+    assert done.status_code == 303 and done.headers["location"] == "/register?state=overdue&page=1"
+    record_issued(
+        workbench.engine,
+        [IssuedForm("zz-b1", "XA-OTHER", "李晓燕", "社区", dt.date(2026, 3, 1), None)],
+        workbench.community_a,
+    )
+    other = next(r for r in register_rows(workbench.engine, {workbench.community_a}) if r.id != row.id)
+    elsewhere = a.post(f"/register/{other.id}/withdraw", {"back": "/register?//evil.example"})
+    assert elsewhere.headers["location"] == "/register"  # never an address outside the page
     shown = a.get(f"/register/{row.id}")
     assert shown.status_code == 200
     history = shown.text.split('id="history"')[1]

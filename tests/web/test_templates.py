@@ -80,6 +80,9 @@ def test_an_edited_template_is_checked_kept_repaired_and_only_its_office_sees_it
     version_id = int(url.rsplit("/", 1)[1])
     shown = a.get(url)
     assert "已修复" in shown.text and "正文第3段" in shown.text and "拆成了几段" in shown.text
+    picture = a.get(f"{url}/preview.png")
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(picture.content)).width > 300
     repaired = a.get(f"{url}/file")
     assert repaired.status_code == 200
     body = zipfile.ZipFile(io.BytesIO(repaired.content)).read("word/document.xml").decode()
@@ -87,7 +90,7 @@ def test_an_edited_template_is_checked_kept_repaired_and_only_its_office_sees_it
 
     # Another 社区 gets “none” for every address of it; the street above sees it.
     assert "第 1 版" not in b.get("/templates/zz-c").text
-    for path in (url, f"{url}/file"):
+    for path in (url, f"{url}/file", f"{url}/preview.png"):
         assert b.get(path).status_code == 404, path
     assert b.post(f"{url}/activate").status_code == 404
     assert street.get(url).status_code == 200
@@ -162,6 +165,9 @@ def test_a_clerk_issues_with_an_edited_template_and_its_scan_reads_back(
         expect(findings).to_contain_text("已修复")
         expect(findings).to_contain_text("正文第3段")
         expect(findings).to_contain_text("被 Word/WPS 拆成了几段，已合并")
+        drawn = page.locator(".template-preview img")  # the version as the office will print it
+        expect(drawn).to_have_js_property("complete", True, timeout=300_000)
+        assert drawn.evaluate("img => img.naturalWidth") > 300
         shot(page, "template-version")
         with page.expect_download() as got:
             page.locator("#download-version").click()

@@ -180,7 +180,10 @@ async def register_withdraw(request: Request, entry_id: int) -> Response:
     visitor.check(found.office_id)
     done = withdraw(engine, entry_id)
     log(engine, visitor.user.username, done.office_id, "作废", f"{done.entry.form_key} {done.entry.form_id}")
-    return RedirectResponse("/register", status_code=303)
+    back = str((await request.form()).get("back") or "")
+    # Back to the same filtered page; only a path of this page, never another address.
+    same = back.startswith("/register?") and "//" not in back and "\\" not in back
+    return RedirectResponse(back if same else "/register", status_code=303)
 
 
 @router.post("/register/{entry_id}/reissue")

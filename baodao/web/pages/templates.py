@@ -14,8 +14,8 @@ from baodao.errors import BaodaoError, DataError
 from baodao.files import atomic_path
 from baodao.form_templates.catalog import Form, forms, get_form
 from baodao.form_templates.spec import FieldSpec
-from baodao.jobs.previews import previews
-from baodao.jobs.templates import check_edited, keep_version
+from baodao.jobs.previews import kept_preview, previews
+from baodao.jobs.templates import check_edited, keep_version, version_form
 from baodao.store.audit import log
 from baodao.store.jobs import enqueue
 from baodao.store.offices import subtree
@@ -174,6 +174,19 @@ async def version_download(request: Request, version_id: int) -> FileResponse:
         {"version": version.id},
     )
     return download(path, f"{version.form_key}-第{version.version}版-{Path(version.file_name).stem}.docx")
+
+
+@router.get("/templates/versions/{version_id}/preview.png")
+def version_preview(request: Request, version_id: int) -> FileResponse:
+    """The version's first page, blank, as the office will print it (rendered once, then kept)."""
+    version = _visible(request, version_id)
+    cache = request.app.state.settings.data_dir / "previews"
+    kept = kept_preview(cache, version.form_key, version.sha256)
+    if not kept.exists():
+        with tempfile.TemporaryDirectory(prefix="baodao-version-") as work:
+            form = version_form(request.app.state.engine, version, Path(work))
+            kept = previews(cache, [form])[form.key]
+    return download(kept, f"{version.form_key}-第{version.version}版.png", inline=True)
 
 
 @router.post("/templates/versions/{version_id}/activate")
