@@ -17,7 +17,7 @@ from baodao.form_templates.catalog import Form
 from baodao.office.images import pdf_to_png
 from baodao.office.pdf import convert_to_pdf
 
-DPI = 60  # an A4 page 496 × 702 pixels: readable labels, small files
+DPI = 60  # an A4 page 497 × 702 pixels: readable labels, small files
 
 
 def preview_path(cache: Path, form: Form) -> Path:
