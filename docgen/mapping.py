@@ -187,7 +187,7 @@ class ColumnMap:
     ) -> None:
         self.spec, self.table = spec, table
         self.age_on = age_on or dt.date.today()
-        self.blank = {field_named(spec, b).name for b in blank}
+        self.blank = {name for b in blank for name in _blanked(spec, b)}
         self.sources: dict[str, Source] = {}
         used: set[int] = set()
         for key, target in (column_map or {}).items():
@@ -291,6 +291,15 @@ class ColumnMap:
             reason = f"{exc}：{f.label}由出生日期按 {self.age_on.isoformat()} 算出"
             problems.append(RowProblem(row.number, self.column_of(f.name), _shown(cell.value), reason))
             return None
+
+
+def _blanked(spec: FormSpec, wanted: str) -> set[str]:
+    """The fields left blank by ``wanted``: a name, that field; a label, every field printed with it
+    (zz-c has a 负责人 for each party, and a clerk ticking “负责人 留空” means both)."""
+    f = field_named(spec, wanted)
+    if wanted.strip() == f.name:
+        return {f.name}
+    return {g.name for g in spec.fields if g.label == f.label and g.type != "table"}
 
 
 def field_named(spec: FormSpec, wanted: str) -> FieldSpec:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -93,10 +94,27 @@ def layout_of(key: str) -> FormLayout:
     path = form.folder / LAYOUT_FILE
     if not path.exists():
         raise TemplateError(f"表单 {key} 没有版面文件 {path.name}，无法读取扫描件：请运行 make templates")
-    layout = _from_json(json.loads(path.read_text(encoding="utf-8")))
+    layout = layout_from_json(json.loads(path.read_text(encoding="utf-8")))
     if layout.template_sha256 != template_hash(form):
         raise TemplateError(f"表单 {key} 的版面文件与模板不一致（模板已改动）：请运行 make templates")
     return layout
+
+
+@dataclass(frozen=True)
+class Layouts:
+    """Which layout a return is laid over: the layout of the template version its form was made from,
+    found by form key and id (the id its QR code carries), else the bundled template's.
+
+    The store fills ``by_form`` from the register (intake does not know the database)."""
+
+    by_form: Mapping[tuple[str, str], FormLayout] = field(default_factory=dict)
+
+    def of(self, key: str, form_id: str | None) -> FormLayout:
+        if form_id is not None:
+            found = self.by_form.get((key, form_id))
+            if found is not None:
+                return found
+        return layout_of(key)
 
 
 def read_layout(pdf_path: Path, form: Form) -> FormLayout:
@@ -145,7 +163,8 @@ def _box(values: Any) -> BBox:
     return (x0, top, x1, bottom)
 
 
-def _from_json(data: dict[str, Any]) -> FormLayout:
+def layout_from_json(data: dict[str, Any]) -> FormLayout:
+    """A layout as layout.json (or a template version's stored layout) holds it."""
     pages = tuple(
         PageLayout(
             p["width"],

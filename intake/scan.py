@@ -26,7 +26,7 @@ from baodao.form_templates.text import squash
 from baodao.intake.align import INK_LEVEL, Placement, place
 from baodao.intake.grid import TICKED, UNTICKED, Cell, Grid, Paragraph, Table
 from baodao.intake.labels import norm
-from baodao.intake.layout import BBox, CellLayout, LineLayout, PageLayout, TableLayout, layout_of
+from baodao.intake.layout import BBox, CellLayout, Layouts, LineLayout, PageLayout, TableLayout
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.ocr import Engine, engine
@@ -53,8 +53,12 @@ def read_scan(
     limits: Limits,
     extend: Callable[[float], object] = lambda seconds: None,
     ocr: Engine | None = None,
+    layouts: Layouts | None = None,
 ) -> ReadRecord | Rejected:
-    """The record a scanned file holds, or why it holds none (``ocr``: RapidOCR unless another is given)."""
+    """The record a scanned file holds, or why it holds none (``ocr``: RapidOCR unless another is given).
+
+    The page is laid over the layout ``layouts`` gives for the form and id its QR code names: that of
+    the office's template version the form was made from, else the bundled template's."""
     try:
         # OCR takes seconds a page: the worker asks for the scan's own time before any slow step.
         extend(limits.seconds_per_scan_page * page_count(path, limits))
@@ -72,7 +76,7 @@ def read_scan(
             path, "认不出是哪一种表单：扫描件上找不到 baodao 的二维码，识别出的标题也对不上目录中的表单"
         )
     try:
-        layout = layout_of(found.form.key)
+        layout = (layouts or Layouts()).of(found.form.key, found.form_id)
     except BaodaoError as exc:
         return Rejected(path, str(exc))
     form, form_id = found.form, found.form_id

@@ -23,6 +23,7 @@ from baodao.errors import DataError
 from baodao.intake.clean import checked
 from baodao.intake.failures import is_out_of_memory, reason_for
 from baodao.intake.grid import Grid
+from baodao.intake.layout import Layouts
 from baodao.intake.legacy import read_legacy
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
@@ -56,10 +57,12 @@ def read_record(
     limits: Limits,
     extend: Callable[[float], object] = lambda seconds: None,
     scan: bool | None = None,
+    layouts: Layouts | None = None,
 ) -> ReadRecord | Rejected:
     """The file's record or the reason it has none: a scan by OCR, any other file by its grid.
 
-    ``scan`` says whether it is a scan when the caller has already looked (``is_scan``)."""
+    ``scan`` says whether it is a scan when the caller has already looked (``is_scan``); a scan is laid
+    over the layout ``layouts`` gives its form and id (bundled unless the store says otherwise)."""
     lock = lock_file_reason(path)
     if lock is not None:
         return Rejected(path, lock)
@@ -67,7 +70,7 @@ def read_record(
         scan = is_scan(path, limits)
     if scan:
         check_file(path, limits)
-        outcome = read_scan(path, limits, extend)
+        outcome = read_scan(path, limits, extend, layouts=layouts)
     elif path.suffix.lower() in LEGACY_SUFFIXES:
         check_file(path, limits)
         outcome = read_legacy(path, limits, read_grid, extend)
@@ -109,8 +112,8 @@ def _check(path: Path, limits: Limits) -> str:
 class ReadingWorker:
     """A worker process that reads files one at a time; ``read`` never hangs or takes the caller down."""
 
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
+    def __init__(self, limits: Limits, layouts: Layouts | None = None) -> None:
+        self.limits, self.layouts = limits, layouts or Layouts()
         self._context = multiprocessing.get_context("fork")
         self._sent = 0.0
         self._start()
@@ -118,7 +121,7 @@ class ReadingWorker:
     def _start(self) -> None:
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
-            target=_serve, args=(child, parent, os.getpid(), self.limits), daemon=True
+            target=_serve, args=(child, parent, os.getpid(), self.limits, self.layouts), daemon=True
         )
         self._process.start()
         child.close()
@@ -193,7 +196,7 @@ class ReadingWorker:
         self.close()
 
 
-def _serve(conn: Connection, parent_end: Connection, parent: int, limits: Limits) -> None:
+def _serve(conn: Connection, parent_end: Connection, parent: int, limits: Limits, layouts: Layouts) -> None:
     """The worker's loop. Its memory is capped from its size at start: by the file allowance before
     anything of a file is parsed (a PDF's page check included), raised to the scan allowance for a scan
     (the OCR models). A file that left it much larger than it started ends it: a fresh one takes over."""
@@ -220,7 +223,7 @@ def _serve(conn: Connection, parent_end: Connection, parent: int, limits: Limits
             if scan:
                 allowance, scanned = limits.scan_memory_mb, True
                 _cap(start + int(allowance * MB), hard)
-            reply: Reply = ("ok", read_record(Path(path), limits, extend, scan), False)
+            reply: Reply = ("ok", read_record(Path(path), limits, extend, scan, layouts), False)
         except DataError as exc:
             reply = ("error", str(exc), False)
         except BaseException as exc:  # a damaged file fails inside the parser in many ways
@@ -273,9 +276,13 @@ def _status_kb(key: str) -> int:
     return 0
 
 
-def read_in_turn(paths: Iterable[Path], limits: Limits, workers: int = 2) -> Iterator[ReadRecord | Rejected]:
-    """Each file's record or rejection, in order, ``workers`` files read at once (one per core)."""
-    pool = [ReadingWorker(limits) for _ in range(max(1, workers))]
+def read_in_turn(
+    paths: Iterable[Path], limits: Limits, workers: int = 2, layouts: Layouts | None = None
+) -> Iterator[ReadRecord | Rejected]:
+    """Each file's record or rejection, in order, ``workers`` files read at once (one per core).
+
+    The workers are forked with ``layouts`` (the template versions' layouts), so nothing is sent per file."""
+    pool = [ReadingWorker(limits, layouts) for _ in range(max(1, workers))]
     try:
         free = list(pool)
         pending: deque[tuple[Path, ReadingWorker]] = deque()

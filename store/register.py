@@ -19,11 +19,15 @@ CHUNK = 500  # ids per IN (…) query, well under every database's parameter lim
 
 
 def record_issued(
-    engine: Engine, entries: Sequence[IssuedForm], office_id: int = DEFAULT_OFFICE
+    engine: Engine,
+    entries: Sequence[IssuedForm],
+    office_id: int = DEFAULT_OFFICE,
+    template_version_id: int | None = None,
 ) -> tuple[int, int]:
     """Add the entries not yet registered, as ``office_id``'s, in one transaction; (added, already there).
 
-    A form is known by its key and id, so issuing the same batch again adds nothing.
+    A form is known by its key and id, so issuing the same batch again adds nothing. ``template_version_id``
+    names the office's template version the forms were made from (None: the bundled template).
     """
     now = dt.datetime.now()
     added = 0
@@ -36,7 +40,12 @@ def record_issued(
                 )
                 known = {(key, ident) for key, ident in conn.execute(query)}
                 rows = [
-                    {**_row(e), "created_at": now, "office_id": office_id}
+                    {
+                        **_row(e),
+                        "created_at": now,
+                        "office_id": office_id,
+                        "template_version_id": template_version_id,
+                    }
                     for e in chunk
                     if (e.form_key, e.form_id) not in known
                 ]
@@ -122,6 +131,7 @@ class RegisterRow:
     returned_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
     replaces: str | None = None  # the withdrawn form's id this one was reissued in place of
+    template_version_id: int | None = None  # None: made from the bundled template
 
 
 def register_rows(engine: Engine, office_ids: set[int], form_key: str | None = None) -> list[RegisterRow]:
@@ -163,7 +173,15 @@ def withdraw(engine: Engine, entry_id: int) -> RegisterRow:
 
 
 def _register_row(m: Any) -> RegisterRow:
-    return RegisterRow(m["id"], m["office_id"], _entry(m), m["returned_at"], m["withdrawn_at"], m["replaces"])
+    return RegisterRow(
+        m["id"],
+        m["office_id"],
+        _entry(m),
+        m["returned_at"],
+        m["withdrawn_at"],
+        m["replaces"],
+        m["template_version_id"],
+    )
 
 
 def returned_after_withdrawal(engine: Engine, rows: Sequence[RegisterRow]) -> set[int]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from baodao.intake.layout import FormLayout, Layouts, layout_from_json
 from baodao.intake.limits import Limits
 from baodao.intake.model import ReadRecord, Rejected
 from baodao.intake.printed_id import settle_id
@@ -23,6 +24,7 @@ from baodao.intake.worker import read_in_turn
 from baodao.store.offices import file_offices, link_file
 from baodao.store.records import StoredRecord, ingest, records_of_file
 from baodao.store.register import is_issued
+from baodao.store.templates import issued_versions
 from baodao.text import shown
 
 
@@ -92,12 +94,24 @@ def intake(
     With ``office_id``, each file no office has yet is that office's."""
     found, skipped = collect(paths)
     report = IntakeReport(skipped=skipped)
-    for outcome in read_in_turn(found, Limits.from_environment()):
+    for outcome in read_in_turn(found, Limits.from_environment(), layouts=version_layouts(engine)):
         if isinstance(outcome, ReadRecord):  # a scan's id read by OCR counts only when it was issued
             outcome = settle_id(outcome, lambda key, ident: is_issued(engine, key, ident))
         _store(outcome.source, outcome, engine, report, office_id)
         progress(1)
     return report
+
+
+def version_layouts(engine: Engine) -> Layouts:
+    """The layout of each issued form made from an office's template version, by form key and id: a
+    scanned return is laid over the layout of the template it was printed from."""
+    parsed: dict[int, FormLayout] = {}
+    by_form: dict[tuple[str, str], FormLayout] = {}
+    for key, form_id, version_id, layout in issued_versions(engine):
+        if version_id not in parsed:
+            parsed[version_id] = layout_from_json(layout)
+        by_form[(key, form_id)] = parsed[version_id]
+    return Layouts(by_form)
 
 
 def _store(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -42,10 +43,18 @@ issued_forms = Table(
     Column("office_id", Integer, ForeignKey("offices.id", name="fk_issued_forms_office"), nullable=True),
     Column("withdrawn_at", DateTime, nullable=True),
     Column("replaces", String(120), nullable=True),  # the form id a reissued form takes the place of
+    # The office's template version the form was made from (migration 0005); None: the bundled template.
+    Column(
+        "template_version_id",
+        Integer,
+        ForeignKey("template_versions.id", name="fk_issued_forms_template_version"),
+        nullable=True,
+    ),
     # A receipt carries its slip's 编号, so an id is unique within its form only.
     UniqueConstraint("form_key", "form_id", name="uq_issued_forms_key_id"),
     Index("ix_issued_forms_due", "form_key", "due_date"),
     Index("ix_issued_forms_office", "office_id"),
+    Index("ix_issued_forms_template_version", "template_version_id"),  # intake's layouts by version
 )
 
 # Every file intake was given, known by its content: the same bytes under another name are the same file.
@@ -204,4 +213,38 @@ office_files = Table(
     Column("name", String(255), nullable=False),
     Column("at", DateTime, nullable=False),
     Index("ix_office_files_file", "file_id"),
+)
+
+# An office's own copy of a form's template (migration 0005): the file as used (repaired when the check
+# mended it), what the check found, the layout LibreOffice gave it at activation, and whether it is in use.
+template_versions = Table(
+    "template_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_key", String(40), nullable=False),
+    Column(
+        "office_id", Integer, ForeignKey("offices.id", name="fk_template_versions_office"), nullable=False
+    ),
+    Column("version", Integer, nullable=False),  # 1, 2, … for each office and form
+    Column("sha256", String(64), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("layout", JSON, nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("activated_at", DateTime, nullable=True),
+    Column("activated_by", String(64), nullable=True),
+    Column("active", Boolean, nullable=False),
+    UniqueConstraint("office_id", "form_key", "version", name="uq_template_versions_number"),
+    UniqueConstraint("office_id", "form_key", "sha256", name="uq_template_versions_content"),
+    # At most one version in use per office and form.
+    Index(
+        "uq_template_versions_active",
+        "office_id",
+        "form_key",
+        unique=True,
+        sqlite_where=text("active"),
+        postgresql_where=text("active"),
+    ),
 )

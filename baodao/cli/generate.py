@@ -5,19 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 
 from baodao.cli.common import DB_HELP, progress_bar
 from baodao.docgen.batch import DueDate, GenerateOptions, GenerateResult, generate
 from baodao.docgen.issued import IssuedForm
 from baodao.docgen.mapping import MissingColumnsError
 from baodao.errors import DataError
-from baodao.form_templates.catalog import get_form
+from baodao.form_templates.catalog import Form, get_form
 from baodao.jobs.receipts import generate_receipts
+from baodao.jobs.templates import check_edited, keep_version, measure, version_form
 from baodao.store.db import connect
+from baodao.store.offices import DEFAULT_OFFICE
 from baodao.store.register import list_issued, record_issued
 
 
@@ -73,6 +77,13 @@ from baodao.store.register import list_issued, record_issued
     metavar="项目,项目",
     help="数据中没有、留空由本人在纸上填写的必填项，如 --blank 联系方式,年龄。",
 )
+@click.option(
+    "--template",
+    "template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="用改过的模板（.docx）生成：先检查，有错误则不生成；被 Word 拆开的标记自动修复。"
+    "模板作为一个版本记入数据库，读回交回的表时按它的版面。",
+)
 @click.option("--force", is_flag=True, help="允许覆盖输出文件夹中不是 baodao 生成的同名文件。")
 @click.option("--db", help=DB_HELP)
 def generate_command(
@@ -92,6 +103,7 @@ def generate_command(
     due: dt.datetime | None,
     maps: tuple[str, ...],
     blanks: tuple[str, ...],
+    template: Path | None,
     force: bool,
     db: str | None,
 ) -> None:
@@ -122,21 +134,42 @@ def generate_command(
         blank=frozenset(b.strip() for given in blanks for b in re.split(r"[,，、]", given) if b.strip()),
     )
     engine = connect(db)
-    with progress_bar(f"生成 {key}") as advance:
-        try:
-            if for_issued is not None:
-                chosen = [i.strip() for given in ids for i in re.split(r"[,，、\s]+", given) if i.strip()]
-                result = generate_receipts(engine, form, for_issued, options, chosen, advance)
-            else:
-                assert data is not None
+    with tempfile.TemporaryDirectory(prefix="baodao-template-") as work:
+        version = None
+        if template is not None:
+            form, version = _edited(engine, template, key, Path(work))
+        with progress_bar(f"生成 {key}") as advance:
+            try:
+                if for_issued is not None:
+                    chosen = [i.strip() for given in ids for i in re.split(r"[,，、\s]+", given) if i.strip()]
+                    result = generate_receipts(
+                        engine, form, for_issued, options, chosen, advance, DEFAULT_OFFICE, version
+                    )
+                else:
+                    assert data is not None
 
-                def register(entries: Sequence[IssuedForm]) -> tuple[int, int]:
-                    return record_issued(engine, entries)
+                    def register(entries: Sequence[IssuedForm]) -> tuple[int, int]:
+                        return record_issued(engine, entries, DEFAULT_OFFICE, version)
 
-                result = generate(form, data, options, register, advance)
-        except MissingColumnsError as exc:
-            raise DataError(f"{exc}\n{_how_to_map(exc, form.spec.answers)}") from exc
+                    result = generate(form, data, options, register, advance)
+            except MissingColumnsError as exc:
+                raise DataError(f"{exc}\n{_how_to_map(exc, form.spec.answers)}") from exc
     _report(result, outdir, given_issue_date=issue_date is not None)
+
+
+def _edited(engine: Engine, template: Path, key: str, work: Path) -> tuple[Form, int]:
+    """The edited template checked (refused with its findings when broken, repaired when Word split a
+    tag), kept as a version of 本级's with its layout (LibreOffice), and the form to generate with."""
+    checked = check_edited(template, key, work)
+    if not checked.ok:
+        raise DataError(checked.refusal())
+    for finding in checked.report.findings:
+        click.echo(f"模板 {template.name} {finding}", err=True)
+    version = keep_version(engine, DEFAULT_OFFICE, checked, template.name, "命令行")
+    if not version.has_layout:
+        measure(engine, version)
+    click.echo(f"模板：{template.name}（{key} 的第 {version.version} 版，版本号 {version.id}）")
+    return version_form(engine, version, work / "version"), version.id
 
 
 def column_map(maps: tuple[str, ...]) -> dict[str, str]:

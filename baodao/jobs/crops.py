@@ -9,15 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image
+from sqlalchemy import Engine
 
 from baodao.errors import DataError
 from baodao.files import atomic_path
 from baodao.form_templates.catalog import get_form
 from baodao.form_templates.text import squash
 from baodao.intake.align import place
-from baodao.intake.layout import BBox, CellLayout, PageLayout, layout_of
+from baodao.intake.layout import BBox, CellLayout, PageLayout, layout_from_json, layout_of
 from baodao.intake.limits import Limits
 from baodao.intake.scan_reader import IMAGE_SUFFIXES, is_image_pdf, page_images
+from baodao.store.templates import version_layout
 
 MARGIN_PT = 6.0
 MAX_WIDTH = 900  # pixels: the crop is shown beside the value, not as a poster
@@ -34,8 +36,11 @@ def is_scan(path: Path) -> bool:
         return False
 
 
-def crop(source: Path, form_key: str, field: str, cache: Path) -> Path:
-    """A PNG of where ``field`` sits on the scanned ``source`` (cached as ``cache``)."""
+def crop(
+    source: Path, form_key: str, field: str, cache: Path, version: tuple[Engine, int] | None = None
+) -> Path:
+    """A PNG of where ``field`` sits on the scanned ``source`` (cached as ``cache``), laid over the layout
+    of the template ``version`` (the database and the version's id) when the form was made from one."""
     if cache.exists():
         return cache
     if not is_scan(source):
@@ -44,7 +49,8 @@ def crop(source: Path, form_key: str, field: str, cache: Path) -> Path:
     label = spec.field(field).label if field in spec.field_names else field
     # A list (服务意向: 1. 2. 3.) is written in the cell under its label, other values beside it.
     below = field in spec.field_names and spec.field(field).type == "list"
-    layout = layout_of(form_key)
+    stored = version_layout(*version) if version is not None else None
+    layout = layout_from_json(stored) if stored is not None else layout_of(form_key)
     pages = page_images(source, Limits.from_environment())
     for image, page in zip(pages, layout.pages, strict=False):
         box = _value_box(page, label, below)

@@ -14,14 +14,15 @@ from typing import Any
 
 from baodao.docgen.batch import GenerateOptions, GenerateResult, generate
 from baodao.files import atomic_path
-from baodao.form_templates.catalog import Form, get_form
+from baodao.form_templates.catalog import Form
 from baodao.jobs.context import JobContext
+from baodao.jobs.templates import template_for, version_number
 from baodao.store.register import record_issued
 
 
 def run(ctx: JobContext) -> dict[str, Any]:
     p = ctx.params
-    form = get_form(p["form"])
+    form, version = template_for(ctx.engine, ctx.office_id, p["form"], ctx.workdir)
     roster = ctx.data_dir / p["roster"]
     out = ctx.workdir / "out"
     options = GenerateOptions(
@@ -35,14 +36,16 @@ def run(ctx: JobContext) -> dict[str, Any]:
         blank=frozenset(p.get("blank") or ()),
     )
     ctx.say(f"生成 {form.key}（{form.spec.title}），数据：{p.get('roster_name', roster.name)}")
+    if version is not None:
+        ctx.say(f"用本单位启用的模板：{version_number(ctx.engine, version)}")
     result = generate(
         form,
         roster,
         options,
-        register=lambda entries: record_issued(ctx.engine, entries, ctx.office_id),
+        register=lambda entries: record_issued(ctx.engine, entries, ctx.office_id, version),
         progress=ctx.advance,
     )
-    return outcome(ctx, form, result)
+    return {**outcome(ctx, form, result), "template_version": version}
 
 
 def outcome(ctx: JobContext, form: Form, result: GenerateResult) -> dict[str, Any]:

@@ -31,9 +31,10 @@ def generate_receipts(
     ids: Sequence[str] = (),
     progress: Callable[[int], object] = lambda n: None,
     office_id: int = DEFAULT_OFFICE,
+    template_version_id: int | None = None,
 ) -> GenerateResult:
     """One ``receipt`` for each issued ``issued_key`` (or those in ``ids``), registered as issued too
-    (as ``office_id``'s)."""
+    (as ``office_id``'s, made from ``template_version_id``: None for the bundled template)."""
     issued = get_form(issued_key)
     if receipt.spec.answers != issued.key:
         what = f"，它是 {receipt.spec.answers} 的回执" if receipt.spec.answers else ""
@@ -44,7 +45,13 @@ def generate_receipts(
         f.name for f in receipt.spec.fields if f.required and f.type != "table" and f.name not in given
     }
     options = replace(options, column_map={}, blank=options.blank | by_hand)
-    return generate_table(receipt, table, options, lambda e: record_issued(engine, e, office_id), progress)
+    return generate_table(
+        receipt,
+        table,
+        options,
+        lambda e: record_issued(engine, e, office_id, template_version_id),
+        progress,
+    )
 
 
 def receipt_table(engine: Engine, receipt: FormSpec, issued: FormSpec, ids: Sequence[str]) -> SourceTable:

@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "reissue": "baodao.jobs.reissue:run",
     "filing": "baodao.jobs.filing:run",
     "notice": "baodao.jobs.notice:run",
+    "template": "baodao.jobs.templates:run",
 }
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from baodao.docgen.batch import GenerateOptions, generate_table
 from baodao.docgen.mapping import ColumnMap
 from baodao.errors import DataError
-from baodao.form_templates.catalog import get_form
 from baodao.jobs.context import JobContext
 from baodao.jobs.issue import outcome
 from baodao.jobs.roster import read_roster
+from baodao.jobs.templates import template_for
 from baodao.office.sources import SourceCell, SourceRow
 from baodao.store import jobs as queue
 from baodao.store.register import mark_replaces, record_issued, register_row, register_rows
@@ -29,7 +29,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
     if old is None or old.office_id != ctx.office_id or old.entry.status != "withdrawn":
         raise DataError("只能补发本单位已作废的表单")
     entry = old.entry
-    form = get_form(entry.form_key)
+    form, version = template_for(ctx.engine, ctx.office_id, entry.form_key, ctx.workdir)
     spec = form.spec
     if spec.id_field is None:
         raise DataError(f"表单 {form.key} 没有编号栏，无法补发")
@@ -65,7 +65,11 @@ def run(ctx: JobContext) -> dict[str, Any]:
         blank=frozenset(blank),
     )
     result = generate_table(
-        form, one, options, lambda entries: record_issued(ctx.engine, entries, ctx.office_id), ctx.advance
+        form,
+        one,
+        options,
+        lambda entries: record_issued(ctx.engine, entries, ctx.office_id, version),
+        ctx.advance,
     )
     if result.registered:
         mark_replaces(ctx.engine, entry.form_key, new_id, entry.form_id)

@@ -45,3 +45,18 @@ def test_age_is_whole_years_at_the_issue_date() -> None:
 def test_one_header_normalizer_for_every_reader() -> None:
     assert normalize_header(" *联系方式（手机）：") == normalize_header("联系方式") == "联系方式"
     assert normalize_header("Phone") == "phone"
+
+
+def test_a_label_two_fields_share_leaves_both_blank() -> None:
+    from pathlib import Path
+
+    from baodao.docgen.mapping import ColumnMap
+    from baodao.office.sources import SourceTable
+
+    spec = get_form("zz-c").spec  # 负责人 under 甲方 and under 乙方
+    table = SourceTable(Path("联建单位.csv"), ["甲方", "乙方", "签订日期"], 1)
+    both = ColumnMap(spec, table, {}, ["负责人"])
+    assert {"party_a_leader", "party_b_leader"} <= both.blank
+    assert [f.name for f in both.missing] == []
+    one = ColumnMap(spec, table, {}, ["party_a_leader"])  # by name: that field only
+    assert [f.name for f in one.missing] == ["party_b_leader"]

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from baodao.web.pages import admin, filings, home, issue, jobs, login, notices, register, returns, review
+from baodao.web.pages import (
+    admin,
+    filings,
+    home,
+    issue,
+    jobs,
+    login,
+    notices,
+    register,
+    returns,
+    review,
+    templates,
+)
 
 public = login.public
 
@@ -21,4 +33,5 @@ def protected() -> list[APIRouter]:
         register.router,
         filings.router,
         notices.router,
+        templates.router,
     ]

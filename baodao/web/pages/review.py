@@ -14,6 +14,7 @@ from baodao.jobs.review import confirm_value, correct_value
 from baodao.store.audit import log
 from baodao.store.offices import stored_file
 from baodao.store.records import corrections_of
+from baodao.store.templates import version_of_issued
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
 from baodao.web.scope import visible_doubts, visible_record
@@ -104,7 +105,8 @@ def record_crop(request: Request, record_id: int, field: str) -> FileResponse:
         raise NotFound()
     cache = request.app.state.settings.data_dir / "crops" / str(file_id) / f"{field}.png"
     try:
-        made = crop(row.source, row.form_key, field, cache)
+        version = version_of_issued(engine, row.form_key, row.form_id) if row.form_id else None
+        made = crop(row.source, row.form_key, field, cache, (engine, version) if version else None)
     except BaodaoError as exc:
         raise NotFound() from exc
     return download(made, f"{row.form_id or record_id}-{field}.png", inline=True)
