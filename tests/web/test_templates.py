@@ -20,7 +20,7 @@ from baodao.store.templates import active_version, versions_of
 from tests.web.conftest import Browser as Client
 from tests.web.conftest import Workbench, user
 from tests.web.server import CHROMIUM, running_server
-from tests.web.test_browser import browser, page, shot, sign_in, wait_for_job  # noqa: F401
+from tests.web.test_browser import browser, first_sign_in, page, shot, wait_for_job  # noqa: F401
 from tests.word_edits import edited_zzc
 
 ROSTER = "甲方,乙方,签订日期\n中共新安社区委员会,中共上街区人民医院委员会,2026-03-20\n"
@@ -125,7 +125,7 @@ def test_a_clerk_issues_with_an_edited_template_and_its_scan_reads_back(
     tmp_path: Path,
 ) -> None:
     with running_server(str(tmp_path / "baodao.sqlite3"), tmp_path / "data") as served:
-        sign_in(page, served, "admin", served.admin_password)
+        first_sign_in(page, served, "admin", served.admin_password)
         page.goto(f"{served.url}/offices")
         page.get_by_label("名称").fill("新安社区党委")
         page.get_by_label("类别").select_option("社区党组织")
@@ -136,7 +136,7 @@ def test_a_clerk_issues_with_an_edited_template_and_its_scan_reads_back(
         page.get_by_role("button", name="新建").click()
         password = page.locator("#new-password").inner_text()
         page.get_by_role("button", name="退出").click()
-        sign_in(page, served, "xinan", password)
+        first_sign_in(page, served, "xinan", password)
 
         # The gallery: every form with its picture (rendered once by LibreOffice, then kept).
         page.goto(f"{served.url}/templates")
