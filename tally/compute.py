@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +16,7 @@ from baodao.tally.deadlines import late
 from baodao.tally.members import Judge
 from baodao.tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
 from baodao.tally.names import unit_key
+from baodao.tally.offices import people_of
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy
 from baodao.tally.sums import band_of, ensure_sums
@@ -30,8 +31,11 @@ def tally(
     as_of: dt.date | None = None,
     unit: str | None = None,
     progress: Callable[[int], object] = lambda n: None,
+    *,
+    offices: Collection[int] | None = None,
 ) -> Tally:
-    """Every member, unit and community the stored forms (and roster) know, judged under ``policy``."""
+    """Every member, unit and community the stored forms (and roster) know, judged under ``policy``; with
+    ``offices``, only those that belong to one of them (`tally.offices`), and the units they work at."""
     as_of = as_of or dt.date.today()
     if as_of < period.start:
         raise PolicyError(f"统计日 {as_of} 早于{period.label}的开始")
@@ -52,6 +56,8 @@ def tally(
             pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
+            if offices is not None:
+                people, rows = _of_offices(people_of(conn, offices), people, rows)
         if wanted is not None and not people and not rows:
             raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
         members = Judge(policy, period, as_of).members(rows, sums, regs, pledged)
@@ -62,6 +68,15 @@ def tally(
     finally:
         gc.enable()
     return Tally(policy.key, period, as_of, members, units, communities)
+
+
+def _of_offices(
+    keep: set[int], people: list[queries.PersonRow], rows: list[queries.MemberRow]
+) -> tuple[list[queries.PersonRow], list[queries.MemberRow]]:
+    """The members kept, and the units that are kept themselves or that a kept member works at."""
+    rows = [m for m in rows if m[0] in keep]
+    at = {m[2] for m in rows}
+    return [p for p in people if p.id in keep or p.unit in at], rows
 
 
 def _units(

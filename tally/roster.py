@@ -8,6 +8,7 @@ it again updates the members it names; members read from returned forms are matc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from baodao.errors import StorageError
 from baodao.form_templates.text import squash
 from baodao.office.sources import RowProblem
+from baodao.store.offices import DEFAULT_OFFICE
 from baodao.tally.columns import Columns
 from baodao.tally.facts import Person
 from baodao.tally.names import community_key, unit_key, unit_of
@@ -41,46 +43,39 @@ class RosterResult:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def load_roster(engine: Engine, path: Path, sheet: str | None = None) -> RosterResult:
+def load_roster(
+    engine: Engine,
+    path: Path,
+    sheet: str | None = None,
+    office_id: int = DEFAULT_OFFICE,
+    columns: Mapping[str, str] | None = None,
+) -> RosterResult:
     """Mark every member the roster names as expected to report, with their community and 编号, and keep
-    which row each came from (forms issued from this roster are joined to their member by it)."""
-    cols = Columns(path, ALIASES, ("name", "unit"), "党员名册", sheet)
+    which row each came from (forms issued from this roster are joined to their member by it) and which
+    office loaded it (its tally counts them). ``columns``: header → field name, the clerk's choices."""
     result = RosterResult()
+    read = read_roster(path, sheet, columns, result.problems)
     where = str(path.resolve())
     rows: list[dict[str, object]] = []
     try:
         with ensure_tables(engine).begin() as conn:
             people = PeopleIndex(conn)
-            for row in cols.table.rows:
-                name, unit = squash(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))
-                who = cols.text(row, "name")
-                if not name or not unit:
-                    missing = cols.where("name") if not name else cols.where("unit")
-                    result.problems.append(
-                        RowProblem(row.number, missing, "", "是空的，这一行没有计入名册", who, path)
-                    )
-                    continue
-                moved = cols.date(row, "moved_on")
-                if isinstance(moved, str):
-                    where = cols.where("moved_on")
-                    result.problems.append(
-                        RowProblem(row.number, where, moved, "不是日期，已按未迁居计", who, path)
-                    )
-                moved_on = moved if isinstance(moved, dt.date) else None
-                person = Person(
-                    "member",
-                    name,
-                    unit,
-                    community_key(cols.text(row, "community")),
-                    cols.text(row, "number") or None,
-                )
+            for number, person, moved_on in read:
                 known = people.find(person)
                 if known is None:
                     known = people.add(person, on_roster=True, moved_on=moved_on)
                     result.added += 1
                 else:
                     _update(conn, people, known, person, moved_on)
-                rows.append({"person_id": known, "file_name": path.name, "path": where, "row_no": row.number})
+                rows.append(
+                    {
+                        "person_id": known,
+                        "file_name": path.name,
+                        "path": where,
+                        "row_no": number,
+                        "office_id": office_id,
+                    }
+                )
                 result.members += 1
             # This roster's rows as they are now (a row may name another member than last time).
             conn.execute(delete(tally_roster_rows).where(tally_roster_rows.c.path == where))
@@ -90,6 +85,34 @@ def load_roster(engine: Engine, path: Path, sheet: str | None = None) -> RosterR
     except SQLAlchemyError as exc:
         raise StorageError(f"无法保存名册 {path}：{exc}") from exc
     return result
+
+
+def read_roster(
+    path: Path,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    problems: list[RowProblem] | None = None,
+) -> list[tuple[int, Person, dt.date | None]]:
+    """The members a roster names, row by row (number, member, moved on), without storing anything; the
+    rows not taken are added to ``problems``."""
+    cols = Columns(path, ALIASES, ("name", "unit"), "党员名册", sheet, columns)
+    problems = [] if problems is None else problems
+    found: list[tuple[int, Person, dt.date | None]] = []
+    for row in cols.table.rows:
+        name, unit = squash(cols.text(row, "name")), unit_key(unit_of(cols.text(row, "unit")))
+        who = cols.text(row, "name")
+        if not name or not unit:
+            missing = cols.where("name") if not name else cols.where("unit")
+            problems.append(RowProblem(row.number, missing, "", "是空的，这一行没有计入名册", who, path))
+            continue
+        moved = cols.date(row, "moved_on")
+        if isinstance(moved, str):
+            column = cols.where("moved_on")
+            problems.append(RowProblem(row.number, column, moved, "不是日期，已按未迁居计", who, path))
+        community = community_key(cols.text(row, "community"))
+        person = Person("member", name, unit, community, cols.text(row, "number") or None)
+        found.append((row.number, person, moved if isinstance(moved, dt.date) else None))
+    return found
 
 
 def _update(
