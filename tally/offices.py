@@ -4,6 +4,7 @@ of theirs, issued them a form, or handed in a file (a return, a ledger) that nam
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import Connection, Select, and_, select, union
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,7 +38,7 @@ def people_of(conn: Connection, offices: Collection[int]) -> set[int]:
         .where(i.office_id.in_(ids))
     )
     wanted = union(handed, answered).subquery()
-    queries: list[Select[tuple[int]]] = [
+    queries: list[Select[Any]] = [
         select(rr.person_id).where(rr.office_id.in_(ids)),
         # A form issued from a loaded roster's row is that row's member's, returned or not.
         select(rr.person_id)
@@ -48,7 +49,7 @@ def people_of(conn: Connection, offices: Collection[int]) -> set[int]:
     found: set[int] = set()
     try:
         for query in queries:
-            found.update(conn.execute(query.distinct()).scalars())
+            found.update(int(pid) for pid in conn.execute(query.distinct()).scalars())
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取各组织的党员：{exc}") from exc
     return found
