@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from baodao.web.pages import admin, home, issue, jobs, login, register, returns, review
+from baodao.web.pages import admin, home, issue, jobs, login, register, returns, review, tally
 
 public = login.public
 
@@ -19,4 +19,5 @@ def protected() -> list[APIRouter]:
         returns.router,
         review.router,
         register.router,
+        tally.router,
     ]

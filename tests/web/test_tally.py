@@ -1,0 +1,91 @@
+"""统计: a street compares its two communities side by side; a 社区 clerk sees, exports and drills into its
+own tally only; another office's member by id answers 404."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from baodao.tally.ledger import import_ledger
+from baodao.tally.roster import load_roster
+from tests.web.conftest import Workbench, user
+
+QUERY = "policy=rongcheng-2019&year=2025&as_of=2025-12-31"
+
+
+def roster(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    path.write_text("姓名,工作单位,所属社区\n" + "".join(f"{n},{u},{c}\n" for n, u, c in rows), "utf-8")
+    return path
+
+
+def ledger(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["活动日期", "党员姓名", "工作单位", "社区", "活动类别", "活动内容"])
+    for day, name, unit, community in rows:
+        ws.append([day, name, unit, community, "报到" if name.endswith("报到") else "志愿服务", "清理卫生"])
+    wb.save(path)
+    return path
+
+
+def two_communities(bench: Workbench, tmp_path: Path) -> None:
+    """新安 has three members on its roster (two with activities in its ledger); 金华 two."""
+    a_rows = [
+        ("李晓燕", "荣成市财政局", "新安社区"),
+        ("王刚", "荣成市财政局", "新安社区"),
+        ("赵敏", "荣成市教育局", "新安社区"),
+    ]
+    b_rows = [("周峰", "荣成市民政局", "金华社区"), ("吴芳", "荣成市民政局", "金华社区")]
+    load_roster(bench.engine, roster(tmp_path / "a.csv", a_rows), office_id=bench.community_a)
+    load_roster(bench.engine, roster(tmp_path / "b.csv", b_rows), office_id=bench.community_b)
+    acts = [
+        ("2025-03-05", "李晓燕", "荣成市财政局", "新安社区"),
+        ("2025-04-05", "李晓燕", "荣成市财政局", "新安社区"),
+        ("2025-03-06", "王刚", "荣成市财政局", "新安社区"),
+    ]
+    import_ledger(bench.engine, ledger(tmp_path / "a.xlsx", acts), office_id=bench.community_a)
+
+
+def test_a_street_sees_its_communities_side_by_side(workbench: Workbench, tmp_path: Path) -> None:
+    two_communities(workbench, tmp_path)
+    street = user(workbench, "street", workbench.street)
+    page = street.get(f"/tally?{QUERY}")
+    assert page.status_code == 200, page.text
+    side = page.text.split('id="side-by-side"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>([^<]+)</td>", side)
+    assert rows == [("新安社区党委", "3", "0", "0%"), ("金华社区党委", "2", "0", "0%")]
+    assert "<svg" in page.text and "各单位报到率" in page.text
+
+
+def test_a_community_clerk_sees_only_its_own_and_another_offices_member_is_404(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    two_communities(workbench, tmp_path)
+    clerk_a = user(workbench, "clerk-a", workbench.community_a)
+    clerk_b = user(workbench, "clerk-b", workbench.community_b)
+    page_a = clerk_a.get(f"/tally?{QUERY}&show=all").text
+    assert "李晓燕" in page_a and "周峰" not in page_a and "荣成市民政局" not in page_a
+    assert 'id="side-by-side"' not in page_a  # a 社区 has no office under it
+    ids = dict(re.findall(r'href="/tally/members/(\d+)\?[^"]*">([^<]+)</a>', page_a))
+    li = next(i for i, name in ids.items() if name == "李晓燕")
+    member = clerk_a.get(f"/tally/members/{li}?{QUERY}")
+    assert member.status_code == 200
+    assert "活动（2 次）" in member.text and "活动台账" in member.text
+    # 金华's clerk asking for 新安's member by id gets what an id that does not exist gets.
+    for asked in (li, "99999"):
+        answer = clerk_b.get(f"/tally/members/{asked}?{QUERY}")
+        assert answer.status_code == 404 and "无权查看" in answer.text
+    # The export is the table as shown: 新安's members, with their problems and clauses.
+    got = clerk_a.get(f"/tally/export?{QUERY}&show=all&table=members")
+    assert got.status_code == 200
+    assert "filename*=UTF-8''" in got.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert sheet["A2"].value == "姓名" and sheet["K2"].value == "问题"
+    names = sorted(str(sheet.cell(r, 1).value) for r in range(3, sheet.max_row + 1))
+    assert names == ["李晓燕", "王刚", "赵敏"]
+    assert clerk_a.get(f"/tally/export?{QUERY}&table=nothing").status_code == 404
+    # Asking for an office the clerk does not see is the same 404.
+    assert clerk_a.get(f"/tally?{QUERY}&office={workbench.community_b}").status_code == 404
