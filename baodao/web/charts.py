@@ -48,16 +48,16 @@ def columns(title: str, bars: Sequence[Bar], unit: str = "") -> Markup:
     """Vertical columns, one per label (months, star counts), scaled to the largest."""
     col_w, plot_h = 34, 120
     width = max(len(bars), 1) * col_w + 20
-    height = plot_h + 64
+    height = plot_h + 74
     top = max((b.value for b in bars), default=0)
     parts = [_open(title, max(width, 240), height), _text(4, 16, title, bold=True)]
     for i, b in enumerate(bars):
         x = 10 + i * col_w
         h = 0 if top <= 0 else b.value / top * plot_h
-        y = 26 + plot_h - h
+        y = 36 + plot_h - h
         parts.append(f'<rect x="{x + 4}" y="{y:.1f}" width="{col_w - 8}" height="{h:.1f}" fill="{BAR}"/>')
         parts.append(_text(x + col_w / 2, y - 3, b.shown, anchor="middle"))
-        parts.append(_text(x + col_w / 2, 26 + plot_h + 14, b.label, anchor="middle"))
+        parts.append(_text(x + col_w / 2, 36 + plot_h + 14, b.label, anchor="middle"))
     if unit:
         parts.append(_text(4, height - 6, unit))
     return Markup("".join(parts) + "</svg>")

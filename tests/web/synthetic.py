@@ -46,13 +46,14 @@ def community_files(folder: Path, community: str) -> tuple[Path, Path, list[str]
     date_col = next(i for i, h in enumerate(lheaders) if "日期" in h)
     unit_col = next(i for i, h in enumerate(lheaders) if "单位" in h)
     kind_col = next(i for i, h in enumerate(lheaders) if "类别" in h)
+    where_col = lheaders.index("社区")
     kept = [r for r in acts if r[name_col] in names]
     units = {str(r[headers.index("姓名")]): r[headers.index("工作单位及职务")] for r in mine}
     for n, name in enumerate(names):
         if n % 3 != 2:
             row: list[object] = [None] * len(lheaders)
             row[date_col], row[name_col], row[kind_col] = dt.datetime(2025, 3, 1 + n % 20), name, "报到"
-            row[unit_col] = str(units[name]).split(" ")[0]
+            row[unit_col], row[where_col] = str(units[name]).split(" ")[0], community
             kept.append(row)
     ledger = _save(folder / f"{community}活动台账.xlsx", lheaders, kept)
     return roster, ledger, names

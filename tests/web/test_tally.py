@@ -7,11 +7,22 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
+from playwright.sync_api import Page, expect
 
+from baodao.store.accounts import add_user
+from baodao.store.db import connect
+from baodao.store.offices import DEFAULT_OFFICE, add_office
 from baodao.tally.ledger import import_ledger
 from baodao.tally.roster import load_roster
-from tests.web.conftest import Workbench, user
+from tests.web.conftest import PASSWORD, Workbench, user
+from tests.web.server import CHROMIUM, running_server
+from tests.web.synthetic import QUERY as SYNTHETIC
+from tests.web.synthetic import community_files
+from tests.web.test_browser import browser, page, shot, sign_in
+
+__all__ = ["browser", "page"]  # Chromium fixtures, shared with the foundation's browser test
 
 QUERY = "policy=rongcheng-2019&year=2025&as_of=2025-12-31"
 
@@ -89,3 +100,85 @@ def test_a_community_clerk_sees_only_its_own_and_another_offices_member_is_404(
     assert clerk_a.get(f"/tally/export?{QUERY}&table=nothing").status_code == 404
     # Asking for an office the clerk does not see is the same 404.
     assert clerk_a.get(f"/tally?{QUERY}&office={workbench.community_b}").status_code == 404
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_in_the_browser_an_organisation_department_compares_and_a_clerk_exports(
+    page: Page, tmp_path: Path
+) -> None:
+    """In Chromium against `baodao serve`: 组织部 sees its two 社区 side by side; 金华's clerk filters,
+    exports its members to XLSX, opens one; 新安's member by id is 404 to 金华's clerk."""
+    db = str(tmp_path / "baodao.sqlite3")
+    with running_server(db, tmp_path / "data") as served:
+        engine = connect(db)
+        jinhua = add_office(engine, "金华社区党委", "社区党组织", DEFAULT_OFFICE)
+        xinan = add_office(engine, "新安社区党委", "社区党组织", DEFAULT_OFFICE)
+        names = {}
+        for office, community in ((jinhua, "金华社区"), (xinan, "新安社区")):
+            roster_file, ledger_file, names[community] = community_files(tmp_path / community, community)
+            load_roster(engine, roster_file, office_id=office)
+            import_ledger(engine, ledger_file, office_id=office)
+        add_user(engine, "zuzhibu", PASSWORD, "reader", DEFAULT_OFFICE)
+        add_user(engine, "jinhua", PASSWORD, "clerk", jinhua)
+        engine.dispose()
+
+        sign_in(page, served, "zuzhibu", PASSWORD)
+        page.goto(f"{served.url}/tally?{SYNTHETIC}")
+        side = page.locator("#side-by-side tbody tr")
+        expect(side).to_have_count(2)
+        expect(side.nth(0)).to_contain_text("金华社区党委")
+        expect(side.nth(0).locator("td").nth(1)).to_have_text("13")  # 应报到
+        expect(side.nth(0).locator("td").nth(2)).to_have_text("9")  # 已报到: two in three
+        expect(side.nth(1)).to_contain_text("新安社区党委")
+        expect(side.nth(1).locator("td").nth(1)).to_have_text("11")
+        expect(side.nth(1).locator("td").nth(2)).to_have_text("8")
+        expect(page.locator("#summary")).to_contain_text("24")
+        expect(page.locator("svg.chart")).to_have_count(3)
+        shot(page, "tally-compare")
+        side.nth(0).get_by_role("link", name="只看它").click()
+        expect(page.locator("#side-by-side")).to_have_count(0)
+        expect(page.locator("#summary .card").first).to_contain_text("13")
+        page.get_by_role("button", name="退出").click()
+
+        sign_in(page, served, "jinhua", PASSWORD)
+        page.goto(f"{served.url}/tally?{SYNTHETIC}")
+        expect(page.locator(".tally-members")).not_to_contain_text(names["新安社区"][0])
+        page.locator("#member-filter select[name=show]").select_option("all")
+        page.locator("#member-filter select[name=sort]").select_option("points")
+        page.locator("#member-filter button").click()
+        shot(page, "tally-community")
+        with page.expect_download() as got:
+            page.locator("#export-members").click()
+        out = tmp_path / "export.xlsx"
+        got.value.save_as(out)
+        sheet = load_workbook(out).active
+        assert str(sheet["A1"].value).startswith("金华社区党委 2025年上半年 党员")
+        assert [c.value for c in sheet[2]][:3] == ["姓名", "单位", "社区"]
+        exported = [str(sheet.cell(r, 1).value) for r in range(3, sheet.max_row + 1)]
+        assert sorted(exported) == sorted(names["金华社区"])
+        points = [int(sheet.cell(r, 9).value) for r in range(3, sheet.max_row + 1)]
+        assert points == sorted(points)  # 积分低的在前, as the page showed
+        problems = [str(sheet.cell(r, 11).value or "") for r in range(3, sheet.max_row + 1)]
+        assert sum("未到居住地社区报到" in p for p in problems) == 4  # one in three of 13 has no 报到 row
+        page.locator(".tally-members a[href^='/tally/members/']").last.click()  # the most points
+        expect(page.locator("#member-activities")).to_be_visible()
+        expect(page.locator("#member-forms")).to_contain_text("活动台账")
+        shot(page, "tally-member")
+        other = _person_id(db, names["新安社区"][0])
+        page.goto(f"{served.url}/tally/members/{other}?{SYNTHETIC}")
+        expect(page.locator("main")).to_contain_text("无权查看")
+
+
+def _person_id(db: str, name: str) -> int:
+    from sqlalchemy import select
+
+    from baodao.tally.schema import tally_people
+
+    engine = connect(db)
+    try:
+        with engine.connect() as conn:
+            found = conn.scalar(select(tally_people.c.id).where(tally_people.c.name == name))
+    finally:
+        engine.dispose()
+    assert found is not None
+    return int(found)

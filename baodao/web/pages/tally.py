@@ -23,7 +23,7 @@ from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import attachment, page
 
 router = APIRouter()
-TABLES = {"members": "有问题的党员", "units": "单位", "communities": "社区"}
+TABLES = {"members": "党员", "units": "单位", "communities": "社区"}
 
 
 def _params(request: Request) -> dict[str, str]:
