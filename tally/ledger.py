@@ -75,9 +75,11 @@ def import_ledger(
     sheet: str | None = None,
     office_id: int = DEFAULT_OFFICE,
     columns: Mapping[str, str] | None = None,
+    name: str | None = None,
 ) -> LedgerResult:
     """Store every readable row of a ledger as ``office_id``'s import (its tally counts the people it names);
-    rows that cannot be read are named and left out. ``columns``: header → column, the clerk's choices."""
+    rows that cannot be read are named and left out. ``columns``: header → column, the clerk's choices;
+    ``name``: the file's name as its office knows it (an upload is kept under its hash)."""
     result = LedgerResult()
     read = read_ledger(path, sheet, columns, result.problems)
     stored = _identify(read)
@@ -90,7 +92,7 @@ def import_ledger(
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
     records_ = [StoredRecord(LEDGER_FORM, ident, dict(fields)) for ident, (_, fields) in stored.items()]
     result.stored = ingest(ensure_tables(engine), path, digest, len(data), mtime, records_)
-    link_file(engine, office_id, digest, shown(path.name))
+    link_file(engine, office_id, digest, name or shown(path.name))
     if result.stored.already:
         result.redone = _redo(engine, result.stored.file_id)
     return result
@@ -247,6 +249,7 @@ class LedgerImport:
     counted: int
     undone_at: dt.datetime | None
     offices: frozenset[int] = frozenset()  # the offices that imported it
+    name: str = ""  # as the (first) office that imported it named it
 
 
 def list_imports(engine: Engine, offices: Collection[int] | None = None) -> list[LedgerImport]:
@@ -268,19 +271,23 @@ def list_imports(engine: Engine, offices: Collection[int] | None = None) -> list
         .order_by(f.id)
     )
     owners: dict[int, set[int]] = defaultdict(set)
+    named: dict[int, str] = {}
     try:
         with ensure_tables(engine).connect() as conn:
             rows = conn.execute(query).all()
             ledger_files = select(r.file_id).where(r.form_key == LEDGER_FORM)
-            linked = select(office_files.c.file_id, office_files.c.office_id).where(
-                office_files.c.file_id.in_(ledger_files)
+            linked = (
+                select(office_files.c.file_id, office_files.c.office_id, office_files.c.name)
+                .where(office_files.c.file_id.in_(ledger_files))
+                .order_by(office_files.c.at)
             )
-            for file_id, office_id in conn.execute(linked):
+            for file_id, office_id, name in conn.execute(linked):
                 owners[file_id].add(office_id)
+                named.setdefault(file_id, name)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取台账读入记录：{exc}") from exc
     found = [
-        LedgerImport(i, p, at, int(n), int(c or 0), undone, frozenset(owners[i]))
+        LedgerImport(i, p, at, int(n), int(c or 0), undone, frozenset(owners[i]), named.get(i, Path(p).name))
         for i, p, at, n, c, undone in rows
     ]
     return found if offices is None else [i for i in found if i.offices & set(offices)]

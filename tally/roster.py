@@ -8,14 +8,14 @@ it again updates the members it names; members read from returned forms are matc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, insert, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from baodao.errors import StorageError
+from baodao.errors import DataError, StorageError
 from baodao.form_templates.text import squash
 from baodao.office.sources import RowProblem
 from baodao.store.offices import DEFAULT_OFFICE
@@ -49,10 +49,12 @@ def load_roster(
     sheet: str | None = None,
     office_id: int = DEFAULT_OFFICE,
     columns: Mapping[str, str] | None = None,
+    name: str | None = None,
 ) -> RosterResult:
     """Mark every member the roster names as expected to report, with their community and 编号, and keep
     which row each came from (forms issued from this roster are joined to their member by it) and which
-    office loaded it (its tally counts them). ``columns``: header → field name, the clerk's choices."""
+    office loaded it (its tally counts them). ``columns``: header → field name, the clerk's choices;
+    ``name``: the file's name as its office knows it (an upload is kept under its hash)."""
     result = RosterResult()
     read = read_roster(path, sheet, columns, result.problems)
     where = str(path.resolve())
@@ -70,7 +72,7 @@ def load_roster(
                 rows.append(
                     {
                         "person_id": known,
-                        "file_name": path.name,
+                        "file_name": (name or path.name)[:500],
                         "path": where,
                         "row_no": number,
                         "office_id": office_id,
@@ -125,3 +127,51 @@ def _update(
     if people.by_key(person) in (None, pid):  # the roster's spelling of the unit becomes the member's key
         values["person_key"] = person.key
     conn.execute(update(tally_people).where(tally_people.c.id == pid).values(**values))
+
+
+@dataclass(frozen=True)
+class LoadedRoster:
+    """A roster as loaded: where it was read, the name it was given, by which office, how many rows."""
+
+    path: str
+    name: str
+    office_id: int
+    rows: int
+
+
+def list_rosters(engine: Engine, offices: Collection[int] | None = None) -> list[LoadedRoster]:
+    """Every roster loaded (by one of ``offices``; None: by anyone), by name."""
+    r = tally_roster_rows.c
+    query = select(r.path, r.file_name, r.office_id, func.count()).group_by(r.path, r.file_name, r.office_id)
+    if offices is not None:
+        query = query.where(r.office_id.in_(sorted(set(offices)) or [-1]))
+    try:
+        with ensure_tables(engine).connect() as conn:
+            rows = conn.execute(query.order_by(r.file_name, r.path)).all()
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取已读入的名册：{exc}") from exc
+    return [LoadedRoster(p, n, int(o), int(c)) for p, n, o, c in rows]
+
+
+def unload_roster(engine: Engine, path: str, offices: Collection[int] | None = None) -> int:
+    """Take a loaded roster back out (one of ``offices``'): its rows are forgotten, and its members no other
+    roster names are no longer expected to report (what their forms say stays). Returns its rows."""
+    r, p = tally_roster_rows.c, tally_people.c
+    mine = select(r.person_id).where(r.path == path)
+    if offices is not None:
+        mine = mine.where(r.office_id.in_(sorted(set(offices)) or [-1]))
+    try:
+        with ensure_tables(engine).begin() as conn:
+            people = sorted(set(conn.execute(mine).scalars()))
+            if not people:
+                raise DataError("没有这份名册，或它不是本组织读入的")
+            gone = conn.execute(delete(tally_roster_rows).where(r.path == path)).rowcount
+            for start in range(0, len(people), 500):
+                chunk = people[start : start + 500]
+                kept = set(conn.execute(select(r.person_id).where(r.person_id.in_(chunk))).scalars())
+                off = [pid for pid in chunk if pid not in kept]
+                if off:
+                    conn.execute(update(tally_people).where(p.id.in_(off)).values(on_roster=0))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法撤销名册：{exc}") from exc
+    return int(gone or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from baodao.web.pages import admin, home, issue, jobs, login, register, returns, review, tally
+from baodao.web.pages import admin, home, issue, jobs, ledgers, login, register, returns, review, tally
 
 public = login.public
 
@@ -20,4 +20,5 @@ def protected() -> list[APIRouter]:
         review.router,
         register.router,
         tally.router,
+        ledgers.router,
     ]
