@@ -63,11 +63,12 @@ def test_a_ledger_is_mapped_read_listed_and_undone_by_its_office_only(
     assert '<select name="map:参加党员"' in shown and "<option selected>姓名</option>" in shown
     assert 'id="absent"' in shown and "没有列读作：单位" in shown and 'id="import-button"' not in shown
     form = {"kind": "ledger", "file": hidden(shown, "file"), "name": "新安台账.xlsx", "sheet": ""}
-    mapped = {**form, "map:活动日期": "日期", "map:参加党员": "姓名", "map:所在支部": "单位", "map:社区": "社区"}
-    checked = a.post("/ledgers/check", {**mapped, "map:活动内容": "内容"})
+    columns = {"活动日期": "日期", "参加党员": "姓名", "所在支部": "单位", "社区": "社区", "活动内容": "内容"}
+    mapped = {**form, **{f"map:{k}": v for k, v in columns.items()}}
+    checked = a.post("/ledgers/check", mapped)
     assert 'id="absent"' not in checked.text and 'id="import-button"' in checked.text
     assert "问题行（1 处）" in checked.text and "王刚" in checked.text  # the row without a date
-    done = a.post("/ledgers", {**mapped, "map:活动内容": "内容"})
+    done = a.post("/ledgers", mapped)
     assert done.status_code == 303
     listing = a.get("/ledgers").text
     imports = listing.split('id="imports"')[1].split("</table>")[0]
@@ -91,7 +92,8 @@ def test_a_roster_is_read_into_the_office_listed_and_taken_back_out(
     a = user(workbench, "clerk-a", workbench.community_a)
     b = user(workbench, "clerk-b", workbench.community_b)
     path = tmp_path / "名册.csv"
-    path.write_text("姓名,工作单位及职务,所属社区\n李晓燕,荣成市财政局 科员,新安社区\n,荣成市财政局,新安社区\n", "utf-8")
+    rows = ["姓名,工作单位及职务,所属社区", "李晓燕,荣成市财政局 科员,新安社区", ",荣成市财政局,新安社区"]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
     shown = upload(a, path, "roster")
     assert "问题行（1 处）" in shown and "是空的，这一行没有计入名册" in shown
     form = {"kind": "roster", "file": hidden(shown, "file"), "name": "名册.csv", "sheet": ""}
