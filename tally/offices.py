@@ -3,6 +3,7 @@ of theirs, issued them a form, or handed in a file (a return, a ledger) that nam
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
@@ -77,3 +78,38 @@ def belongs(conn: Connection, person_id: int, offices: Collection[int]) -> bool:
         return any(conn.execute(q.limit(1)).first() is not None for q in _queries(ids, person_id))
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取各组织的党员：{exc}") from exc
+
+
+def people_by_office(conn: Connection, offices: Collection[int]) -> dict[int, set[int]]:
+    """For each of ``offices``, the ids of its own people (as ``people_of`` finds them for it alone), in one
+    query per way of belonging rather than one per office."""
+    ids = sorted(set(offices))
+    found: dict[int, set[int]] = defaultdict(set)
+    if not ids:
+        return found
+    rr, i, r, f = tally_roster_rows.c, issued_forms.c, records.c, office_files.c
+    handed = (
+        select(f.office_id.label("office"), r.id.label("record"))
+        .join(records, r.file_id == f.file_id)
+        .where(f.office_id.in_(ids))
+    )
+    answered = (
+        select(i.office_id.label("office"), r.id.label("record"))
+        .join(records, and_(i.form_key == r.form_key, i.form_id == r.form_id))
+        .where(i.office_id.in_(ids))
+    )
+    wanted = union(handed, answered).subquery()
+    queries: list[Select[Any]] = [
+        select(rr.office_id, rr.person_id).where(rr.office_id.in_(ids)),
+        select(i.office_id, rr.person_id)
+        .join(issued_forms, and_(i.source == rr.path, i.source_row == rr.row_no))
+        .where(i.office_id.in_(ids)),
+        *(select(wanted.c.office, t.c.person_id).join(t, t.c.record_id == wanted.c.record) for t in FACTS),
+    ]
+    try:
+        for query in queries:
+            for office, pid in conn.execute(query.distinct()):
+                found[int(office)].add(int(pid))
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取各组织的党员：{exc}") from exc
+    return found

@@ -4,9 +4,12 @@ figures the page shows and the XLSX it exports. Nothing is kept between requests
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import urllib.parse
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -15,9 +18,10 @@ from baodao.errors import DataError
 from baodao.store.offices import Office, all_offices, subtree
 from baodao.tally.compute import tally
 from baodao.tally.model import MemberTally, Shortfall, Tally, UnitTally
-from baodao.tally.offices import people_of
+from baodao.tally.offices import people_by_office
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy, bundled, load_policy
+from baodao.tally.version import data_version
 from baodao.tally.wording import describe
 from baodao.web.auth import NotFound, Visitor
 
@@ -114,10 +118,46 @@ def as_of(choice: Choice) -> dt.date:
     return min(dt.date.today(), choice.period.end)
 
 
+# Tallies kept while the data they were made from is unchanged, each under the exact set of offices it
+# counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. One
+# tally is computed at a time: a large one is CPU work, and several at once would only slow every page.
+KEPT = 250_000
+_kept: OrderedDict[tuple[object, ...], tuple[str, object, int]] = OrderedDict()
+_computing = threading.Lock()
+T = TypeVar("T")
+
+
+def kept(engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]) -> T:
+    """``compute()``, or what it gave before for ``key`` while the data is unchanged (`tally.version`)."""
+    key = (str(engine.url), *key)
+    with _computing:
+        version = data_version(engine)
+        found = _kept.get(key)
+        if found is not None and found[0] == version:
+            _kept.move_to_end(key)
+            return found[1]  # type: ignore[return-value]
+        made = compute()
+        _kept[key] = (version, made, size(made))
+        while len(_kept) > 1 and sum(n for _, _, n in _kept.values()) > KEPT:
+            _kept.popitem(last=False)
+    return made
+
+
+def scope_of(engine: Engine, visitor: Visitor, choice: Choice) -> frozenset[int] | None:
+    offices = offices_of(engine, visitor, choice.office)
+    return frozenset(offices) if offices is not None else None
+
+
 def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str | None = None) -> Tally:
     policy = load_policy(choice.policy)
-    offices = offices_of(engine, visitor, choice.office)
-    return tally(engine, policy, choice.period, as_of(choice), unit=unit, offices=offices)
+    scope = scope_of(engine, visitor, choice)
+    when = as_of(choice)
+    return kept(
+        engine,
+        ("tally", scope, choice.policy, choice.period, when, unit),
+        lambda: tally(engine, policy, choice.period, when, unit=unit, offices=scope),
+        lambda t: len(t.members),
+    )
 
 
 @dataclass(frozen=True)
@@ -291,22 +331,31 @@ def side_by_side(engine: Engine, visitor: Visitor, result: Tally, office: int | 
     children = [o for o in tree if o.depth == 1]
     if not children:
         return SideBySide()
-    under: dict[int, set[int]] = {c.id: set() for c in children}
+    child_of: dict[int, int] = {}
     owner: int | None = None
     for o in tree:  # depth first: each office after its parent
         if o.depth == 1:
             owner = o.id
         if o.depth >= 1 and owner is not None:
-            under[owner].add(o.id)
-    figures = []
+            child_of[o.id] = owner
     with engine.connect() as conn:
-        for child in children:
-            keep = people_of(conn, under[child.id])
-            members = [m for m in result.members if m.person_id in keep]
-            at = {m.unit for m in members}
-            units = [u for u in result.units if u.name in at or (u.person_id or 0) in keep]
-            communities = {m.community for m in members if m.community}
-            figures.append(OfficeFigures(child, summary(members, units), len(communities)))
+        found = people_by_office(conn, child_of)
+    # Each person to the offices right under ``root`` they belong to (one may belong to two).
+    whose: dict[int, set[int]] = defaultdict(set)
+    for office, people in found.items():
+        for pid in people:
+            whose[pid].add(child_of[office])
+    members: dict[int, list[MemberTally]] = defaultdict(list)
+    for m in result.members:
+        for child_id in whose.get(m.person_id, ()):
+            members[child_id].append(m)
+    figures = []
+    for child in children:
+        mine = members[child.id]
+        at = {m.unit for m in mine}
+        units = [u for u in result.units if u.name in at or child.id in whose.get(u.person_id or 0, ())]
+        communities = {m.community for m in mine if m.community}
+        figures.append(OfficeFigures(child, summary(mine, units), len(communities)))
     return SideBySide(figures)
 
 

@@ -40,8 +40,19 @@ def tally_page(request: Request) -> HTMLResponse:
     policy = load_policy(choice.policy)
     members = tallies.member_lines(result, choice)
     units = tallies.unit_lines(result, choice)
-    offices = tallies.offices_of(engine, visitor, choice.office)
-    by_month = detail.activities_by_month(engine, choice.period, offices)
+    scope = tallies.scope_of(engine, visitor, choice)
+    by_month = tallies.kept(
+        engine,
+        ("months", scope, choice.period),
+        lambda: detail.activities_by_month(engine, choice.period, scope),
+        lambda _: 0,
+    )
+    side = tallies.kept(
+        engine,
+        ("side", scope, visitor.user.office_id, choice.office, id(result)),
+        lambda: tallies.side_by_side(engine, visitor, result, choice.office),
+        lambda _: 0,
+    )
     rates = sorted((u for u in result.units if u.report_rate is not None), key=lambda u: u.report_rate or 0)
     stars = tallies.stars_counts(result.members)
     months = range(choice.period.start.month, choice.period.end.month + 1)
@@ -55,7 +66,7 @@ def tally_page(request: Request) -> HTMLResponse:
         scope=subtree(engine, visitor.user.office_id),
         as_of=result.as_of,
         summary=tallies.summary(result.members, result.units),
-        side=tallies.side_by_side(engine, visitor, result, choice.office),
+        side=side,
         members=members[: tallies.SHOWN],
         members_total=len(members),
         units=units[: tallies.SHOWN],
