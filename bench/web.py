@@ -33,7 +33,7 @@ import time
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,11 +221,11 @@ def server(db: str, data: Path) -> Iterator[str]:
                 with urllib.request.urlopen(f"{url}/login", timeout=5) as answer:
                     if answer.status == 200:
                         break
-            except OSError:
+            except OSError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"baodao serve did not start: {(data.parent / 'server.log').read_text()}"
-                    )
+                    ) from exc
                 time.sleep(0.3)
         yield url
     finally:
@@ -388,9 +388,8 @@ def report(name: str, figures: Figures, not_done: int, lost: int, seconds: float
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))] * 1000
         goal = TALLY_GOAL if kind == "tally" else PAGE_GOAL
         met = "met" if p95 <= goal * 1000 else "NOT met"
-        print(
-            f"{kind:<10}{len(times):>6}{p50:>9.0f}{p95:>9.0f}{times[-1] * 1000:>9.0f}  p95 ≤ {goal * 1000:.0f} ms: {met}"
-        )
+        most = times[-1] * 1000
+        print(f"{kind:<10}{len(times):>6}{p50:>9.0f}{p95:>9.0f}{most:>9.0f}  p95 ≤ {goal * 1000:.0f} ms: {met}")
     print(f"errors {len(figures.errors)}" + (": " + "; ".join(figures.errors[:5]) if figures.errors else ""))
     print(f"uploads {len(figures.uploads)} accepted, {not_done} jobs not done, {lost} lost")
 
@@ -415,7 +414,7 @@ def bench(name: str, db: str, members: int, seconds: float, work: Path) -> None:
 
 @contextmanager
 def postgres(work: Path) -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on loopback (as tests/postgres.py starts one), with an empty database."""
+    """A throwaway PostgreSQL cluster on loopback, started as the tests start theirs (tests/postgres.py)."""
     from tests.postgres import postgres_url
 
     maker = getattr(postgres_url, "__wrapped__", postgres_url)
@@ -424,10 +423,8 @@ def postgres(work: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        try:
+        with suppress(StopIteration):
             next(made)
-        except StopIteration:
-            pass
 
 
 def main() -> None:

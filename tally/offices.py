@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Select, and_, select, union
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import StorageError
-from baodao.store.schema import issued_forms, office_files, records
+from baodao.store.schema import files, issued_forms, office_files, records
 from baodao.tally.schema import (
     tally_activities,
     tally_pledges,
@@ -113,3 +113,20 @@ def people_by_office(conn: Connection, offices: Collection[int]) -> dict[int, se
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取各组织的党员：{exc}") from exc
     return found
+
+
+def owns_all(conn: Connection, offices: Collection[int]) -> bool:
+    """Whether ``offices`` own every roster row, handed-in file and issued form there is (and no file is
+    nobody's): then their people are everyone, and a tally need not ask who belongs where."""
+    ids = sorted(set(offices)) or [-1]
+    rr, i, f = tally_roster_rows.c, issued_forms.c, office_files.c
+    outside = [
+        select(rr.id).where(rr.office_id.not_in(ids)),
+        select(f.file_id).where(f.office_id.not_in(ids)),
+        select(i.id).where(i.office_id.is_(None) | i.office_id.not_in(ids)),
+        select(files.c.id).where(~select(f.file_id).where(f.file_id == files.c.id).exists()),
+    ]
+    try:
+        return all(conn.execute(q.limit(1)).first() is None for q in outside)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取各组织的党员：{exc}") from exc

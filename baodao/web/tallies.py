@@ -18,7 +18,7 @@ from baodao.errors import DataError
 from baodao.store.offices import Office, all_offices, subtree
 from baodao.tally.compute import tally
 from baodao.tally.model import MemberTally, Shortfall, Tally, UnitTally
-from baodao.tally.offices import people_by_office
+from baodao.tally.offices import owns_all, people_by_office
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy, bundled, load_policy
 from baodao.tally.version import data_version
@@ -101,14 +101,17 @@ def read_choice(params: Mapping[str, str]) -> Choice:
 
 def offices_of(engine: Engine, visitor: Visitor, office: int | None) -> Collection[int] | None:
     """The offices whose people a tally counts: the visitor's (or one of them and those under it); None when
-    that is every office there is, so the tally need not ask who belongs where."""
+    they are every office there is, or the others own nothing, so the tally need not ask who belongs where."""
     if office is None:
         wanted = set(visitor.offices)
     else:
         visitor.check(office)
         wanted = {o.id for o in subtree(engine, office)}
     every = {o.id for o in all_offices(engine)}
-    return None if wanted >= every else wanted
+    if wanted >= every:
+        return None
+    with engine.connect() as conn:
+        return None if owns_all(conn, wanted) else wanted
 
 
 def as_of(choice: Choice) -> dt.date:
@@ -119,27 +122,36 @@ def as_of(choice: Choice) -> dt.date:
 
 
 # Tallies kept while the data they were made from is unchanged, each under the exact set of offices it
-# counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. One
-# tally is computed at a time: a large one is CPU work, and several at once would only slow every page.
+# counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. The same
+# tally is computed once however many ask at once; at most two are computed at a time, since a large one is
+# CPU work and more at once would only slow every page.
 KEPT = 250_000
 _kept: OrderedDict[tuple[object, ...], tuple[str, object, int]] = OrderedDict()
-_computing = threading.Lock()
+_guard = threading.Lock()  # over _kept and _keys
+_keys: dict[tuple[object, ...], threading.Lock] = {}
+_computing = threading.BoundedSemaphore(2)
 T = TypeVar("T")
 
 
 def kept(engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]) -> T:
     """``compute()``, or what it gave before for ``key`` while the data is unchanged (`tally.version`)."""
     key = (str(engine.url), *key)
-    with _computing:
+    with _guard:
+        lock = _keys.setdefault(key, threading.Lock())
+    with lock:
         version = data_version(engine)
-        found = _kept.get(key)
-        if found is not None and found[0] == version:
-            _kept.move_to_end(key)
-            return found[1]  # type: ignore[return-value]
-        made = compute()
-        _kept[key] = (version, made, size(made))
-        while len(_kept) > 1 and sum(n for _, _, n in _kept.values()) > KEPT:
-            _kept.popitem(last=False)
+        with _guard:
+            found = _kept.get(key)
+            if found is not None and found[0] == version:
+                _kept.move_to_end(key)
+                return found[1]  # type: ignore[return-value]
+        with _computing:
+            made = compute()
+        with _guard:
+            _kept[key] = (version, made, size(made))
+            while len(_kept) > 1 and sum(n for _, _, n in _kept.values()) > KEPT:
+                gone, _ = _kept.popitem(last=False)
+                _keys.pop(gone, None)
     return made
 
 
