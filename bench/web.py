@@ -389,7 +389,8 @@ def report(name: str, figures: Figures, not_done: int, lost: int, seconds: float
         goal = TALLY_GOAL if kind == "tally" else PAGE_GOAL
         met = "met" if p95 <= goal * 1000 else "NOT met"
         most = times[-1] * 1000
-        print(f"{kind:<10}{len(times):>6}{p50:>9.0f}{p95:>9.0f}{most:>9.0f}  p95 ≤ {goal * 1000:.0f} ms: {met}")
+        line = f"{kind:<10}{len(times):>6}{p50:>9.0f}{p95:>9.0f}{most:>9.0f}"
+        print(f"{line}  p95 ≤ {goal * 1000:.0f} ms: {met}")
     print(f"errors {len(figures.errors)}" + (": " + "; ".join(figures.errors[:5]) if figures.errors else ""))
     print(f"uploads {len(figures.uploads)} accepted, {not_done} jobs not done, {lost} lost")
 
