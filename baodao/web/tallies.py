@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 import urllib.parse
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -99,19 +99,29 @@ def read_choice(params: Mapping[str, str]) -> Choice:
     )
 
 
-def offices_of(engine: Engine, visitor: Visitor, office: int | None) -> Collection[int] | None:
-    """The offices whose people a tally counts: the visitor's (or one of them and those under it); None when
-    they are every office there is, or the others own nothing, so the tally need not ask who belongs where."""
+def offices_of(engine: Engine, visitor: Visitor, office: int | None) -> frozenset[int] | None:
+    """The offices whose people a tally counts: the visitor's (or one of them and those under it); None
+    when they are every office there is."""
     if office is None:
         wanted = set(visitor.offices)
     else:
         visitor.check(office)
         wanted = {o.id for o in subtree(engine, office)}
     every = {o.id for o in all_offices(engine)}
-    if wanted >= every:
-        return None
+    return None if wanted >= every else frozenset(wanted)
+
+
+def counted(engine: Engine, scope: frozenset[int] | None, count: Callable[[frozenset[int] | None], T]) -> T:
+    """``count(scope)``, or ``count(None)`` (everyone, cheaper) when the offices of ``scope`` own all the
+    data there is — asked again afterwards, so data of another office stored meanwhile is never shown."""
+    if scope is None:
+        return count(None)
     with engine.connect() as conn:
-        return None if owns_all(conn, wanted) else wanted
+        if not owns_all(conn, scope):
+            return count(scope)
+    made = count(None)
+    with engine.connect() as conn:
+        return made if owns_all(conn, scope) else count(scope)
 
 
 def as_of(choice: Choice) -> dt.date:
@@ -156,8 +166,7 @@ def kept(engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size
 
 
 def scope_of(engine: Engine, visitor: Visitor, choice: Choice) -> frozenset[int] | None:
-    offices = offices_of(engine, visitor, choice.office)
-    return frozenset(offices) if offices is not None else None
+    return offices_of(engine, visitor, choice.office)
 
 
 def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str | None = None) -> Tally:
@@ -167,7 +176,11 @@ def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str | None = Non
     return kept(
         engine,
         ("tally", scope, choice.policy, choice.period, when, unit),
-        lambda: tally(engine, policy, choice.period, when, unit=unit, offices=scope),
+        lambda: counted(
+            engine,
+            scope,
+            lambda offices: tally(engine, policy, choice.period, when, unit=unit, offices=offices),
+        ),
         lambda t: len(t.members),
     )
 

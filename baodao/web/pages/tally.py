@@ -44,7 +44,9 @@ def tally_page(request: Request) -> HTMLResponse:
     by_month = tallies.kept(
         engine,
         ("months", scope, choice.period),
-        lambda: detail.activities_by_month(engine, choice.period, scope),
+        lambda: tallies.counted(
+            engine, scope, lambda o: detail.activities_by_month(engine, choice.period, o)
+        ),
         lambda _: 0,
     )
     side = tallies.kept(
