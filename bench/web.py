@@ -5,7 +5,7 @@ The database is filled directly through the store's and the tally's APIs and tab
 with 20 社区 offices under it, each with 5,000 members on its roster (loaded as `roster load --office`
 would leave them) who reported in March and served twelve times in 2025. One clerk works at the street,
 the others each at a 社区. For 60 seconds every clerk, on its own connection over loopback, signs in and
-then, with a short pause between clicks, browses the home page, the 统计 page of its office (the street
+then, looking at each page for 1–3 s before the next click, browses the home page, the 统计 page of its office (the street
 sees its 20 社区 side by side, over all 100,000 members), a member's drill-down, the register, the review
 queue, uploads a returned 报到证 (one file, read by the server's worker) and corrects the doubtful value it
 carries. Each request's time is recorded by kind; at the end the uploads are checked against the database:
@@ -64,6 +64,7 @@ UNITS_PER_COMMUNITY = 20
 PASSWORD = "bench-clerk-pass-1"
 TALLY = "/tally?policy=zhengzhou-2019&year=2025&half=1&as_of=2025-06-30"
 PAGE_GOAL, TALLY_GOAL = 0.300, 1.0
+THINK = (1.0, 3.0)  # seconds a clerk looks at a page before the next click
 CHUNK = 50_000
 # What a clerk does, and how often (a turn of the list per clerk, in a shuffled order).
 ACTIONS = ["home", "tally", "member", "register", "review", "upload", "correct", "home", "register", "job"]
@@ -328,7 +329,7 @@ class Clerk:
                     if time.monotonic() >= until:
                         break
                     await self.act(action)
-                    await asyncio.sleep(random.uniform(0.2, 0.8))  # a clerk reads before the next click
+                    await asyncio.sleep(random.uniform(*THINK))  # a clerk reads before the next click
         finally:
             await self.client.aclose()
 

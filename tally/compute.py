@@ -52,8 +52,8 @@ def tally(
     gc.disable()  # 100,000 members' rows and objects make no reference cycles: collecting only costs
     try:
         # Only the offices' people are read (the database keeps to them), and the units they work at.
-        within = people_query(offices) if offices is not None else None
         with engine.connect() as conn:
+            within = people_query(conn, offices) if offices is not None else None
             people = queries.units(conn, wanted)
             rows = queries.members(conn, wanted, within)
             sums = queries.member_sums(conn, period.year, band_of(policy.member.points), within)

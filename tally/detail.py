@@ -72,10 +72,10 @@ def activities_by_month(
     a = tally_activities.c
     month = cast(extract("month", a.on_date), Integer)
     query = select(month, func.count()).where(a.on_date.between(period.start, period.end)).group_by(month)
-    if offices is not None:
-        query = query.where(a.person_id.in_(people_query(offices)))
     try:
         with ensure_tables(engine).connect() as conn:
+            if offices is not None:
+                query = query.where(a.person_id.in_(people_query(conn, offices)))
             return {int(m): int(n) for m, n in conn.execute(query)}
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取统计数据：{exc}") from exc

@@ -23,10 +23,34 @@ from baodao.tally.schema import (
 FACTS = (tally_registrations, tally_activities, tally_ratings, tally_pledges)
 
 
-def _queries(ids: list[int], person: int | None = None) -> list[Select[Any]]:
-    """One query per way a person belongs to an office among ``ids`` (only ``person``, when given)."""
-    rr, i, r = tally_roster_rows.c, issued_forms.c, records.c
-    # Records read from files these offices handed in, or returns of forms they issued.
+LISTED = 2_000  # records of an office's files named in the query; more are selected by a subquery
+
+
+def _queries(
+    ids: list[int], person: int | None = None, records_: list[int] | Select[Any] | None = None
+) -> list[Select[Any]]:
+    """One query per way a person belongs to an office among ``ids`` (only ``person``, when given).
+    ``records_``: the ids of the records of the offices' files and issued forms, when already read."""
+    rr, i = tally_roster_rows.c, issued_forms.c
+    if records_ is None:
+        records_ = _records(ids)
+    found: list[Select[Any]] = [
+        select(rr.person_id).where(rr.office_id.in_(ids)),
+        # A form issued from a loaded roster's row is that row's member's, returned or not.
+        select(rr.person_id)
+        .join(issued_forms, and_(i.source == rr.path, i.source_row == rr.row_no))
+        .where(i.office_id.in_(ids)),
+    ]
+    if not isinstance(records_, list) or records_:
+        found += [select(t.c.person_id).where(t.c.record_id.in_(records_)) for t in FACTS]
+    if person is not None:
+        found = [q.where(q.selected_columns[0] == person) for q in found]
+    return found
+
+
+def _records(ids: list[int]) -> Select[Any]:
+    """The records read from files these offices handed in, or returns of forms they issued."""
+    i, r = issued_forms.c, records.c
     handed = select(r.id).where(
         r.file_id.in_(select(office_files.c.file_id).where(office_files.c.office_id.in_(ids)))
     )
@@ -36,23 +60,20 @@ def _queries(ids: list[int], person: int | None = None) -> list[Select[Any]]:
         .where(i.office_id.in_(ids))
     )
     wanted = union(handed, answered).subquery()
-    found: list[Select[Any]] = [
-        select(rr.person_id).where(rr.office_id.in_(ids)),
-        # A form issued from a loaded roster's row is that row's member's, returned or not.
-        select(rr.person_id)
-        .join(issued_forms, and_(i.source == rr.path, i.source_row == rr.row_no))
-        .where(i.office_id.in_(ids)),
-        *(select(t.c.person_id).where(t.c.record_id.in_(select(wanted.c.id))) for t in FACTS),
-    ]
-    if person is not None:
-        found = [q.where(q.selected_columns[0] == person) for q in found]
-    return found
+    return select(wanted.c.id)
 
 
-def people_query(offices: Collection[int]) -> Select[Any]:
-    """The ids of the people of ``offices``, as one query to use inside another."""
-    queries = _queries(sorted(set(offices)) or [-1])
-    return select(union(*queries).subquery().c[0])
+def people_query(conn: Connection, offices: Collection[int]) -> Select[Any]:
+    """The ids of the people of ``offices``, as one query to use inside another. The records that make
+    people theirs are read first and named (a 社区 has a few hundred): PostgreSQL then looks each up by its
+    index instead of scanning every activity to join them."""
+    ids = sorted(set(offices)) or [-1]
+    try:
+        found = list(conn.execute(_records(ids).limit(LISTED + 1)).scalars())
+    except SQLAlchemyError as exc:
+        raise StorageError(f"无法读取各组织的党员：{exc}") from exc
+    named: list[int] | Select[Any] = found if len(found) <= LISTED else _records(ids)
+    return select(union(*_queries(ids, records_=named)).subquery().c[0])
 
 
 def people_of(conn: Connection, offices: Collection[int]) -> set[int]:
