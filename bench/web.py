@@ -5,11 +5,11 @@ The database is filled directly through the store's and the tally's APIs and tab
 with 20 社区 offices under it, each with 5,000 members on its roster (loaded as `roster load --office`
 would leave them) who reported in March and served twelve times in 2025. One clerk works at the street,
 the others each at a 社区. For 60 seconds every clerk, on its own connection over loopback, signs in and
-then, looking at each page for 1–3 s before the next click, browses the home page, the 统计 page of its office (the street
-sees its 20 社区 side by side, over all 100,000 members), a member's drill-down, the register, the review
-queue, uploads a returned 报到证 (one file, read by the server's worker) and corrects the doubtful value it
-carries. Each request's time is recorded by kind; at the end the uploads are checked against the database:
-every file the server accepted must be stored and linked to the clerk's office.
+then, looking at each page for 1–3 s before the next click, browses the home page, the 统计 page of its
+office (the street sees its 20 社区 side by side, over all 100,000 members), a member's drill-down, the
+register, the review queue, uploads a returned 报到证 (one file, read by the server's worker) and corrects
+the doubtful value it carries. Each request's time is recorded by kind; at the end the uploads are checked
+against the database: every file the server accepted must be stored and linked to the clerk's office.
 
 Run: `make bench-web` (python -m bench.web); `--db sqlite` or `--db postgresql` for one of them;
 `--db postgresql://…` for a server of your own (an empty database).
