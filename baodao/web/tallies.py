@@ -135,7 +135,7 @@ def as_of(choice: Choice) -> dt.date:
 # counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. The same
 # tally is computed once however many ask at once; at most two are computed at a time, since a large one is
 # CPU work and more at once would only slow every page.
-KEPT = 250_000
+KEPT, ENTRIES = 250_000, 200  # members in all, entries (tallies, charts, offices side by side)
 _kept: OrderedDict[tuple[object, ...], tuple[str, object, int]] = OrderedDict()
 _guard = threading.Lock()  # over _kept and _keys
 _keys: dict[tuple[object, ...], threading.Lock] = {}
@@ -159,7 +159,7 @@ def kept(engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size
             made = compute()
         with _guard:
             _kept[key] = (version, made, size(made))
-            while len(_kept) > 1 and sum(n for _, _, n in _kept.values()) > KEPT:
+            while len(_kept) > 1 and (len(_kept) > ENTRIES or sum(n for _, _, n in _kept.values()) > KEPT):
                 gone, _ = _kept.popitem(last=False)
                 _keys.pop(gone, None)
     return made

@@ -182,3 +182,22 @@ def _person_id(db: str, name: str) -> int:
         engine.dispose()
     assert found is not None
     return int(found)
+
+
+def test_a_kept_tally_is_shown_again_only_while_its_data_is_unchanged(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    two_communities(workbench, tmp_path)
+    clerk_a = user(workbench, "clerk-a", workbench.community_a)
+    assert "孙丽" not in clerk_a.get(f"/tally?{QUERY}&show=all").text
+    assert "孙丽" not in clerk_a.get(f"/tally?{QUERY}&show=all").text  # kept
+    # 金华's roster gains 孙丽: 新安's page is made again and still does not show her; 金华's does.
+    b_rows = [("周峰", "荣成市民政局", "金华社区"), ("孙丽", "荣成市民政局", "金华社区")]
+    load_roster(workbench.engine, roster(tmp_path / "b.csv", b_rows), office_id=workbench.community_b)
+    assert "孙丽" not in clerk_a.get(f"/tally?{QUERY}&show=all").text
+    clerk_b = user(workbench, "clerk-b", workbench.community_b)
+    assert "孙丽" in clerk_b.get(f"/tally?{QUERY}&show=all").text
+    # 新安's roster gains 钱进: shown at once, not the kept page.
+    a_rows = [("李晓燕", "荣成市财政局", "新安社区"), ("钱进", "荣成市财政局", "新安社区")]
+    load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
+    assert "钱进" in clerk_a.get(f"/tally?{QUERY}&show=all").text

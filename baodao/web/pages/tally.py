@@ -51,7 +51,7 @@ def tally_page(request: Request) -> HTMLResponse:
     )
     side = tallies.kept(
         engine,
-        ("side", scope, visitor.user.office_id, choice.office, id(result)),
+        ("side", scope, visitor.user.office_id, choice.office, choice.policy, choice.period, result.as_of),
         lambda: tallies.side_by_side(engine, visitor, result, choice.office),
         lambda _: 0,
     )
