@@ -21,6 +21,7 @@ from baodao.tally.policy import bundled, load_policy
 from baodao.web import charts, tallies
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import attachment, page
+from baodao.web.tally_sheets import export_sheet
 
 router = APIRouter()
 TABLES = {"members": "党员", "units": "单位", "communities": "社区"}
@@ -107,7 +108,7 @@ def tally_export(request: Request, table: str = "members") -> Response:
     result = tallies.run(engine, visitor, choice)
     title = f"{visitor.user.office_name} {choice.period.label} {TABLES[table]}"
     title += f"（{choice.policy}，统计日 {result.as_of}）"
-    sheet = tallies.export_sheet(result, choice, table, title)
+    sheet = export_sheet(result, choice, table, title)
     spool = request.app.state.settings.data_dir / "tmp"
     spool.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=spool) as tmp:
