@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo serve test lint gallery templates bench-generate bench-intake bench-scan bench-tally fuzz clean
+.PHONY: setup system demo serve test lint gallery templates bench-generate bench-intake bench-scan bench-tally bench-web fuzz clean
 
 setup: system $(STAMP)
 
@@ -53,6 +53,11 @@ bench-scan: setup
 # 100,000 members × 12 activities: fill (~10 s), derive facts (~35 s), then the timed tally.
 bench-tally: setup
 	$(BIN)/python -m bench.tally
+
+# 20 clerks for 60 s against one `baodao serve` with 100,000 members, on SQLite and on PostgreSQL (a
+# throwaway server, as the tests start one): p50/p95 per page kind, errors, lost uploads. Not part of `test`.
+bench-web: setup
+	$(BIN)/python -m bench.web
 
 # Long hypothesis campaigns (FUZZ_EXAMPLES each; minutes, not seconds): mutated DOCX and XLSX through
 # intake, and file names and roster cell text (control, surrogate, right-to-left, very long) through

@@ -117,6 +117,9 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Readers and the writer side by side: without it a write waiting on a long read (a large tally) holds
+    # every new reader back, so the workbench's pages wait seconds behind one another.
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 

@@ -22,16 +22,30 @@ class Columns:
         required: tuple[str, ...],
         what: str,
         sheet: str | None = None,
+        chosen: Mapping[str, str] | None = None,
+        strict: bool = True,
     ):
+        """``chosen``: header → column name (a key of ``aliases``), the clerk's own mapping, which goes before
+        the titles; a header chosen as "" is not read. Not ``strict``: required columns not found are left in
+        ``missing`` (for a preview to ask for), instead of refused."""
+        chosen = {normalize_header(h): n for h, n in (chosen or {}).items()}
         known = {normalize_header(a): name for name, names in aliases.items() for a in names}
-        self.table: SourceTable = read_table(path, lambda h: normalize_header(h) in known, sheet)
+        self.table: SourceTable = read_table(
+            path, lambda h: normalize_header(h) in known or normalize_header(h) in chosen, sheet
+        )
         self.index: dict[str, int] = {}
         for i, header in enumerate(self.table.headers):
-            name = known.get(normalize_header(header))
-            if name is not None and name not in self.index:
+            name = chosen.get(normalize_header(header))
+            if name and name in aliases and name not in self.index:
+                self.index[name] = i
+        for i, header in enumerate(self.table.headers):
+            key = normalize_header(header)
+            name = known.get(key)
+            if key not in chosen and name is not None and name not in self.index:
                 self.index[name] = i
         missing = [aliases[n][0] for n in required if n not in self.index]
-        if missing:
+        self.missing = missing
+        if missing and strict:
             seen = "、".join(h for h in self.table.headers if h) or "无"
             raise DataError(
                 f"{path} 不像{what}：找不到“{'”“'.join(missing)}”列"

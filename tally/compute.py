@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import PolicyError, StorageError
@@ -16,11 +16,15 @@ from baodao.tally.deadlines import late
 from baodao.tally.members import Judge
 from baodao.tally.model import CommunityTally, MemberTally, Shortfall, Tally, UnitTally
 from baodao.tally.names import unit_key
+from baodao.tally.offices import people_query
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy
+from baodao.tally.schema import tally_people
 from baodao.tally.sums import band_of, ensure_sums
 from baodao.tally.sync import sync
 from baodao.tally.units import unit_tally
+
+P = tally_people.c
 
 
 def tally(
@@ -30,8 +34,11 @@ def tally(
     as_of: dt.date | None = None,
     unit: str | None = None,
     progress: Callable[[int], object] = lambda n: None,
+    *,
+    offices: Collection[int] | None = None,
 ) -> Tally:
-    """Every member, unit and community the stored forms (and roster) know, judged under ``policy``."""
+    """Every member, unit and community the stored forms (and roster) know, judged under ``policy``; with
+    ``offices``, only those that belong to one of them (`tally.offices`), and the units they work at."""
     as_of = as_of or dt.date.today()
     if as_of < period.start:
         raise PolicyError(f"统计日 {as_of} 早于{period.label}的开始")
@@ -44,15 +51,22 @@ def tally(
     wanted = unit_key(unit) if unit else None
     gc.disable()  # 100,000 members' rows and objects make no reference cycles: collecting only costs
     try:
+        # Only the offices' people are read (the database keeps to them), and the units they work at.
         with engine.connect() as conn:
+            within = people_query(conn, offices) if offices is not None else None
             people = queries.units(conn, wanted)
-            rows = queries.members(conn, wanted)
-            sums = queries.member_sums(conn, period.year, band_of(policy.member.points))
-            regs = queries.registrations(conn, min(period.end, as_of))
+            rows = queries.members(conn, wanted, within)
+            sums = queries.member_sums(conn, period.year, band_of(policy.member.points), within)
+            regs = queries.registrations(conn, min(period.end, as_of), within)
             pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
             late_receipts = receipts.late_receipts(conn, policy, period, as_of)
+            if within is not None:
+                at = {m[2] for m in rows}
+                units_within = select(P.id).where(P.kind == "unit", P.id.in_(within))
+                kept = set(conn.execute(units_within).scalars()) if people else set()
+                people = [p for p in people if p.id in kept or p.unit in at]
         if wanted is not None and not people and not rows:
             raise PolicyError(f"没有单位“{unit}”的名册、报到或活动记录")
         members = Judge(policy, period, as_of).members(rows, sums, regs, pledged)

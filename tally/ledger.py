@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,14 +26,16 @@ from baodao.form_templates.spec import JsonValue
 from baodao.form_templates.text import squash
 from baodao.office.sources import RowProblem, SourceRow
 from baodao.store.db import exclusive
+from baodao.store.offices import DEFAULT_OFFICE, link_file
 from baodao.store.records import IngestResult, StoredRecord, ingest
-from baodao.store.schema import files, records
+from baodao.store.schema import files, office_files, records
 from baodao.store.withdraw import reinstate_file, withdraw_file
 from baodao.tally.categories import categorize
 from baodao.tally.columns import Columns
 from baodao.tally.facts import LEDGER_FORM
 from baodao.tally.names import community_key, unit_key
 from baodao.tally.schema import SYNC_LOCK, ensure_tables, tally_undone
+from baodao.text import shown
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("日期", "活动日期", "服务日期", "服务时间", "活动时间", "时间"),
@@ -66,19 +69,54 @@ class LedgerResult:
         return self.stored.file_id if self.stored is not None else None
 
 
-def import_ledger(engine: Engine, path: Path, sheet: str | None = None) -> LedgerResult:
-    """Store every readable row of a ledger; rows that cannot be read are named and left out."""
-    cols = Columns(path, ALIASES, ("date", "unit"), "活动台账", sheet)
+def import_ledger(
+    engine: Engine,
+    path: Path,
+    sheet: str | None = None,
+    office_id: int = DEFAULT_OFFICE,
+    columns: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> LedgerResult:
+    """Store every readable row of a ledger as ``office_id``'s import (its tally counts the people it names);
+    rows that cannot be read are named and left out. ``columns``: header → column, the clerk's choices;
+    ``name``: the file's name as its office knows it (an upload is kept under its hash)."""
     result = LedgerResult()
+    read = read_ledger(path, sheet, columns, result.problems)
+    stored = _identify(read)
+    result.rows = len(stored)
+    if not stored:
+        return result
+    _compare(engine, stored, result)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    records_ = [StoredRecord(LEDGER_FORM, ident, dict(fields)) for ident, (_, fields) in stored.items()]
+    result.stored = ingest(ensure_tables(engine), path, digest, len(data), mtime, records_)
+    link_file(engine, office_id, digest, name or shown(path.name))
+    if result.stored.already:
+        result.redone = _redo(engine, result.stored.file_id)
+    return result
+
+
+def read_ledger(
+    path: Path,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    problems: list[RowProblem] | None = None,
+) -> list[tuple[int, Fields]]:
+    """A ledger's readable rows (number, fields), without storing anything; the rows left out (unreadable,
+    or written twice) are added to ``problems``."""
+    cols = Columns(path, ALIASES, ("date", "unit"), "活动台账", sheet, columns)
+    problems = [] if problems is None else problems
     read: list[tuple[int, Fields]] = []
     seen: dict[str, int] = {}
     for row in cols.table.rows:
-        fields = _fields(cols, row, path, result.problems)
+        fields = _fields(cols, row, path, problems)
         if fields is None:
             continue
         said = _meaning(fields)
         if said in seen:
-            result.problems.append(
+            problems.append(
                 RowProblem(
                     row.number,
                     "",
@@ -91,20 +129,7 @@ def import_ledger(engine: Engine, path: Path, sheet: str | None = None) -> Ledge
             continue
         seen[said] = row.number
         read.append((row.number, fields))
-    stored = _identify(read)
-    result.rows = len(stored)
-    if not stored:
-        return result
-    _compare(engine, stored, result)
-    data = path.read_bytes()
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    records_ = [StoredRecord(LEDGER_FORM, ident, dict(fields)) for ident, (_, fields) in stored.items()]
-    result.stored = ingest(
-        ensure_tables(engine), path, hashlib.sha256(data).hexdigest(), len(data), mtime, records_
-    )
-    if result.stored.already:
-        result.redone = _redo(engine, result.stored.file_id)
-    return result
+    return read
 
 
 def _fields(cols: Columns, row: SourceRow, path: Path, problems: list[RowProblem]) -> Fields | None:
@@ -223,10 +248,12 @@ class LedgerImport:
     rows: int
     counted: int
     undone_at: dt.datetime | None
+    offices: frozenset[int] = frozenset()  # the offices that imported it
+    name: str = ""  # as the (first) office that imported it named it
 
 
-def list_imports(engine: Engine) -> list[LedgerImport]:
-    """Every ledger file imported, oldest first."""
+def list_imports(engine: Engine, offices: Collection[int] | None = None) -> list[LedgerImport]:
+    """Every ledger file imported (by one of ``offices``; None: by anyone), oldest first."""
     r, f, u = records.c, files.c, tally_undone.c
     query = (
         select(
@@ -243,12 +270,27 @@ def list_imports(engine: Engine) -> list[LedgerImport]:
         .group_by(f.id, f.first_path, f.first_seen_at, u.undone_at)
         .order_by(f.id)
     )
+    owners: dict[int, set[int]] = defaultdict(set)
+    named: dict[int, str] = {}
     try:
         with ensure_tables(engine).connect() as conn:
             rows = conn.execute(query).all()
+            ledger_files = select(r.file_id).where(r.form_key == LEDGER_FORM)
+            linked = (
+                select(office_files.c.file_id, office_files.c.office_id, office_files.c.name)
+                .where(office_files.c.file_id.in_(ledger_files))
+                .order_by(office_files.c.at)
+            )
+            for file_id, office_id, name in conn.execute(linked):
+                owners[file_id].add(office_id)
+                named.setdefault(file_id, name)
     except SQLAlchemyError as exc:
         raise StorageError(f"无法读取台账读入记录：{exc}") from exc
-    return [LedgerImport(i, p, at, int(n), int(c or 0), undone) for i, p, at, n, c, undone in rows]
+    found = [
+        LedgerImport(i, p, at, int(n), int(c or 0), undone, frozenset(owners[i]), named.get(i, Path(p).name))
+        for i, p, at, n, c, undone in rows
+    ]
+    return found if offices is None else [i for i in found if i.offices & set(offices)]
 
 
 @dataclass(frozen=True)
@@ -259,10 +301,13 @@ class Undone:
     restored: int
 
 
-def undo_import(engine: Engine, file_id: int) -> Undone:
-    """Undo a ledger import: its rows count no more, and the rows it had replaced count again."""
-    known = {i.file_id: i for i in list_imports(engine)}
+def undo_import(engine: Engine, file_id: int, offices: Collection[int] | None = None) -> Undone:
+    """Undo a ledger import (of one of ``offices``; None: anyone's): its rows count no more, and the rows it
+    had replaced count again. An import other offices made too is theirs as well: it is not undone here."""
+    known = {i.file_id: i for i in list_imports(engine, offices)}
     found = known.get(file_id)
+    if found is not None and offices is not None and not found.offices <= set(offices):
+        raise DataError(f"台账读入 {file_id}（{found.path}）也是其他组织读入的，只能由共同的上级组织撤销")
     if found is None:
         listed = "、".join(str(i) for i in known) or "无"
         raise DataError(

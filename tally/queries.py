@@ -77,8 +77,9 @@ Sums = tuple[int, int, int, int, int, int, int, int, int, int]
 NO_SUMS: Sums = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def members(conn: Connection, unit: str | None) -> list[MemberRow]:
-    """Every member (of ``unit``), one row each, by unit and name (as Python orders text, by code point)."""
+def members(conn: Connection, unit: str | None, within: Select[Any] | None = None) -> list[MemberRow]:
+    """Every member (of ``unit``; whose id ``within`` selects), one row each, by unit and name (as Python
+    orders text, by code point)."""
     p = tally_people.c
     moved = type_coerce(p.moved_on, String)  # spares SQLAlchemy's slow per-row date parsing on SQLite
     query = select(p.id, p.name, p.unit, p.community, p.member_no, p.on_roster, moved).where(
@@ -86,17 +87,21 @@ def members(conn: Connection, unit: str | None) -> list[MemberRow]:
     )
     if unit is not None:
         query = query.where(p.unit == unit)
+    if within is not None:
+        query = query.where(p.id.in_(within))
     order = "C" if conn.dialect.name == "postgresql" else "BINARY"
     query = query.order_by(p.unit.collate(order), p.name.collate(order))
     return plain_rows(conn, query)
 
 
-def member_sums(conn: Connection, year: int, band: str) -> dict[int, Sums]:
+def member_sums(conn: Connection, year: int, band: str, within: Select[Any] | None = None) -> dict[int, Sums]:
     """Each member's sums for ``year`` under ``band``, by person id: one scan of the kept sums, which costs
-    less than looking each member's up in a join."""
+    less than looking each member's up in a join (``within``: only those people's)."""
     m = tally_member_sums.c
     columns = [m[f"{n}{h}"] for n in "npals" for h in (1, 2)]
     query = select(m.person_id, *columns).where(m.year == year, m.band == band)
+    if within is not None:
+        query = query.where(m.person_id.in_(within))
     return {row[0]: row[1:] for row in plain_rows(conn, query)}
 
 
@@ -131,15 +136,21 @@ class Reg(NamedTuple):
     form: str
 
 
-def registrations(conn: Connection, until: dt.date) -> dict[int, list[Reg]]:
+def registrations(
+    conn: Connection, until: dt.date, within: Select[Any] | None = None
+) -> dict[int, list[Reg]]:
     """Each person's registrations up to ``until``, oldest first: undated ones first, then by date, then as
-    stored. Read in the order stored (a table scan); the few people with more than one are sorted here."""
+    stored. Read in the order stored (a table scan); the few people with more than one are sorted here.
+    ``within``: only those people's, and every unit's."""
     r = tally_registrations.c
     query = (
         select(r.person_id, r.community, type_coerce(r.on_date, String), r.form_key)
         .where((r.on_date <= until) | r.on_date.is_(None))
         .order_by(r.id)
     )
+    if within is not None:
+        units_ = select(tally_people.c.id).where(tally_people.c.kind == "unit")
+        query = query.where(r.person_id.in_(within) | r.person_id.in_(units_))
     found: dict[int, list[Reg]] = {}
     several: set[int] = set()
     rows = plain_rows(conn, query)

@@ -131,8 +131,10 @@ tally_roster_rows = Table(
     Column("file_name", String(500), nullable=False),  # the roster's name, as the register may hold it
     Column("path", Text, nullable=False),  # the roster's full path when it was loaded
     Column("row_no", Integer, nullable=False),
+    Column("office_id", Integer, nullable=False),  # the office that loaded the roster (store's offices.id)
     UniqueConstraint("path", "row_no", name="uq_tally_roster_rows"),
     Index("ix_tally_roster_rows_name", "file_name", "row_no"),
+    Index("ix_tally_roster_rows_office", "office_id", "person_id"),
 )
 
 # Each member's activities summed per half year of one year, under one points band (“5±3”; “raw” for a

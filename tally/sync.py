@@ -59,11 +59,15 @@ def sync(engine: Engine, progress: Callable[[int], object] = lambda n: None) -> 
             stale = _stale(conn)
             _drop(conn, stale)
             todo = _todo(conn)
-            people = PeopleIndex(conn)
-            owners = issued_people(conn) if todo else {}
+            # People are looked up by the names, keys and numbers each chunk mentions, and issued forms by
+            # its ids: a few returns cost milliseconds, however many members the tally knows.
+            people = PeopleIndex(conn, lazy=True)
             r = records.c
             for chunk in _chunks(sorted(todo)):
-                rows = conn.execute(select(r.id, r.form_key, r.form_id, r.fields).where(r.id.in_(chunk)))
+                rows = conn.execute(
+                    select(r.id, r.form_key, r.form_id, r.fields).where(r.id.in_(chunk))
+                ).all()
+                owners = issued_people(conn, {form_id for _, _, form_id, _ in rows if form_id})
                 derived = [
                     Derived(rid, key, derive(key, fields or {}), owners.get((key, form_id or "")))
                     for rid, key, form_id, fields in rows
@@ -175,6 +179,7 @@ def _drop(conn: Connection, record_ids: Sequence[int]) -> None:
 def _write(conn: Connection, people: PeopleIndex, derived: list[Derived]) -> None:
     """Insert the facts of a chunk of records, each table in one statement. A record whose issued form was
     made from a roster row counts for that row's member, however the form spells the name."""
+    people.load(p for d in derived for p in d.facts.people())
     people.ensure([p for d in derived for p in d.facts.people() if d.owner is None or not _subject(d, p)])
 
     def pid(d: Derived, person: Person) -> int | None:
@@ -243,16 +248,48 @@ def _subject(d: Derived, person: Person) -> bool:
 
 
 class PeopleIndex:
-    """Person ids by key, by 编号 and by name, creating a person the first time a form names them."""
+    """Person ids by key, by 编号 and by name, creating a person the first time a form names them.
 
-    def __init__(self, conn: Connection) -> None:
+    ``lazy``: nobody is read at first; ``load`` reads the people some persons could be (by name, key or
+    编号) before they are looked up, so a few records need not read every member."""
+
+    def __init__(self, conn: Connection, lazy: bool = False) -> None:
         self._conn = conn
         self._ids: dict[tuple[str, str], int] = {}
         self._numbers: dict[str, int] = {}
         self._units_by_name: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._lazy = lazy
+        self._asked: set[tuple[str, str]] = set()  # (what, value) already read: name, key or number
+        if not lazy:
+            p = tally_people.c
+            for row in conn.execute(select(p.id, p.kind, p.person_key, p.member_no, p.name, p.unit)):
+                self._remember(*row)
+
+    def load(self, persons: Iterable[Person]) -> None:
+        """Read every stored person that ``find`` could give for these (all of a name, a key, a 编号)."""
+        if not self._lazy:
+            return
         p = tally_people.c
-        for row in conn.execute(select(p.id, p.kind, p.person_key, p.member_no, p.name, p.unit)):
-            self._remember(*row)
+        wanted: dict[str, set[str]] = {"name": set(), "key": set(), "number": set()}
+        for person in persons:
+            for what, value in (("name", person.name), ("key", person.key), ("number", person.member_no)):
+                if value and (what, value) not in self._asked:
+                    wanted[what].add(value)
+                    self._asked.add((what, value))
+        columns = {"name": p.name, "key": p.person_key, "number": p.member_no}
+        seen = set(self._ids.values())
+        for what, values in wanted.items():
+            listed = sorted(values)
+            for start in range(0, len(listed), CHUNK):
+                query = (
+                    select(p.id, p.kind, p.person_key, p.member_no, p.name, p.unit)
+                    .where(columns[what].in_(listed[start : start + CHUNK]))
+                    .order_by(p.id)
+                )
+                for row in self._conn.execute(query):
+                    if row[0] not in seen:  # read once, in id order, as the whole table would be
+                        seen.add(row[0])
+                        self._remember(*row)
 
     def _remember(self, pid: int, kind: str, key: str, number: str | None, name: str, unit: str) -> None:
         self._ids[(kind, key)] = pid

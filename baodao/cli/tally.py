@@ -8,10 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 
 from baodao.cli.columns import table
 from baodao.cli.common import DB_HELP, progress_bar
+from baodao.errors import DataError
 from baodao.store.db import connect
+from baodao.store.offices import DEFAULT_OFFICE, all_offices
 from baodao.tally.compute import tally
 from baodao.tally.ledger import ALIASES as LEDGER_COLUMNS
 from baodao.tally.ledger import import_ledger, list_imports, undo_import
@@ -158,13 +161,26 @@ def roster() -> None:
 SHEET_HELP = "读 Excel 文件中的哪个工作表（默认第一个）。"
 
 
+OFFICE_HELP = "读入到哪个组织（编号见 baodao orgs list；默认本级，编号 1）：该组织的统计计入这些人。"
+
+
+def _office(engine: Engine, office_id: int) -> int:
+    known = {o.id: o for o in all_offices(engine)}
+    if office_id not in known:
+        listed = "、".join(f"{o.id} {o.name}" for o in known.values())
+        raise DataError(f"没有编号为 {office_id} 的组织（已有：{listed}；见 baodao orgs list）")
+    return office_id
+
+
 @roster.command(name="load")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--sheet", help=SHEET_HELP)
+@click.option("--office", "office_id", type=int, default=DEFAULT_OFFICE, help=OFFICE_HELP)
 @click.option("--db", help=DB_HELP)
-def roster_load(path: Path, sheet: str | None, db: str | None) -> None:
+def roster_load(path: Path, sheet: str | None, office_id: int, db: str | None) -> None:
     """读入名册（Excel/CSV/JSON/YAML，列名：姓名、工作单位及职务、所属社区，可选 编号、迁居日期）。"""
-    result = load_roster(connect(db), path, sheet)
+    engine = connect(db)
+    result = load_roster(engine, path, sheet, _office(engine, office_id))
     for problem in result.problems:
         click.echo(str(problem), err=True)
     click.echo(
@@ -191,11 +207,13 @@ LEDGER_IMPORT_HELP = f"""读入活动台账；同一次活动不会重复计入�
 @ledger.command(name="import", help=LEDGER_IMPORT_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--sheet", help=SHEET_HELP)
+@click.option("--office", "office_id", type=int, default=DEFAULT_OFFICE, help=OFFICE_HELP)
 @click.option("--db", help=DB_HELP)
-def ledger_import(paths: tuple[Path, ...], sheet: str | None, db: str | None) -> None:
+def ledger_import(paths: tuple[Path, ...], sheet: str | None, office_id: int, db: str | None) -> None:
     engine = connect(db)
+    _office(engine, office_id)
     for path in paths:
-        result = import_ledger(engine, path, sheet)
+        result = import_ledger(engine, path, sheet, office_id)
         for problem in result.problems:
             click.echo(str(problem), err=True)
         for change in result.changed:

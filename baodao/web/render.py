@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 HERE = Path(__file__).resolve().parent
@@ -60,16 +60,22 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
 def download(path: Path, name: str, inline: bool = False) -> FileResponse:
     """A file under a Chinese name (RFC 5987 filename*), with a type that never runs in the browser."""
     media = TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return FileResponse(path, media_type=media, headers=_named(name, media, inline))
+
+
+def attachment(data: bytes, name: str) -> Response:
+    """Bytes made for this request (an export) as a download, named as ``download`` names files."""
+    media = TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+    return Response(data, media_type=media, headers=_named(name, media, False))
+
+
+def _named(name: str, media: str, inline: bool) -> dict[str, str]:
     ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_") or "download"
     quoted = urllib.parse.quote(name, safe="")
     disposition = (
         "inline" if inline and media in ("application/pdf", "image/png", "image/jpeg") else "attachment"
     )
-    return FileResponse(
-        path,
-        media_type=media,
-        headers={
-            "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quoted}",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return {
+        "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quoted}",
+        "X-Content-Type-Options": "nosniff",
+    }

@@ -134,3 +134,24 @@ def test_rules_no_returned_form_can_decide_are_counted_once_as_unchecked(tmp_pat
     assert "认领岗位（服务项目）未核对：交回的表中没有记录：2 人" in out
     assert "服务意向未核对：交回的报到证中没有记录：2 人" in out
     assert "未达标或需留意的党员（--all 列出全部）：0 人" in out  # 未核对 alone is neither met nor short
+
+
+def test_roster_and_ledger_go_to_the_office_given_and_an_unknown_office_is_named(tmp_path: Path) -> None:
+    from baodao.store.db import connect
+    from baodao.store.offices import add_office
+    from baodao.tally.ledger import list_imports
+    from baodao.tally.schema import tally_roster_rows
+
+    db = str(tmp_path / "db.sqlite3")
+    engine = connect(db)
+    add_office(engine, "香河社区", "社区党组织", 1)
+    roster = tmp_path / "名册.csv"
+    roster.write_text("姓名,工作单位,所属社区\n周峰,荣成市财政局,香河社区\n", encoding="utf-8")
+    code, _, err = run("roster", "load", str(roster), "--office", "9", "--db", db)
+    assert code != 0 and "没有编号为 9 的组织（已有：1 本级、2 香河社区" in err
+    assert run("roster", "load", str(roster), "--office", "2", "--db", db)[0] == 0
+    book = str(ledger_book(tmp_path / "台账.xlsx", ROWS))
+    assert run("ledger", "import", book, "--office", "2", "--db", db)[0] == 0
+    with engine.connect() as conn:
+        assert [r.office_id for r in conn.execute(tally_roster_rows.select())] == [2]
+    assert [i.offices for i in list_imports(engine)] == [frozenset({2})]

@@ -23,7 +23,7 @@ def test_schema_module_matches_the_tally_migrations(engine: Engine) -> None:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": _tally_only})
         assert compare_metadata(context, metadata) == []
-        assert conn.scalar(text(f"SELECT version_num FROM {VERSION_TABLE}")) == "t0002"
+        assert conn.scalar(text(f"SELECT version_num FROM {VERSION_TABLE}")) == "t0003"
 
 
 def test_t0002_goes_down_and_up(engine: Engine) -> None:

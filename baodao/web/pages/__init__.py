@@ -10,11 +10,13 @@ from baodao.web.pages import (
     home,
     issue,
     jobs,
+    ledgers,
     login,
     notices,
     register,
     returns,
     review,
+    tally,
     templates,
 )
 
@@ -31,6 +33,8 @@ def protected() -> list[APIRouter]:
         returns.router,
         review.router,
         register.router,
+        tally.router,
+        ledgers.router,
         filings.router,
         notices.router,
         templates.router,

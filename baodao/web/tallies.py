@@ -1,0 +1,412 @@
+"""The 统计 page's figures: a tally of the visitor's offices, cut into the tables, charts and side-by-side
+figures the page shows and the XLSX it exports. Nothing is kept between requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import urllib.parse
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import Engine
+
+from baodao.errors import DataError
+from baodao.store.offices import Office, all_offices, subtree
+from baodao.tally.compute import tally
+from baodao.tally.model import MemberTally, Shortfall, Tally, UnitTally
+from baodao.tally.offices import owns_all, people_by_office
+from baodao.tally.period import Period
+from baodao.tally.policy import Policy, bundled, load_policy
+from baodao.tally.version import data_version
+from baodao.tally.wording import describe
+from baodao.web.auth import NotFound, Visitor
+
+STATUS = {"short": "未达到", "pending": "待完成", "warning": "提醒", "unchecked": "未核对"}
+SHOWN = 200  # rows of a table on the page; the export has them all
+MEMBER_SORTS = {
+    "unit": ("单位", lambda m: (m.unit, m.name)),
+    "name": ("姓名", lambda m: (m.name, m.unit)),
+    "problems": ("问题多的在前", lambda m: (-m.short, m.unit, m.name)),
+    "points": ("积分低的在前", lambda m: (m.points, m.unit, m.name)),
+    "activities": ("活动少的在前", lambda m: (m.activities, m.unit, m.name)),
+}
+UNIT_SORTS = {
+    "name": ("单位", lambda u: (u.name,)),
+    "rate": ("报到率低的在前", lambda u: (u.report_rate if u.report_rate is not None else 2, u.name)),
+    "participation": (
+        "活动参与率低的在前",
+        lambda u: (u.participation_rate if u.participation_rate is not None else 2, u.name),
+    ),
+    "missed": ("缺月多的在前", lambda u: (-u.missed_months, u.name)),
+    "deduction": ("扣分多的在前", lambda u: (-u.deduction, u.name)),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the page was asked for: rule, period, whose figures, and how the tables are cut."""
+
+    policy: str
+    year: int
+    half: int | None
+    as_of: dt.date | None = None
+    office: int | None = None  # one office (and those under it) of the visitor's; None: all of them
+    unit: str = ""
+    q: str = ""  # part of a name
+    show: str = "problem"  # problem (any shortfall but 未核对), short (fails now), all
+    sort: str = "unit"
+    usort: str = "name"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.half)
+
+
+def read_choice(params: Mapping[str, str]) -> Choice:
+    """The page's query string as a choice; a value that makes no sense is said in Chinese."""
+    keys = [p.key for p in bundled()]
+    policy = params.get("policy") or keys[0]
+    if policy not in keys:
+        raise DataError(f"没有名为“{policy}”的规则（内置的：{'、'.join(keys)}）")
+    try:
+        year = int(params.get("year") or dt.date.today().year)
+        half_raw = params.get("half") or ""
+        half = int(half_raw) if half_raw else None
+        as_of_raw = params.get("as_of") or ""
+        as_of = dt.date.fromisoformat(as_of_raw) if as_of_raw else None
+        office_raw = params.get("office") or ""
+        office = int(office_raw) if office_raw else None
+    except ValueError as exc:
+        raise DataError("年度、半年、统计日或组织填写不对（年度如 2025，统计日如 2025-12-31）") from exc
+    show = params.get("show") or "problem"
+    sort = params.get("sort") or "unit"
+    usort = params.get("usort") or "name"
+    return Choice(
+        policy,
+        year,
+        half,
+        as_of,
+        office,
+        (params.get("unit") or "").strip(),
+        (params.get("q") or "").strip(),
+        show if show in ("problem", "short", "all") else "problem",
+        sort if sort in MEMBER_SORTS else "unit",
+        usort if usort in UNIT_SORTS else "name",
+    )
+
+
+def offices_of(engine: Engine, visitor: Visitor, office: int | None) -> frozenset[int] | None:
+    """The offices whose people a tally counts: the visitor's (or one of them and those under it); None
+    when they are every office there is."""
+    if office is None:
+        wanted = set(visitor.offices)
+    else:
+        visitor.check(office)
+        wanted = {o.id for o in subtree(engine, office)}
+    every = {o.id for o in all_offices(engine)}
+    return None if wanted >= every else frozenset(wanted)
+
+
+def counted(engine: Engine, scope: frozenset[int] | None, count: Callable[[frozenset[int] | None], T]) -> T:
+    """``count(scope)``, or ``count(None)`` (everyone, cheaper) when the offices of ``scope`` own all the
+    data there is — asked again afterwards, so data of another office stored meanwhile is never shown."""
+    if scope is None:
+        return count(None)
+    with engine.connect() as conn:
+        if not owns_all(conn, scope):
+            return count(scope)
+    made = count(None)
+    with engine.connect() as conn:
+        return made if owns_all(conn, scope) else count(scope)
+
+
+def as_of(choice: Choice) -> dt.date:
+    """The day counted on: the one asked for, else today, or the period's last day when it is over."""
+    if choice.as_of is not None:
+        return choice.as_of
+    return min(dt.date.today(), choice.period.end)
+
+
+# Tallies kept while the data they were made from is unchanged, each under the exact set of offices it
+# counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. The same
+# tally is computed once however many ask at once; at most two are computed at a time, since a large one is
+# CPU work and more at once would only slow every page.
+KEPT, ENTRIES = 250_000, 200  # members in all, entries (tallies, charts, offices side by side)
+_kept: OrderedDict[tuple[object, ...], tuple[str, object, int]] = OrderedDict()
+_guard = threading.Lock()  # over _kept and _keys
+_keys: dict[tuple[object, ...], threading.Lock] = {}
+_computing = threading.BoundedSemaphore(2)
+T = TypeVar("T")
+
+
+def kept(engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]) -> T:
+    """``compute()``, or what it gave before for ``key`` while the data is unchanged (`tally.version`)."""
+    key = (str(engine.url), *key)
+    with _guard:
+        lock = _keys.setdefault(key, threading.Lock())
+    with lock:
+        version = data_version(engine)
+        with _guard:
+            found = _kept.get(key)
+            if found is not None and found[0] == version:
+                _kept.move_to_end(key)
+                return found[1]  # type: ignore[return-value]
+        with _computing:
+            made = compute()
+        with _guard:
+            _kept[key] = (version, made, size(made))
+            while len(_kept) > 1 and (len(_kept) > ENTRIES or sum(n for _, _, n in _kept.values()) > KEPT):
+                gone, _ = _kept.popitem(last=False)
+                _keys.pop(gone, None)
+    return made
+
+
+def scope_of(engine: Engine, visitor: Visitor, choice: Choice) -> frozenset[int] | None:
+    return offices_of(engine, visitor, choice.office)
+
+
+def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str | None = None) -> Tally:
+    policy = load_policy(choice.policy)
+    scope = scope_of(engine, visitor, choice)
+    when = as_of(choice)
+    return kept(
+        engine,
+        ("tally", scope, choice.policy, choice.period, when, unit),
+        lambda: counted(
+            engine,
+            scope,
+            lambda offices: tally(engine, policy, choice.period, when, unit=unit, offices=offices),
+        ),
+        lambda t: len(t.members),
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    text: str
+    status: str  # 未达到, 待完成, 提醒, 未核对
+    rule: str
+    clause: str
+
+
+def problems(shortfalls: Sequence[Shortfall]) -> list[Problem]:
+    return [Problem(describe(s), STATUS[s.status], s.rule, s.clause) for s in shortfalls]
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    person_id: int
+    name: str
+    unit: str
+    community: str
+    on_roster: bool
+    reported: bool
+    reported_on: dt.date | None
+    activities: int
+    services: int
+    points: int
+    stars: int | None
+    short: int  # shortfalls that fail now
+    problems: list[Problem]
+
+
+def member_line(m: MemberTally) -> MemberLine:
+    stars = sum(m.stars_by_half.values()) if m.stars_by_half else None
+    short = sum(1 for s in m.shortfalls if s.counts)
+    return MemberLine(
+        m.person_id,
+        m.name,
+        m.unit,
+        m.community,
+        m.on_roster,
+        m.reported,
+        m.reported_on,
+        m.activities,
+        m.services,
+        m.points,
+        stars,
+        short,
+        problems(m.shortfalls),
+    )
+
+
+def member_lines(result: Tally, choice: Choice) -> list[MemberLine]:
+    """The members the tables show: with a problem (or all, or those failing now), filtered and sorted."""
+    found = []
+    for m in result.members:
+        if choice.unit and m.unit != choice.unit:
+            continue
+        if choice.q and choice.q not in m.name:
+            continue
+        if choice.show == "short" and not any(s.counts for s in m.shortfalls):
+            continue
+        if choice.show == "problem" and not any(not s.unchecked for s in m.shortfalls):
+            continue
+        found.append(member_line(m))
+    found.sort(key=MEMBER_SORTS[choice.sort][1])
+    return found
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    name: str
+    community: str
+    members: int
+    reported: int
+    report_rate: float | None
+    participation_rate: float | None
+    missed_months: int
+    joint_meetings: int
+    theme_days: int
+    deduction: float
+    grade: str | None
+    problems: list[Problem]
+
+
+def unit_lines(result: Tally, choice: Choice) -> list[UnitLine]:
+    found = [
+        UnitLine(
+            u.name,
+            u.community,
+            u.members,
+            u.reported,
+            u.report_rate,
+            u.participation_rate,
+            sum(1 for s in u.shortfalls if s.kind == "monthly_activity" and s.counts),
+            sum(u.joint_meetings_by_quarter.values()),
+            sum(u.theme_days_by_half.values()),
+            u.deduction,
+            u.grade,
+            problems(u.shortfalls),
+        )
+        for u in result.units
+        if (not choice.unit or u.name == choice.unit) and (not choice.q or choice.q in u.name)
+    ]
+    found.sort(key=UNIT_SORTS[choice.usort][1])
+    return found
+
+
+@dataclass(frozen=True)
+class CommunityLine:
+    name: str
+    units: list[str]
+    members_reported: int
+    coverage: float | None
+    too_many: bool
+    problems: list[Problem]
+
+
+def community_lines(result: Tally, policy: Policy) -> list[CommunityLine]:
+    limit = policy.max_units_per_community
+    most = int(limit.value) if limit else 5  # 000 二（二）'s five, where a policy states none
+    return [
+        CommunityLine(
+            c.name, c.units, c.members_reported, c.coverage, len(c.units) > most, problems(c.shortfalls)
+        )
+        for c in result.communities
+    ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    expected: int  # 应报到: members on the roster
+    reported: int  # of those, reported
+    rate: float | None
+    members_short: int
+    units_short: int
+    reported_off_roster: int  # reported, but on no roster loaded
+
+
+def summary(members: Sequence[MemberTally], units: Sequence[UnitTally]) -> Summary:
+    expected = sum(1 for m in members if m.on_roster)
+    reported = sum(1 for m in members if m.on_roster and m.reported)
+    return Summary(
+        expected,
+        reported,
+        reported / expected if expected else None,
+        sum(1 for m in members if any(s.counts for s in m.shortfalls)),
+        sum(1 for u in units if any(s.counts for s in u.shortfalls)),
+        sum(1 for m in members if m.reported and not m.on_roster),
+    )
+
+
+@dataclass(frozen=True)
+class OfficeFigures:
+    office: Office
+    summary: Summary
+    communities: int
+
+
+@dataclass
+class SideBySide:
+    """Each office directly under the visitor's, with its figures, for a 组织部 or 街道 to compare."""
+
+    offices: list[OfficeFigures] = field(default_factory=list)
+
+
+def side_by_side(engine: Engine, visitor: Visitor, result: Tally, office: int | None) -> SideBySide:
+    """The figures of each office right under ``office`` (the visitor's own when None), from one tally:
+    its people are found once per office, and its members and units cut out of ``result``."""
+    root = office if office is not None else visitor.user.office_id
+    tree = subtree(engine, root)
+    children = [o for o in tree if o.depth == 1]
+    if not children:
+        return SideBySide()
+    child_of: dict[int, int] = {}
+    owner: int | None = None
+    for o in tree:  # depth first: each office after its parent
+        if o.depth == 1:
+            owner = o.id
+        if o.depth >= 1 and owner is not None:
+            child_of[o.id] = owner
+    with engine.connect() as conn:
+        found = people_by_office(conn, child_of)
+    # Each person to the offices right under ``root`` they belong to (one may belong to two).
+    whose: dict[int, set[int]] = defaultdict(set)
+    for office, people in found.items():
+        for pid in people:
+            whose[pid].add(child_of[office])
+    members: dict[int, list[MemberTally]] = defaultdict(list)
+    for m in result.members:
+        for child_id in whose.get(m.person_id, ()):
+            members[child_id].append(m)
+    figures = []
+    for child in children:
+        mine = members[child.id]
+        at = {m.unit for m in mine}
+        units = [u for u in result.units if u.name in at or child.id in whose.get(u.person_id or 0, ())]
+        communities = {m.community for m in mine if m.community}
+        figures.append(OfficeFigures(child, summary(mine, units), len(communities)))
+    return SideBySide(figures)
+
+
+def find_member(result: Tally, person_id: int) -> MemberTally:
+    for m in result.members:
+        if m.person_id == person_id:
+            return m
+    raise NotFound()
+
+
+def stars_counts(members: Sequence[MemberTally]) -> dict[int, int] | None:
+    """How many members have each number of stars in the period; None when the policy gives no stars."""
+    if not any(m.stars_by_half for m in members):
+        return None
+    counted: dict[int, int] = {}
+    for m in members:
+        n = sum(m.stars_by_half.values())
+        counted[n] = counted.get(n, 0) + 1
+    return dict(sorted(counted.items()))
+
+
+def linker(query: Mapping[str, str]) -> Callable[..., str]:
+    """``link(path, **changes)``: an address with the page's query, changed; empty values left out."""
+
+    def link(path: str = "/tally", **changes: object) -> str:
+        merged = {**query, **{k: str(v) for k, v in changes.items()}}
+        kept = {k: v for k, v in merged.items() if v}
+        return path + ("?" + urllib.parse.urlencode(kept) if kept else "")
+
+    return link
