@@ -29,7 +29,7 @@ def seed_half_year(engine: Engine, folder: Path, office: int = DEFAULT_OFFICE) -
     lines += [f"吕华,{BLOOD},新安社区,SJ-3"] + [f"医{i},{HOSPITAL},峡窝社区,SJ-H{i}" for i in range(10)]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    load_roster(engine, folder / "roster.csv")
+    load_roster(engine, folder / "roster.csv", office_id=office)  # the office loaded the roster: its people
     r.registration("陈海", BLOOD, "金华社区", "2025-03-01", "SJ-1")
     r.registration("张洋", BLOOD, "金华社区", "2025-03-02", "SJ-2")
     for i in range(10):

@@ -15,7 +15,7 @@ from baodao.jobs.filing import FilingParams, read_params
 from baodao.jobs.worker import run_one
 from baodao.store import jobs as queue
 from baodao.store.db import connect
-from baodao.store.offices import DEFAULT_OFFICE
+from baodao.store.offices import DEFAULT_OFFICE, add_office
 from tests.jobs.conftest import AS_OF, BLOOD, seed_half_year
 
 
@@ -98,3 +98,25 @@ SUMMARY = {"kind": "summary", "policy": "zhengzhou-2019", "year": "2025", "as_of
 def test_read_params_refuses_what_the_page_never_offers(raw: dict[str, Any], message: str) -> None:
     with pytest.raises(DataError, match=message):
         read_params(raw)
+
+
+def test_a_filing_counts_only_the_people_of_its_office(tmp_path: Path) -> None:
+    engine = connect(str(tmp_path / "db.sqlite3"))
+    xinan = add_office(engine, "新安社区党委", "社区党组织", DEFAULT_OFFICE)
+    other = add_office(engine, "金华社区党委", "社区党组织", DEFAULT_OFFICE)
+    seed_half_year(engine, tmp_path / "seed", xinan)
+    params = FilingParams("honour-roll", "zhengzhou-2019", 2025, 1, AS_OF)
+    rolls = {}
+    for office in (xinan, other, DEFAULT_OFFICE):
+        queue.enqueue(engine, office, "clerk", "filing", params.title, params.as_json())
+        job = queue.claim(engine, "test")
+        assert job is not None
+        run_one(engine, job, tmp_path / "data")
+        rolls[office] = queue.get(engine, job.id)
+    mine, theirs, top = rolls[xinan], rolls[other], rolls[DEFAULT_OFFICE]
+    assert mine is not None and mine.state == "done" and mine.result is not None
+    table = Document(str(tmp_path / "data" / mine.result["downloads"][0]["path"])).tables[0]
+    assert [c.text for c in table.rows[1].cells][:2] == ["1", "陈海"]
+    assert top is not None and top.state == "done"  # the top office sees everyone's
+    assert theirs is not None and theirs.state == "failed"  # 金华社区党委 has no one with stars
+    assert "没有" in (theirs.error or "") and "陈海" not in (theirs.error or "")
