@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from baodao.jobs.submit import retry
 from baodao.store import jobs as queue
 from baodao.store.audit import log
 from baodao.web.auth import NotFound, Visitor
@@ -41,7 +42,7 @@ async def job_page(request: Request, job_id: int) -> HTMLResponse:
 async def job_retry(request: Request, job_id: int) -> Response:
     job = visible_job(request, job_id)
     visitor: Visitor = request.state.visitor
-    if queue.requeue(request.app.state.engine, job.id):
+    if retry(request.app.state.engine, job.id):
         log(request.app.state.engine, visitor.user.username, job.office_id, "重新运行任务", str(job.id))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 

@@ -1,0 +1,85 @@
+"""`baodao jobs`: the queue at a glance (waiting, running, failed, stalled), a failed job run again, and
+files handed to a job from the command line (as the workbench's 回收 does)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from baodao.cli.common import DB_HELP
+from baodao.cli.worker import DATA_HELP
+
+
+def _data_option(f: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="BAODAO_FILES",
+        default="baodao-data",
+        help=DATA_HELP,
+    )(f)
+
+
+@click.group(name="jobs", invoke_without_command=True)
+@click.option("--db", help=DB_HELP)
+@click.pass_context
+def jobs(ctx: click.Context, db: str | None) -> None:
+    """后台任务：排队、进行中、失败和停滞的任务；重新运行失败的任务；把文件交给任务去读。"""
+    ctx.obj = db
+    if ctx.invoked_subcommand is not None:
+        return
+    from baodao.jobs.status import overview
+
+    for line in overview(db):
+        click.echo(line)
+
+
+@jobs.command(name="retry")
+@click.argument("job_id", type=int)
+@click.pass_obj
+def retry_command(db: str | None, job_id: int) -> None:
+    """重新运行一个失败的任务（已完成的部分不再重做）。"""
+    from baodao.jobs.submit import retry
+    from baodao.store.db import connect
+
+    if not retry(connect(db), job_id):
+        raise click.ClickException(f"任务 {job_id} 不存在或没有失败，无需重新运行")
+    click.echo(f"任务 {job_id} 已重新排队")
+
+
+@jobs.command(name="intake")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@_data_option
+@click.option(
+    "--office", "office_id", type=int, default=1, show_default=True, help="交回文件的组织（编号）。"
+)
+@click.option("--user", "username", default="cli", show_default=True, help="记在任务上的经办人。")
+@click.pass_obj
+def intake_job(
+    db: str | None, paths: tuple[Path, ...], data_dir: Path, office_id: int, username: str
+) -> None:
+    """把交回的文件交给后台任务去读（复制进文件库；100 个一份，由各工作进程分担）。"""
+    from baodao.jobs.submit import submit
+    from baodao.store.db import connect
+    from baodao.store.uploads import keep
+
+    engine = connect(db)
+    data = data_dir.resolve()
+    kept = []
+    with tempfile.TemporaryDirectory(dir=data) as work:
+        for n, path in enumerate(paths):
+            copy = Path(work) / f"{n}{path.suffix}"
+            shutil.copyfile(path, copy)  # keep() moves its file into the store; the user's stays
+            stored = keep(data, office_id, copy, path.name)
+            kept.append(
+                {"path": str(stored.path.relative_to(data)), "name": stored.name, "sha256": stored.sha256}
+            )
+    title = f"回收 {len(kept)} 个文件（命令行）"
+    job_id = submit(engine, data, office_id, username, "returns", title, {"files": kept}, len(kept))
+    click.echo(f"任务 {job_id}：{title}，已排队")
