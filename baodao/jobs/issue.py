@@ -26,7 +26,7 @@ from baodao.jobs.context import JobContext
 from baodao.office.sources import RowProblem
 from baodao.store.register import record_issued
 
-CHUNK_RECORDS = int(os.environ.get("BAODAO_CHUNK_RECORDS", "500"))
+CHUNK_RECORDS = 500  # roster rows in a chunk (BAODAO_CHUNK_RECORDS)
 
 
 def _options(p: dict[str, Any], out: Path) -> GenerateOptions:
@@ -47,10 +47,11 @@ def _options(p: dict[str, Any], out: Path) -> GenerateOptions:
 def split(params: dict[str, Any], data_dir: Path) -> list[dict[str, Any]]:
     """The roster's data rows in parts of ``CHUNK_RECORDS`` (one part for a table form or a small roster)."""
     form = get_form(params["form"])
+    size = int(os.environ.get("BAODAO_CHUNK_RECORDS", CHUNK_RECORDS))
     count = splittable_rows(form, data_dir / params["roster"], _options(params, data_dir))
-    if count is None or count <= CHUNK_RECORDS:
+    if count is None or count <= size:
         return [{}]
-    return [{"rows": [n, min(n + CHUNK_RECORDS, count)]} for n in range(0, count, CHUNK_RECORDS)]
+    return [{"rows": [n, min(n + size, count)]} for n in range(0, count, size)]
 
 
 def run(ctx: JobContext) -> dict[str, Any]:

@@ -16,13 +16,13 @@ from baodao.jobs.context import JobContext
 from baodao.store.offices import link_file, records_of_file
 from baodao.store.returns import intake
 
-CHUNK_FILES = int(os.environ.get("BAODAO_CHUNK_FILES", "100"))
+CHUNK_FILES = 100  # files in a chunk (BAODAO_CHUNK_FILES)
 
 
 def split(params: dict[str, Any], data_dir: Path) -> list[dict[str, Any]]:
     """The files in parts of ``CHUNK_FILES``, in the order given."""
-    given = params["files"]
-    return [{"files": given[n : n + CHUNK_FILES]} for n in range(0, len(given), CHUNK_FILES)] or [{}]
+    given, size = params["files"], int(os.environ.get("BAODAO_CHUNK_FILES", CHUNK_FILES))
+    return [{"files": given[n : n + size]} for n in range(0, len(given), size)] or [{}]
 
 
 def merge(ctx: JobContext, results: list[dict[str, Any]]) -> dict[str, Any]:
