@@ -71,6 +71,7 @@ def intake_job(
 
     engine = connect(db)
     data = data_dir.resolve()
+    data.mkdir(parents=True, exist_ok=True)
     kept = []
     with tempfile.TemporaryDirectory(dir=data) as work:
         for n, path in enumerate(paths):
