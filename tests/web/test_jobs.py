@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from baodao.jobs.submit import submit
 from baodao.store import jobs as queue
+from baodao.store.offices import DEFAULT_OFFICE
 from baodao.store.uploads import keep
 from baodao.web.app import worker_prefix
 from tests.intake.test_hostile import valid_docx
@@ -112,3 +113,18 @@ def test_a_worker_killed_mid_job_leaves_it_failed_and_resumable(workbench: Workb
     assert [(f["name"], f["status"], f.get("form_id")) for f in rerun.result["files"]] == [
         o[:2] + o[3:] for o in outcomes
     ]
+
+
+def test_the_top_administrator_sees_the_whole_queue_on_the_jobs_page(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    clerk = user(workbench, "clerk-a", workbench.community_a)
+    upload_returns(clerk, [valid_docx(tmp_path)])
+    admin = user(workbench, "root", DEFAULT_OFFICE, role="admin")
+    page = admin.get("/jobs").text
+    assert "全部任务：排队 1 · 进行中 0 · 失败 0 · 已完成 0" in page
+    if workbench.engine.dialect.name == "postgresql":
+        assert "队列：等待 1 份 · 运行中 0 份 · 失败 0 份 · 停滞 0 份" in page
+    assert "全部任务" not in clerk.get("/jobs").text  # a 社区's clerk sees its own jobs, not the city's queue
+    workbench.run_jobs()
+    assert "全部任务：排队 0 · 进行中 0 · 失败 0 · 已完成 1" in admin.get("/jobs").text

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from baodao.jobs.status import summary
 from baodao.jobs.submit import retry
 from baodao.store import jobs as queue
 from baodao.store.audit import log
+from baodao.store.offices import DEFAULT_OFFICE
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
 
@@ -26,8 +28,15 @@ def visible_job(request: Request, job_id: int) -> queue.Job:
 @router.get("/jobs", response_class=HTMLResponse)
 async def jobs_page(request: Request) -> HTMLResponse:
     visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    # The whole queue (every office's jobs, counted) for the administrator of the top office only.
+    top_admin = visitor.user.role == "admin" and visitor.user.office_id == DEFAULT_OFFICE
     return page(
-        request, "jobs.html", title="任务", jobs=queue.jobs_of(request.app.state.engine, set(visitor.offices))
+        request,
+        "jobs.html",
+        title="任务",
+        jobs=queue.jobs_of(engine, set(visitor.offices)),
+        queue_state=summary(engine) if top_admin else None,
     )
 
 
