@@ -65,6 +65,17 @@ def keep_warm() -> bool:
     return _enabled
 
 
+def prestart() -> None:
+    """Start this process's soffice now, in the background, so that its first conversion is warm too."""
+    if _enabled:
+        threading.Thread(target=_prestart, name="baodao-warm-office", daemon=True).start()
+
+
+def _prestart() -> None:
+    with _lock, contextlib.suppress(ConversionError):
+        _started()
+
+
 def convert_warm(source: Path, outdir: Path, blank_pages: bool = False) -> Path | None:
     """``source`` as a PDF in ``outdir`` by the warm soffice; None when this process keeps none (the caller
     converts one-shot). ConversionError when LibreOffice fails on it or hangs (it is then started again)."""

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from baodao.errors import BaodaoError, ConversionError, StorageError, WriteError
 from baodao.jobs.context import JobContext
 from baodao.jobs.registry import function_of, merge
-from baodao.office.warm import keep_warm
+from baodao.office.warm import keep_warm, prestart
 from baodao.store import jobs as queue
 from baodao.store.db import connect, database_url
 
@@ -135,7 +135,8 @@ def serve(
     """Run jobs until stopped (or, ``once``, until none is waiting): SQLite's claim loop or procrastinate
     (with a heartbeat every ``heartbeat`` s; a worker silent ``stalled_after`` s has its chunk run again).
     A worker keeps one soffice warm for its single-file PDFs (``office/warm.py``)."""
-    keep_warm()
+    if keep_warm() and not once:
+        prestart()
     if database_url(db).startswith("postgresql"):
         from baodao.jobs import queue as procrastinated
 
