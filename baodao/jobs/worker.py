@@ -134,8 +134,8 @@ def serve(
 ) -> None:
     """Run jobs until stopped (or, ``once``, until none is waiting): SQLite's claim loop or procrastinate
     (with a heartbeat every ``heartbeat`` s; a worker silent ``stalled_after`` s has its chunk run again).
-    A worker keeps one soffice warm for its single-file PDFs (``office/warm.py``)."""
-    if keep_warm() and not once:
+    A long-running worker keeps one soffice warm for its single-file PDFs (``office/warm.py``)."""
+    if not once and keep_warm():
         prestart()
     if database_url(db).startswith("postgresql"):
         from baodao.jobs import queue as procrastinated
