@@ -19,11 +19,13 @@ from sqlalchemy import Engine, func, select, update
 
 from baodao.cli import main
 from baodao.jobs.submit import submit
-from baodao.jobs.worker import serve
+from baodao.jobs.worker import attempt, serve
 from baodao.store import jobs as rows
-from baodao.store.schema import jobs, records
+from baodao.store.schema import files, issued_forms, job_chunks, jobs, records
 from baodao.store.uploads import keep
+from tests.conftest import write_roster
 from tests.intake.test_hostile import valid_docx
+from tests.jobs.test_city import people
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -185,3 +187,57 @@ def test_baodao_jobs_shows_the_queue_and_files_clean_removes_old_results(
         )
     assert "已删除 1 个任务的结果" in runner.invoke(main, clean).output
     assert not folder.exists() and all(p.is_file() for p in kept)
+
+
+def test_a_chunk_run_again_after_its_worker_died_stores_nothing_twice(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BAODAO_CHUNK_RECORDS", "2")
+    monkeypatch.setenv("BAODAO_CHUNK_FILES", "2")
+    data = tmp_path / "data"
+    roster = write_roster(tmp_path / "roster.xlsx", people("CT", 5))
+    stored = keep(data, 1, roster, "roster.xlsx")
+    params: dict[str, Any] = {"form": "zz-b1", "roster": str(stored.path.relative_to(data))}
+    params |= {"issue_date": "2025-03-01", "pdf": False, "column_map": {}, "blank": []}
+    issue = submit(engine, data, 1, "clerk", "issue", "发放 5 份", params)
+    returns = submit(
+        engine, data, 1, "clerk", "returns", "回收 3 个", {"files": returned_files(data, tmp_path, 3)}
+    )
+    serve(url_of(engine), data, "first", once=True)
+
+    def counts() -> tuple[int, int, int]:
+        with engine.connect() as conn:
+            return tuple(  # type: ignore[return-value]
+                conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (issued_forms, files, records)
+            )
+
+    before = counts()
+    assert before == (5, 3, 3)
+    first = {j: rows.get(engine, j) for j in (issue, returns)}
+    # A worker that stored its chunk and was killed before saying so: the chunk is still “running”.
+    with engine.begin() as conn:
+        for job_id in (issue, returns):
+            conn.execute(update(jobs).where(jobs.c.id == job_id).values(state="running"))
+            conn.execute(
+                update(job_chunks)
+                .where(job_chunks.c.job_id == job_id, job_chunks.c.chunk == 1)
+                .values(state="running")
+            )
+    for job_id in (issue, returns):
+        attempt(engine, data, job_id, 1, "second")  # as procrastinate runs it again
+    assert counts() == before
+    redone = rows.chunks_of(engine, issue)[1]
+    assert redone.attempts == 2 and redone.worker == "second" and redone.result is not None
+    assert (redone.result["registered"], redone.result["already"]) == (0, 2)
+    for job_id in (issue, returns):
+        job, earlier = rows.get(engine, job_id), first[job_id]
+        assert job is not None and earlier is not None and job.state == "done" and job.result is not None
+        assert earlier.result is not None
+        assert (
+            job.result["made" if job_id == issue else "read"]
+            == earlier.result["made" if job_id == issue else "read"]
+        )
+    # Run once more, delivered twice: a chunk done is not run again.
+    attempt(engine, data, issue, 1, "third")
+    assert rows.chunks_of(engine, issue)[1].worker == "second" and counts() == before
