@@ -95,8 +95,25 @@ def kept(data: Path, paths: list[Path]) -> list[dict[str, str]]:
     return out
 
 
-def timed(server: str, name: str, workers: int, params: Params, chunks: dict[str, str]) -> float:
-    """Seconds from submitting the job to its end, with ``workers`` worker processes already running."""
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of ``pid`` and everything under it (waited children included: the intake readers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in [pid, *warm.descendants(pid)]:
+        try:
+            stat = Path(f"/proc/{p}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    return total
+
+
+def timed(
+    server: str, name: str, workers: int, params: Params, chunks: dict[str, str]
+) -> tuple[float, float]:
+    """Seconds from submitting the job to its end, with ``workers`` worker processes already running, and the
+    CPU seconds the workers (with their readers and soffice) spent on it."""
     url = fresh(server, name)
     ensure_schema(url)
     engine = connect(url)
@@ -112,6 +129,7 @@ def timed(server: str, name: str, workers: int, params: Params, chunks: dict[str
         kind, job_params, total = params(data)
         for key, value in chunks.items():
             os.environ[key] = value  # the split happens here, in the submitting process
+        cpu = sum(tree_cpu(p.pid) for p in procs)
         began = time.monotonic()
         job_id = submit(engine, data, 1, "bench", kind, name, job_params, total)
         while True:
@@ -120,7 +138,7 @@ def timed(server: str, name: str, workers: int, params: Params, chunks: dict[str
             if job.state == "failed":
                 raise SystemExit(f"{name}: {job.error}")
             if job.state == "done":
-                return time.monotonic() - began
+                return time.monotonic() - began, sum(tree_cpu(p.pid) for p in procs) - cpu
             time.sleep(0.1)
     finally:
         for p in procs:
@@ -190,11 +208,16 @@ def main() -> None:
             server = args.db or stack.enter_context(temporary_postgres())
             for name, params, chunks, n, unit in kinds:
                 per = 60.0 if unit == "pages/min" else 1.0
-                one = n / timed(server, f"bench_{name}_1", 1, params, chunks) * per
-                two = n / timed(server, f"bench_{name}_2", 2, params, chunks) * per
+                (wall1, cpu1), (wall2, cpu2) = (
+                    timed(server, f"bench_{name}_{w}", w, params, chunks) for w in (1, 2)
+                )
+                one, two = n / wall1 * per, n / wall2 * per
                 figures[name] = (one, two)
                 print(
-                    f"{name:7} {n:5}: 1 worker {one:.1f} {unit}, 2 workers {two:.1f} {unit}, {two / one:.2f}×"
+                    f"{name} ({n}): 1 worker {one:.1f} {unit}, 2 workers {two:.1f} {unit}, {two / one:.2f}×;"
+                    f" CPU {cpu1 / n:.3f} and {cpu2 / n:.3f} s an item, cores used {cpu1 / wall1:.2f} and"
+                    f" {cpu2 / wall2:.2f}",
+                    flush=True,
                 )
         cold, hot = single_pdf(work, 3)
         print(
