@@ -300,8 +300,8 @@ def fail_chunk(engine: Engine, job_id: int, chunk: int, reason: str, messages: l
     said = {"messages": messages[-MESSAGES_KEPT:]} if messages else {}
     with engine.begin() as conn:
         conn.execute(
-            update(job_chunks)
-            .where(job_chunks.c.job_id == job_id, job_chunks.c.chunk == chunk)
+            update(job_chunks)  # a chunk done stays done (the merge after it failed): 重新运行 merges again
+            .where(job_chunks.c.job_id == job_id, job_chunks.c.chunk == chunk, job_chunks.c.state != "done")
             .values(state="failed", error=reason, finished_at=now, **said)
         )
         conn.execute(
@@ -316,7 +316,7 @@ def note_retry(engine: Engine, job_id: int, chunk: int, reason: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             update(job_chunks)
-            .where(job_chunks.c.job_id == job_id, job_chunks.c.chunk == chunk)
+            .where(job_chunks.c.job_id == job_id, job_chunks.c.chunk == chunk, job_chunks.c.state != "done")
             .values(state="queued", error=reason, worker=None)
         )
 
