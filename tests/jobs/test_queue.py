@@ -241,3 +241,24 @@ def test_a_chunk_run_again_after_its_worker_died_stores_nothing_twice(
     # Run once more, delivered twice: a chunk done is not run again.
     attempt(engine, data, issue, 1, "third")
     assert rows.chunks_of(engine, issue)[1].worker == "second" and counts() == before
+
+
+def test_baodao_jobs_issue_queues_a_batch_checked_first(engine: Engine, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    runner = CliRunner()
+    base = ["jobs", "--db", url_of(engine), "issue", "zz-b1"]
+    thin = tmp_path / "thin.csv"
+    thin.write_text("编号,姓名\nA-1,张三\n", encoding="utf-8")
+    refused = runner.invoke(main, [*base, str(thin), "--data", str(data)])
+    assert refused.exit_code == 1 and "thin.csv 中没有列填写这些必填项：报到地党组织、性别" in refused.output
+    assert rows.counts(engine)["queued"] == 0
+    roster = write_roster(tmp_path / "名册.xlsx", people("CT", 5))
+    answer = runner.invoke(
+        main, [*base, str(roster), "--data", str(data), "--issue-date", "2025-03-01", "--no-pdf"]
+    )
+    assert answer.exit_code == 0 and "（名册.xlsx，命令行），已排队" in answer.output, answer.output
+    serve(url_of(engine), data, "test-worker", once=True)
+    [job] = rows.jobs_of(engine, {1})
+    assert job.state == "done" and job.result is not None and job.result["made"] == 5
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(issued_forms)).scalar_one() == 5
