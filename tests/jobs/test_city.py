@@ -8,6 +8,7 @@ are split as a big one is), 2,000 in `make test-scale` (the default chunks: 500 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -165,6 +166,17 @@ def stop(started: list[subprocess.Popen[bytes]]) -> None:
         assert p.wait(timeout=120) in (0, -signal.SIGKILL)
 
 
+def warm_office_of(worker: int) -> list[str]:
+    """The command lines of a worker's warm LibreOffice (its pipe is named after the worker's pid)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            line = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if f"baodao_{worker}_" in line:
+                found.append(line)
+    return found
+
+
 def snapshot(engine: Engine) -> dict[str, Any]:
     """What the batches stored, without ids, times and paths (which differ from run to run)."""
     with engine.connect() as conn:
@@ -252,6 +264,8 @@ def test_two_workers_one_killed_mid_batch_do_everything_once(
     victim.wait(timeout=30)
     wait_done(run, 120 + N * 1.5)
     stop(workers)
+    # Its warm soffice (a process group of its own) went with it: the bridge saw its input close.
+    assert not warm_office_of(victim.pid), warm_office_of(victim.pid)
 
     assert snapshot(run.engine) == expected
     again = outputs(run)

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -262,3 +263,36 @@ def test_baodao_jobs_issue_queues_a_batch_checked_first(engine: Engine, tmp_path
     assert job.state == "done" and job.result is not None and job.result["made"] == 5
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(issued_forms)).scalar_one() == 5
+
+
+def test_worker_concurrency_runs_processes_that_share_a_job_and_stop_on_sigterm(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postgres_only(engine)
+    monkeypatch.setenv("BAODAO_CHUNK_FILES", "1")
+    data = tmp_path / "data"
+    job_id = submit(
+        engine, data, 1, "clerk", "returns", "回收 6 个", {"files": returned_files(data, tmp_path, 6)}
+    )
+    command = [sys.executable, "-m", "baodao.cli", "worker", "--db", url_of(engine), "--data", str(data)]
+    parent = subprocess.Popen(
+        [*command, "--concurrency", "2"], env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True
+    )
+    try:
+        job = wait_for(engine, job_id, ("done",), seconds=180)
+    finally:
+        assert stopped(parent) == 0
+    assert job.result is not None and job.result["read"] == 6
+    names = {c.worker for c in rows.chunks_of(engine, job_id)}
+    assert names <= {f"{socket.gethostname()}:{parent.pid}-{i}" for i in (0, 1)}
+    time.sleep(1)
+    mark = f"{socket.gethostname()}:{parent.pid}-".encode()
+    left = [p for p in Path("/proc").glob("[0-9]*") if mark in _cmdline(p)]
+    assert left == []  # both worker processes stopped with it
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
