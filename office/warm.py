@@ -61,7 +61,7 @@ def uno_python() -> str | None:
 def keep_warm() -> bool:
     """From now on this process converts single files with a warm soffice; False when none can run here."""
     global _enabled
-    _enabled = uno_python() is not None and FILTERS.keys() != set()
+    _enabled = uno_python() is not None
     return _enabled
 
 
@@ -83,7 +83,12 @@ def convert_warm(source: Path, outdir: Path, blank_pages: bool = False) -> Path 
         return None
     with _lock:
         try:
-            return _started().convert(source, outdir, blank_pages)
+            office = _started()
+        except ConversionError:  # it would not start here: this file, at least, one-shot as before
+            log.warning("warm LibreOffice did not start; converting %s one-shot", source.name, exc_info=True)
+            return None
+        try:
+            return office.convert(source, outdir, blank_pages)
         except ConversionError as exc:
             if "DisposedException" not in str(exc):
                 raise
