@@ -60,22 +60,27 @@ def _convert(desktop: Any, request: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    subprocess.Popen(json.loads(sys.argv[2]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    desktop = _connect(sys.argv[1])
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        try:
-            _convert(desktop, json.loads(line))
-            answer: dict[str, Any] = {"ok": True}
-        except Exception as exc:  # said to the caller, which decides; the bridge goes on
-            answer = {"error": f"{type(exc).__name__}: {exc}"}
-        print(json.dumps(answer), flush=True)
-    # Our worker is gone (its end of the pipe closed, even by kill -9): soffice goes with it, asked to end,
-    # and killed with this bridge (one process group) if it does not within a few seconds.
-    threading.Timer(10, os.killpg, (os.getpgrp(), signal.SIGKILL)).start()
-    with contextlib.suppress(Exception):
-        desktop.terminate()
-    os.killpg(os.getpgrp(), signal.SIGKILL)
+    desktop = None
+    try:
+        subprocess.Popen(json.loads(sys.argv[2]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        desktop = _connect(sys.argv[1])
+        print(json.dumps({"ready": True}), flush=True)
+        for line in sys.stdin:
+            try:
+                _convert(desktop, json.loads(line))
+                answer: dict[str, Any] = {"ok": True}
+            except Exception as exc:  # said to the caller, which decides; the bridge goes on
+                answer = {"error": f"{type(exc).__name__}: {exc}"}
+            print(json.dumps(answer), flush=True)
+    finally:
+        # However this ends (the worker gone, even by kill -9, so its end of the pipe closed; soffice never
+        # answering; a write to a worker no longer there): soffice goes with it, asked to end, and killed
+        # with this bridge (one process group) if it does not within a few seconds.
+        threading.Timer(10, os.killpg, (os.getpgrp(), signal.SIGKILL)).start()
+        if desktop is not None:
+            with contextlib.suppress(Exception):
+                desktop.terminate()
+        os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
 if __name__ == "__main__":
