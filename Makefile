@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo serve test lint gallery templates bench-generate bench-intake bench-scan bench-tally bench-web fuzz clean
+.PHONY: setup system demo serve test test-scale lint gallery templates bench-generate bench-intake bench-scan bench-tally bench-web bench-scale fuzz clean
 
 setup: system $(STAMP)
 
@@ -28,6 +28,11 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# City scale on PostgreSQL at full size: 2,000 issued forms with PDF and 2,000 returns, two workers, one killed
+# (`make test` runs the same test with 200 of each).
+test-scale: setup
+	BAODAO_CITY_N=2000 BAODAO_REQUIRE_POSTGRES=1 $(BIN)/pytest -q -s -p no:cacheprovider tests/jobs/test_city.py
 
 lint: setup
 	$(BIN)/ruff check .
@@ -58,6 +63,10 @@ bench-tally: setup
 # throwaway server, as the tests start one): p50/p95 per page kind, errors, lost uploads. Not part of `test`.
 bench-web: setup
 	$(BIN)/python -m bench.web
+
+# Throughput with 1 and 2 worker processes (photo intake, issuing with PDF, DOCX intake), warm vs cold PDF.
+bench-scale: setup
+	$(BIN)/python -m bench.scale
 
 # Long hypothesis campaigns (FUZZ_EXAMPLES each; minutes, not seconds): mutated DOCX and XLSX through
 # intake, and file names and roster cell text (control, surrogate, right-to-left, very long) through

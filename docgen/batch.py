@@ -54,6 +54,9 @@ class GenerateOptions:
     # roster header → field label or name; “工作单位+职务” joins two columns (a space between)
     column_map: Mapping[str, str] = field(default_factory=dict)
     blank: frozenset[str] = frozenset()  # required fields (label or name) left for handwriting
+    # Only the data rows [start, end) are made (a chunk of a big batch); the rows before count for duplicate
+    # ids, so chunks made apart give what one run gives. None: every row.
+    rows: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,16 @@ def generate(
     return generate_table(form, table, options, register, progress)
 
 
+def splittable_rows(form: Form, data: Path, options: GenerateOptions) -> int | None:
+    """How many data rows ``data`` has for ``form``, when a batch of it can be made in parts
+    (``options.rows``); None for a form whose one document gathers many rows (a table form)."""
+    known = _known_headers(form.spec, options.column_map)
+    table = read_table(data, lambda h: normalize_header(h) in known, options.sheet)
+    if TableRowsMap.applies(form.spec, table):
+        return None
+    return len(table.rows)
+
+
 def generate_table(
     form: Form,
     table: SourceTable,
@@ -157,6 +170,14 @@ def generate_table(
         raise DataError(
             f"{data} 中没有可生成的行（共 {len(table.rows)} 行，均有问题）。" + _first(result.problems)
         )
+    if options.rows is not None and not TableRowsMap.applies(spec, table):
+        start, end = options.rows
+        ours = {r.number for r in table.rows[start:end]}
+        result.rows = len(ours)
+        result.problems = [p for p in result.problems if p.row in ours]
+        planned = [p for p in planned if p.row.number in ours]
+        if not planned:  # every row of this part has a problem: the other parts have the forms
+            return result
     combined_name = f"{spec.key}-combined.docx"
     names = [p.stem + ".docx" for p in planned] + ([p.stem + ".xlsx" for p in planned] if form.xlsx else [])
     report_name = f"{spec.key}-问题行.xlsx"

@@ -11,6 +11,7 @@ from pathlib import Path
 from baodao.errors import ConversionError
 from baodao.files import atomic_path
 from baodao.office.programs import font_environment, require_libreoffice
+from baodao.office.warm import convert_warm
 
 SECONDS_PER_FILE = 20
 MIN_TIMEOUT = 120
@@ -30,6 +31,10 @@ def convert_to_pdf(sources: Sequence[Path], outdir: Path, blank_pages: bool = Fa
     """
     if not sources:
         return []
+    if len(sources) == 1:  # a worker keeps a soffice warm for these (office/warm.py)
+        warm = convert_warm(sources[0], outdir, blank_pages)
+        if warm is not None:
+            return [warm]
     binary = require_libreoffice()
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="baodao-lo-") as work:

@@ -9,8 +9,9 @@ if [ "$(id -u)" -eq 0 ]; then fontdir=/usr/local/share/fonts/baodao; else fontdi
 # chromium: the workbench's browser tests (Playwright drives it; no browser is downloaded).
 # libgl1 and libglib2.0-0: OpenCV, which RapidOCR (scan intake) imports, links against them.
 # tesseract-ocr-chi-sim: the OCR fallback when RapidOCR cannot be imported.
+# python3-uno: LibreOffice's Python bridge, which a job worker's warm soffice is driven through (office/warm.py).
 packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk postgresql chromium
-  libgl1 libglib2.0-0 tesseract-ocr tesseract-ocr-chi-sim)
+  libgl1 libglib2.0-0 tesseract-ocr tesseract-ocr-chi-sim python3-uno)
 
 missing=()
 for p in "${packages[@]}"; do

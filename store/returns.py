@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +95,11 @@ def intake(
     With ``office_id``, each file no office has yet is that office's."""
     found, skipped = collect(paths)
     report = IntakeReport(skipped=skipped)
-    for outcome in read_in_turn(found, Limits.from_environment(), layouts=version_layouts(engine)):
+    # Files read at once (a reading process each): one per core; BAODAO_INTAKE_READERS when a machine runs
+    # several job workers, each with its share of the cores.
+    readers = int(os.environ.get("BAODAO_INTAKE_READERS", "2"))
+    layouts = version_layouts(engine)
+    for outcome in read_in_turn(found, Limits.from_environment(), workers=readers, layouts=layouts):
         if isinstance(outcome, ReadRecord):  # a scan's id read by OCR counts only when it was issued
             outcome = settle_id(outcome, lambda key, ident: is_issued(engine, key, ident))
         _store(outcome.source, outcome, engine, report, office_id)

@@ -204,6 +204,33 @@ jobs = Table(
     Index("ix_jobs_office", "office_id", "id"),
 )
 
+# A job's parts: a big batch is split (100 files, 500 records) so that several workers share it. A chunk's
+# params are laid over its job's; the job's done/total are the sums of its chunks'.
+job_chunks = Table(
+    "job_chunks",
+    metadata,
+    Column(
+        "job_id",
+        Integer,
+        ForeignKey("jobs.id", name="fk_job_chunks_job", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("chunk", Integer, primary_key=True),
+    Column("params", JSON, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("messages", JSON, nullable=False),
+    Column("result", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("worker", String(80), nullable=True),
+    Column("started_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="ck_job_chunks_state"),
+    Index("ix_job_chunks_state", "state", "job_id"),
+)
+
 # A file (known by content) belongs to every office that handed it in, under the name it was given.
 office_files = Table(
     "office_files",

@@ -93,6 +93,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "orgs",
         "组织（组织部 → 街道党工委 → 社区党组织；机关工委 → 单位党组织）。",
     ),
+    "worker": (
+        "baodao.cli.worker",
+        "worker",
+        "运行后台任务（发放、回收等）；PostgreSQL 上可在多台机器上各运行几个。",
+    ),
+    "jobs": (
+        "baodao.cli.jobs",
+        "jobs",
+        "后台任务：排队、进行中、失败和停滞的任务；重新运行失败的任务；把文件交给任务去读。",
+    ),
+    "files": (
+        "baodao.cli.files",
+        "files",
+        "文件库：按时间清理任务结果等旧文件。",
+    ),
     "doctor": (
         "baodao.cli.doctor",
         "doctor",

@@ -2,7 +2,8 @@
 
 A job function is ``run(ctx: JobContext) -> dict`` (JSON: the result the page shows). It reads only
 ``ctx``, so any worker holding the database and the data folder can run it: the server's own worker
-processes today, a queue of workers on PostgreSQL later.
+processes on SQLite, procrastinate's workers on PostgreSQL (``baodao worker``). It runs once per chunk of
+its job: ``ctx.params`` are the job's with the chunk's laid over them (its 100 files, its 500 rows).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class JobContext:
     username: str
     params: dict[str, Any]
     data_dir: Path
-    workdir: Path  # this job's own folder; result files are named relative to it
+    workdir: Path  # this chunk's own folder; result files are named relative to it
+    chunk: int = 0
     done: int = 0
     total: int = 0
     messages: list[str] = field(default_factory=list)
@@ -49,5 +51,5 @@ class JobContext:
     def _write(self, force: bool = False) -> None:
         now = time.monotonic()
         if force or now - self._written >= WRITE_EVERY:
-            queue.progress(self.engine, self.job_id, self.done, self.total, self.messages)
+            queue.chunk_progress(self.engine, self.job_id, self.chunk, self.done, self.total, self.messages)
             self._written = now

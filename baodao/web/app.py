@@ -70,7 +70,9 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Jobs this machine's server workers were running when it stopped: failed, and can be run again.
-        queue.fail_interrupted(engine, worker_prefix())
+        # (On PostgreSQL procrastinate puts the chunks of a silent worker back in the queue instead.)
+        if engine.dialect.name == "sqlite":
+            queue.fail_interrupted(engine, worker_prefix())
         workers = start_workers(settings) if settings.workers else []
         try:
             yield

@@ -14,7 +14,7 @@ from baodao.store.db import connect, database_url
 from baodao.store.offices import DEFAULT_OFFICE
 
 DB_HELP = "数据库：文件路径或 URL（默认 ./baodao.sqlite3，或环境变量 BAODAO_DB）。"
-DATA_HELP = "数据文件夹：收到的文件、任务结果、会话密钥（默认 ./baodao-data）。"
+DATA_HELP = "数据文件夹：收到的文件、任务结果、会话密钥（默认 ./baodao-data，或环境变量 BAODAO_FILES）。"
 
 
 @click.command(name="serve")
@@ -23,6 +23,7 @@ DATA_HELP = "数据文件夹：收到的文件、任务结果、会话密钥（�
     "--data",
     "data_dir",
     type=click.Path(file_okay=False, path_type=Path),
+    envvar="BAODAO_FILES",
     default="baodao-data",
     help=DATA_HELP,
 )

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from baodao.jobs.filing import ABOUT, FORM_KINDS, TITLES, read_params
+from baodao.jobs.submit import submit
 from baodao.store import jobs as queue
 from baodao.store.audit import log
 from baodao.tally.policy import bundled
@@ -88,7 +89,9 @@ async def filings_run(request: Request) -> Response:
     if found is not None:
         return RedirectResponse(f"/filings/{found.id}", status_code=303)
     title = read_params(params).title
-    job_id = queue.enqueue(engine, office, visitor.user.username, "filing", title, params)
+    job_id = submit(
+        engine, request.app.state.settings.data_dir, office, visitor.user.username, "filing", title, params
+    )
     log(engine, visitor.user.username, office, "报表", title, {"job": job_id, **params})
     return RedirectResponse(f"/filings/{job_id}", status_code=303)
 

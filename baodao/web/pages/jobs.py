@@ -5,8 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from baodao.jobs.status import summary
+from baodao.jobs.submit import retry
 from baodao.store import jobs as queue
 from baodao.store.audit import log
+from baodao.store.offices import DEFAULT_OFFICE
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
 
@@ -25,8 +28,15 @@ def visible_job(request: Request, job_id: int) -> queue.Job:
 @router.get("/jobs", response_class=HTMLResponse)
 async def jobs_page(request: Request) -> HTMLResponse:
     visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    # The whole queue (every office's jobs, counted) for the administrator of the top office only.
+    top_admin = visitor.user.role == "admin" and visitor.user.office_id == DEFAULT_OFFICE
     return page(
-        request, "jobs.html", title="任务", jobs=queue.jobs_of(request.app.state.engine, set(visitor.offices))
+        request,
+        "jobs.html",
+        title="任务",
+        jobs=queue.jobs_of(engine, set(visitor.offices)),
+        queue_state=summary(engine) if top_admin else None,
     )
 
 
@@ -41,7 +51,7 @@ async def job_page(request: Request, job_id: int) -> HTMLResponse:
 async def job_retry(request: Request, job_id: int) -> Response:
     job = visible_job(request, job_id)
     visitor: Visitor = request.state.visitor
-    if queue.requeue(request.app.state.engine, job.id):
+    if retry(request.app.state.engine, job.id):
         log(request.app.state.engine, visitor.user.username, job.office_id, "重新运行任务", str(job.id))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 

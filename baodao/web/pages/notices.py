@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from baodao.form_templates.catalog import forms
 from baodao.jobs.notice import MAX_ATTACHMENTS, lines, problems
+from baodao.jobs.submit import submit
 from baodao.store import jobs as queue
 from baodao.store.audit import log
 from baodao.store.register import register_rows
@@ -91,7 +92,9 @@ async def notices_run(request: Request) -> Response:
     if again is not None:
         return RedirectResponse(f"/notices/{again.id}", status_code=303)
     title = f"公文 {params['number']}《{params['title']}》"
-    job_id = queue.enqueue(engine, office, visitor.user.username, "notice", title, params, 3)
+    job_id = submit(
+        engine, request.app.state.settings.data_dir, office, visitor.user.username, "notice", title, params, 3
+    )
     log(engine, visitor.user.username, office, "公文", title, {"job": job_id})
     return RedirectResponse(f"/notices/{job_id}", status_code=303)
 

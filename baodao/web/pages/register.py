@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from baodao.errors import DataError
 from baodao.form_templates.catalog import forms
+from baodao.jobs.submit import submit
 from baodao.store.audit import log
-from baodao.store.jobs import enqueue
 from baodao.store.offices import subtree
 from baodao.store.register import register_row, returned_after_withdrawal, withdraw
 from baodao.store.register_view import (
@@ -163,8 +163,15 @@ async def register_receipts(request: Request) -> Response:
         "issue_date": dt.date.today().isoformat(),
     }
     title = f"为 {len(rows)} 份 {issued} 生成回执 {answers[issued]}"
-    job_id = enqueue(
-        engine, visitor.user.office_id, visitor.user.username, "receipts", title, params, len(rows)
+    job_id = submit(
+        engine,
+        request.app.state.settings.data_dir,
+        visitor.user.office_id,
+        visitor.user.username,
+        "receipts",
+        title,
+        params,
+        len(rows),
     )
     log(engine, visitor.user.username, visitor.user.office_id, "生成回执", issued, {"job": job_id, **params})
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
@@ -199,6 +206,15 @@ async def register_reissue(request: Request, entry_id: int) -> Response:
         raise DataError(f"{found.entry.form_id} 没有作废：先作废，再补发")
     title = f"补发 {found.entry.form_key} {found.entry.form_id}（{found.entry.recipient}）"
     office = found.office_id if found.office_id is not None else visitor.user.office_id
-    job_id = enqueue(engine, office, visitor.user.username, "reissue", title, {"entry": entry_id}, 1)
+    job_id = submit(
+        engine,
+        request.app.state.settings.data_dir,
+        office,
+        visitor.user.username,
+        "reissue",
+        title,
+        {"entry": entry_id},
+        1,
+    )
     log(engine, visitor.user.username, office, "补发", f"{found.entry.form_key} {found.entry.form_id}")
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -15,9 +15,9 @@ from baodao.files import atomic_path
 from baodao.form_templates.catalog import Form, forms, get_form
 from baodao.form_templates.spec import FieldSpec
 from baodao.jobs.previews import kept_preview, previews
+from baodao.jobs.submit import submit
 from baodao.jobs.templates import check_edited, keep_version, version_form
 from baodao.store.audit import log
-from baodao.store.jobs import enqueue
 from baodao.store.offices import subtree
 from baodao.store.templates import (
     TemplateVersion,
@@ -197,7 +197,16 @@ async def version_activate(request: Request, version_id: int) -> Response:
     version = _visible(request, version_id)
     title = f"启用 {version.form_key} 模板第 {version.version} 版（{version.file_name}）"
     params = {"version": version.id}
-    job_id = enqueue(engine, version.office_id, visitor.user.username, "template", title, params, 2)
+    job_id = submit(
+        engine,
+        request.app.state.settings.data_dir,
+        version.office_id,
+        visitor.user.username,
+        "template",
+        title,
+        params,
+        2,
+    )
     log(
         engine,
         visitor.user.username,
