@@ -38,7 +38,7 @@ LIMITS = {
     "printer": ("印发机关", 40),
 }
 MAX_ISSUERS = 6
-MADE_BY = ("issue", "reissue", "receipts")  # the jobs whose folders hold issued forms
+MADE_BY = ("issue", "reissue", "receipts")  # the jobs whose results list the issued forms they wrote
 
 
 def lines(text: str) -> list[str]:
@@ -104,10 +104,11 @@ def issued_form(engine: Engine, data_dir: Path, office_id: int, entry_id: int) -
     e = row.entry
     stem = file_stem(e.form_key, e.form_id, e.recipient)
     for job in queue.jobs_of(engine, {office_id}, limit=10_000):
-        folder = (job.result or {}).get("folder")
-        if job.kind in MADE_BY and job.state == "done" and folder:
-            path = data_dir / folder / "out" / f"{stem}.docx"
-            if path.is_file():
+        if job.kind not in MADE_BY or job.state != "done":
+            continue
+        for made in (job.result or {}).get("docx", []):  # each chunk's files, named from the data folder
+            path = data_dir / made
+            if path.name == f"{stem}.docx" and path.is_file():
                 return row, path
     raise DataError(
         f"找不到 {e.form_key} {e.form_id}（{e.recipient}）发出时的文件：它不是在工作台发放的，"
