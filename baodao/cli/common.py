@@ -26,7 +26,23 @@ def progress_bar(label: str) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
-DB_HELP = "数据库：文件路径或 URL（默认 output/baodao.sqlite3，或环境变量 BAODAO_DB）。"
+DB_HELP = "数据库：文件路径或 URL（默认 ./baodao.sqlite3，或环境变量 BAODAO_DB）。"
+DATA_HELP = (
+    "文件库：收到的文件、任务结果（多台机器共用一个共享文件夹；"
+    "默认 ./baodao-data，或环境变量 BAODAO_FILES）。"
+)
+
+
+def data_option(f: click.decorators.FC) -> click.decorators.FC:
+    """``--data DIR``: the file store the workbench, its workers and the job commands share."""
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="BAODAO_FILES",
+        default="baodao-data",
+        help=DATA_HELP,
+    )(f)
 
 
 @contextlib.contextmanager

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from baodao.cli.common import DB_HELP
-from baodao.cli.worker import DATA_HELP
+from baodao.cli.common import DB_HELP, data_option
 
 
 @click.group(name="files")
@@ -17,14 +16,7 @@ def files() -> None:
 
 @files.command(name="clean")
 @click.option("--db", help=DB_HELP)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="BAODAO_FILES",
-    default="baodao-data",
-    help=DATA_HELP,
-)
+@data_option
 @click.option(
     "--older-than",
     "days",

@@ -11,19 +11,7 @@ from pathlib import Path
 
 import click
 
-from baodao.cli.common import DB_HELP
-from baodao.cli.worker import DATA_HELP
-
-
-def _data_option(f: click.decorators.FC) -> click.decorators.FC:
-    return click.option(
-        "--data",
-        "data_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar="BAODAO_FILES",
-        default="baodao-data",
-        help=DATA_HELP,
-    )(f)
+from baodao.cli.common import DB_HELP, data_option
 
 
 @click.group(name="jobs", invoke_without_command=True)
@@ -57,7 +45,7 @@ def retry_command(db: str | None, job_id: int) -> None:
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@_data_option
+@data_option
 @click.option(
     "--office", "office_id", type=int, default=1, show_default=True, help="交回文件的组织（编号）。"
 )
@@ -91,7 +79,7 @@ def intake_job(
 @jobs.command(name="issue")
 @click.argument("key")
 @click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_data_option
+@data_option
 @click.option("--office", "office_id", type=int, default=1, show_default=True, help="发放的组织（编号）。")
 @click.option("--user", "username", default="cli", show_default=True, help="记在任务上的经办人。")
 @click.option("--issuer", default="", help="发放单位（写入发放登记）。")

@@ -18,24 +18,12 @@ from types import FrameType
 
 import click
 
-from baodao.cli.common import DB_HELP
-
-DATA_HELP = (
-    "文件库：收到的文件、任务结果（多台机器共用一个共享文件夹；"
-    "默认 ./baodao-data，或环境变量 BAODAO_FILES）。"
-)
+from baodao.cli.common import DB_HELP, data_option
 
 
 @click.command(name="worker")
 @click.option("--db", help=DB_HELP)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="BAODAO_FILES",
-    default="baodao-data",
-    help=DATA_HELP,
-)
+@data_option
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64), help="工作进程数。")
 @click.option("--once", is_flag=True, help="做完队列中已有的任务就停止。")
 @click.option("--heartbeat", type=float, default=None, help="PostgreSQL：心跳间隔（秒，默认 10）。")
