@@ -76,6 +76,16 @@ def test_a_change_without_the_csrf_token_is_refused_with_403(workbench: Workbenc
     assert "新支部" in admin.get("/offices").text
 
 
+def test_every_change_without_the_csrf_token_is_refused_with_403(workbench: Workbench) -> None:
+    admin = user(workbench, "admin-a", workbench.community_a, "admin")
+    posts = [r for r in api_routes(workbench.app.routes) if "POST" in (r.methods or ()) and r.path not in PUBLIC]
+    assert len(posts) >= 15
+    for route in posts:
+        answer = admin.client.post(sample_path(route.path), data={"name": "x"})
+        assert answer.status_code == 403, (route.path, answer.status_code)
+        assert "安全令牌" in answer.text, route.path
+
+
 def test_passwords_are_stored_as_argon2_hashes(workbench: Workbench) -> None:
     user(workbench, "clerk-a", workbench.community_a)
     with workbench.engine.connect() as conn:
