@@ -78,7 +78,9 @@ def test_a_change_without_the_csrf_token_is_refused_with_403(workbench: Workbenc
 
 def test_every_change_without_the_csrf_token_is_refused_with_403(workbench: Workbench) -> None:
     admin = user(workbench, "admin-a", workbench.community_a, "admin")
-    posts = [r for r in api_routes(workbench.app.routes) if "POST" in (r.methods or ()) and r.path not in PUBLIC]
+    posts = [
+        r for r in api_routes(workbench.app.routes) if "POST" in (r.methods or ()) and r.path not in PUBLIC
+    ]
     assert len(posts) >= 15
     for route in posts:
         answer = admin.client.post(sample_path(route.path), data={"name": "x"})
