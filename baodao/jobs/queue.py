@@ -15,7 +15,9 @@ import contextlib
 import functools
 import logging
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -159,14 +161,32 @@ def work(
     engine = connect(db)
     _worker = (engine, data_dir, name)
     try:
-        asyncio.run(_work(url, name, parent, once, heartbeat, stalled_after))
+        _run(_work(url, name, parent, once, heartbeat, stalled_after, signals=not once))
     finally:
         _worker = None
         engine.dispose()
 
 
+def _run(work: Coroutine[Any, Any, None]) -> None:
+    """``asyncio.run``, also when this thread already runs an event loop (a notebook, Playwright's sync
+    API): then the worker runs on a thread of its own, and the caller waits for it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(work)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baodao-worker") as thread:
+        thread.submit(asyncio.run, work).result()
+
+
 async def _work(
-    url: str, name: str, parent: int | None, once: bool, heartbeat: float, stalled_after: float
+    url: str,
+    name: str,
+    parent: int | None,
+    once: bool,
+    heartbeat: float,
+    stalled_after: float,
+    signals: bool,
 ) -> None:
     app = _app(url, sync=False)
     async with app.open_async():
@@ -175,7 +195,8 @@ async def _work(
             "name": name,
             "concurrency": 1,  # one chunk at a time: `baodao worker --concurrency N` runs N processes
             "wait": not once,
-            "install_signal_handlers": not once,
+            # signal handlers can be set only on the main thread (not so when ``_run`` needed a thread)
+            "install_signal_handlers": signals and threading.current_thread() is threading.main_thread(),
             "update_heartbeat_interval": heartbeat,
             "stalled_worker_timeout": stalled_after,
             "delete_jobs": "successful",  # the queue stays small; baodao's tables keep the history

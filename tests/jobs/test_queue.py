@@ -3,6 +3,7 @@ retries and backoff for a passing fault, at once failed for bad input; `baodao j
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import re
@@ -76,6 +77,23 @@ def test_a_big_batch_is_split_and_its_results_joined_in_order(
     assert {c.state for c in rows.chunks_of(engine, job_id)} == {"done"}
     with engine.connect() as conn:  # one record a file, stored once (the same 编号: one current, four kept)
         assert conn.execute(select(func.count()).select_from(records)).scalar_one() == 5
+
+
+def test_a_worker_started_where_an_event_loop_already_runs_still_empties_the_queue(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A notebook, or Playwright's sync API in the same process, keeps an event loop running in this
+    thread; ``asyncio.run`` refuses to start there, so the worker must not rely on it."""
+    data = tmp_path / "data"
+    files = returned_files(data, tmp_path, 2)
+    job_id = submit(engine, data, 1, "clerk", "returns", "回收 2 个", {"files": files}, 2)
+
+    async def inside_a_running_loop() -> None:
+        serve(url_of(engine), data, "test-worker", once=True)
+
+    asyncio.run(inside_a_running_loop())
+    job = rows.get(engine, job_id)
+    assert job is not None and job.state == "done" and job.done == job.total == 2
 
 
 def start_worker(engine: Engine, data: Path) -> subprocess.Popen[bytes]:
