@@ -64,7 +64,19 @@ UNITS_PER_COMMUNITY = 20
 PASSWORD = "bench-clerk-pass-1"
 TALLY = "/tally?policy=zhengzhou-2019&year=2025&half=1&as_of=2025-06-30"
 PAGE_GOAL, TALLY_GOAL = 0.300, 1.0
-KINDS = ("login", "home", "tally", "tally-all", "member", "register", "review", "job", "upload")
+KINDS = (
+    "login",
+    "home",
+    "tally 1st",
+    "tally",
+    "tally-all 1st",
+    "tally-all",
+    "member",
+    "register",
+    "review",
+    "job",
+    "upload",
+)
 THINK = (1.0, 3.0)  # seconds a clerk looks at a page before the next click
 CHUNK = 50_000
 # What a clerk does, and how often (a turn of the list per clerk, in a shuffled order).
@@ -78,6 +90,8 @@ class Figures:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     uploads: list[tuple[int, str]] = field(default_factory=list)  # (office, sha256)
+    ages: list[float] = field(default_factory=list)  # seconds the figures a 统计 page showed were old
+    stale: int = 0  # 统计 pages shown from a kept tally while a newer one was being made
     jobs: list[int] = field(default_factory=list)
 
 
@@ -245,6 +259,7 @@ def server(db: str, data: Path) -> Iterator[str]:
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _HEADER = re.compile(r'"X-CSRF-Token": "([^"]+)"')
 _MEMBER = re.compile(r'href="(/tally/members/\d+\?[^"]*)"')
+_MADE = re.compile(r"数据截至 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)")
 _DOUBT = re.compile(r'action="/review/(\d+)".*?name="field" value="([^"]+)"', re.S)
 
 
@@ -290,10 +305,16 @@ class Clerk:
         if action == "home":
             await self.timed("home", "GET", "/")
         elif action == "tally":  # the street's is over all members, a 社区's over its own
-            page = await self.timed("tally" if self.n else "tally-all", "GET", TALLY)
+            kind = ("tally" if self.n else "tally-all") + ("" if self.members else " 1st")
+            page = await self.timed(kind, "GET", TALLY)
             if page is not None:
-                self.members = _MEMBER.findall(page.text)[:20]
-        elif action == "member" and self.members:
+                self.members = _MEMBER.findall(page.text)[:20] or ["/"]
+                made = _MADE.search(page.text)
+                if made is not None:
+                    age = dt.datetime.now() - dt.datetime.fromisoformat(made.group(1))
+                    self.figures.ages.append(age.total_seconds())
+                self.figures.stale += 'id="tally-stale"' in page.text
+        elif action == "member" and self.members and self.members[0] != "/":
             await self.timed("member", "GET", random.choice(self.members).replace("&amp;", "&"))
         elif action == "register":
             await self.timed("register", "GET", "/register")
@@ -393,6 +414,14 @@ def report(name: str, figures: Figures, not_done: int, lost: int, seconds: float
         most = times[-1] * 1000
         line = f"{kind:<10}{len(times):>6}{p50:>9.0f}{p95:>9.0f}{most:>9.0f}"
         print(f"{line}  p95 ≤ {goal * 1000:.0f} ms: {met}")
+    if figures.ages:
+        ages = sorted(figures.ages)
+        tallies = len(ages)
+        p95 = ages[min(tallies - 1, int(tallies * 0.95))]
+        print(
+            f"统计 pages: {figures.stale} of {tallies} shown from a kept tally while a newer one was made;"
+            f" the figures shown were {statistics.median(ages):.0f} s old (p50), {p95:.0f} s (p95)"
+        )
     print(f"errors {len(figures.errors)}" + (": " + "; ".join(figures.errors[:5]) if figures.errors else ""))
     print(f"uploads {len(figures.uploads)} accepted, {not_done} jobs not done, {lost} lost")
 

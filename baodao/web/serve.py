@@ -5,6 +5,7 @@ It lives with the web (the CLI's tier may not import it); `baodao` finds it by n
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -12,6 +13,11 @@ import click
 from baodao.store.accounts import add_user, count_users, new_password
 from baodao.store.db import connect, database_url
 from baodao.store.offices import DEFAULT_OFFICE
+
+SWITCH_INTERVAL = 0.001  # seconds
+# An idle connection is kept longer than a browser's pause between clicks and a proxy's own keep-alive
+# (nginx: 60 s), so the server is not the end that closes one the other is about to send on.
+KEEP_ALIVE = 75  # seconds
 
 DB_HELP = "数据库：文件路径或 URL（默认 ./baodao.sqlite3，或环境变量 BAODAO_DB）。"
 DATA_HELP = "数据文件夹：收到的文件、任务结果、会话密钥（默认 ./baodao-data，或环境变量 BAODAO_FILES）。"
@@ -49,4 +55,14 @@ def serve(db: str | None, data_dir: Path, host: str, port: int, workers: int, se
     engine.dispose()
     settings = Settings.make(url, data_dir, secure_cookies=secure, workers=workers)
     click.echo(f"工作台：http://{host}:{port}/")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False)
+    # A tally being made again runs on a thread of this process; a page waiting for the interpreter behind
+    # it waits up to the switch interval at each turn (5 ms by default), so hand over more often.
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,
+        timeout_keep_alive=KEEP_ALIVE,
+    )

@@ -4,17 +4,19 @@ figures the page shows and the XLSX it exports. Nothing is kept between requests
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import urllib.parse
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
 
 from baodao.errors import DataError
 from baodao.store.offices import Office, all_offices, subtree
+from baodao.tally import detail
 from baodao.tally.compute import tally
 from baodao.tally.model import MemberTally, Shortfall, Tally, UnitTally
 from baodao.tally.offices import owns_all, people_by_office
@@ -24,12 +26,13 @@ from baodao.tally.version import data_version
 from baodao.tally.wording import describe
 from baodao.web.auth import NotFound, Visitor
 
+T = TypeVar("T")
 STATUS = {"short": "未达到", "pending": "待完成", "warning": "提醒", "unchecked": "未核对"}
 SHOWN = 200  # rows of a table on the page; the export has them all
 MEMBER_SORTS = {
     "unit": ("单位", lambda m: (m.unit, m.name)),
     "name": ("姓名", lambda m: (m.name, m.unit)),
-    "problems": ("问题多的在前", lambda m: (-m.short, m.unit, m.name)),
+    "problems": ("问题多的在前", lambda m: (-failing(m), m.unit, m.name)),
     "points": ("积分低的在前", lambda m: (m.points, m.unit, m.name)),
     "activities": ("活动少的在前", lambda m: (m.activities, m.unit, m.name)),
 }
@@ -135,40 +138,176 @@ def as_of(choice: Choice) -> dt.date:
 # tally is computed once however many ask at once; at most two are computed at a time, since a large one is
 # CPU work and more at once would only slow every page.
 KEPT, ENTRIES = 250_000, 200  # members in all, entries (tallies, charts, offices side by side)
-_kept: OrderedDict[tuple[object, ...], tuple[str, object, int]] = OrderedDict()
-_guard = threading.Lock()  # over _kept and _keys
+# How long a view waits for a tally being made again before it shows the kept one: a 社区's few thousand
+# members are tallied within it (the page is simply new); a street's or a city's are not.
+GRACE = 0.5
+log = logging.getLogger("baodao.web")
+
+
+@dataclass(frozen=True)
+class Shown(Generic[T]):
+    """A kept value, when the tally behind it started (its data is of that moment), and whether the data
+    has changed since: then a newer one is being made in the background."""
+
+    value: T
+    made_at: dt.datetime
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    version: str
+    value: object
+    size: int
+    made_at: dt.datetime
+
+
+_kept: OrderedDict[tuple[object, ...], _Entry] = OrderedDict()
+_guard = threading.Lock()  # over _kept, _keys, _refreshing and _failed
 _keys: dict[tuple[object, ...], threading.Lock] = {}
+_refreshing: dict[tuple[object, ...], threading.Event] = {}  # keys a thread is making again: set when done
+_failed: set[tuple[object, ...]] = set()  # keys whose last background refresh failed: the next view waits
 _computing = threading.BoundedSemaphore(2)
-T = TypeVar("T")
 
 
-def kept(engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]) -> T:
-    """``compute()``, or what it gave before for ``key`` while the data is unchanged (`tally.version`)."""
+def kept(
+    engine: Engine,
+    key: tuple[object, ...],
+    compute: Callable[[], T],
+    size: Callable[[T], int],
+    *,
+    wait: bool = True,
+    grace: float | None = None,
+) -> Shown[T]:
+    """``compute()``, or what it gave before for ``key`` while the data is unchanged (`tally.version`).
+    Once the data has changed, ``wait=False`` has a thread make it again and waits ``grace`` seconds
+    (``GRACE`` unless said) for it, then shows the kept value, marked stale; ``wait=True`` (and a first
+    view, and a view after a refresh failed) waits for it."""
     key = (str(engine.url), *key)
+    version = data_version(engine)
+    with _guard:
+        found = _kept.get(key)
+        if found is not None and found.version == version:
+            _kept.move_to_end(key)
+            return Shown(found.value, found.made_at)  # type: ignore[arg-type]
+        refreshing = None
+        if found is not None and not wait and key not in _failed:
+            refreshing = _refreshing.get(key) or _start_refresh(engine, key, compute, size)
+    if found is None or refreshing is None:
+        return _made(engine, key, compute, size)
+    if refreshing.wait(GRACE if grace is None else grace):
+        with _guard:
+            newer = _kept.get(key)
+        if newer is not None and newer.made_at > found.made_at:  # made within the grace: simply new
+            return Shown(newer.value, newer.made_at, stale=newer.version != version)  # type: ignore[arg-type]
+    return Shown(found.value, found.made_at, stale=True)  # type: ignore[arg-type]
+
+
+def _start_refresh(
+    engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]
+) -> threading.Event:
+    """A thread making ``key`` again; the event is set when it is done (made, or failed). Under _guard."""
+    done = _refreshing[key] = threading.Event()
+    args = (engine, key, compute, size, done)
+    threading.Thread(target=_refresh, args=args, name="baodao-tally", daemon=True).start()
+    return done
+
+
+def _made(
+    engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]
+) -> Shown[T]:
+    """Make the value of ``key`` for the data as it is now, once however many threads ask at a time."""
     with _guard:
         lock = _keys.setdefault(key, threading.Lock())
     with lock:
-        version = data_version(engine)
+        version = data_version(engine)  # before computing: data stored meanwhile makes it stale next time
         with _guard:
             found = _kept.get(key)
-            if found is not None and found[0] == version:
-                _kept.move_to_end(key)
-                return found[1]  # type: ignore[return-value]
+            if found is not None and found.version == version:  # made while this thread waited
+                return Shown(found.value, found.made_at)  # type: ignore[arg-type]
+        made_at = dt.datetime.now()
         with _computing:
             made = compute()
         with _guard:
-            _kept[key] = (version, made, size(made))
-            while len(_kept) > 1 and (len(_kept) > ENTRIES or sum(n for _, _, n in _kept.values()) > KEPT):
+            _kept[key] = _Entry(version, made, size(made), made_at)
+            _kept.move_to_end(key)
+            _failed.discard(key)
+            while len(_kept) > 1 and (len(_kept) > ENTRIES or sum(e.size for e in _kept.values()) > KEPT):
                 gone, _ = _kept.popitem(last=False)
                 _keys.pop(gone, None)
-    return made
+    return Shown(made, made_at)
+
+
+def _refresh(
+    engine: Engine,
+    key: tuple[object, ...],
+    compute: Callable[[], T],
+    size: Callable[[T], int],
+    done: threading.Event,
+) -> None:
+    """A background thread's work: make ``key`` again. If that fails the kept value stays, and the next
+    view makes it itself, so the reason reaches the visitor."""
+    try:
+        _made(engine, key, compute, size)
+    except Exception:
+        log.exception("重新统计失败（%s）", key[1:])
+        with _guard:
+            _failed.add(key)
+    finally:
+        with _guard:
+            _refreshing.pop(key, None)
+        done.set()
 
 
 def scope_of(engine: Engine, visitor: Visitor, choice: Choice) -> frozenset[int] | None:
     return offices_of(engine, visitor, choice.office)
 
 
-def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str | None = None) -> Tally:
+@dataclass(frozen=True)
+class View:
+    """What the 统计 page shows of one tally, made together and kept together: the page itself then only
+    filters, sorts and cuts its tables."""
+
+    tally: Tally
+    summary: Summary
+    stars: dict[int, int] | None
+    by_month: dict[int, int]
+    side: SideBySide
+
+
+def view_key(engine: Engine, visitor: Visitor, choice: Choice) -> tuple[object, ...]:
+    """The kept view's key: the offices counted, those compared side by side, the rule and the day."""
+    scope = scope_of(engine, visitor, choice)
+    root = choice.office if choice.office is not None else visitor.user.office_id
+    return ("view", scope, root, choice.policy, choice.period, as_of(choice))
+
+
+def view(
+    engine: Engine, visitor: Visitor, choice: Choice, *, wait: bool = False, grace: float | None = None
+) -> Shown[View]:
+    """The page's figures: kept, and while newer data is being tallied the kept ones, marked stale."""
+    policy = load_policy(choice.policy)
+    scope = scope_of(engine, visitor, choice)
+    when = as_of(choice)
+
+    def make() -> View:
+        result = counted(
+            engine, scope, lambda offices: tally(engine, policy, choice.period, when, offices=offices)
+        )
+        by_month = counted(
+            engine, scope, lambda offices: detail.activities_by_month(engine, choice.period, offices)
+        )
+        side = side_by_side(engine, visitor, result, choice.office)
+        return View(
+            result, summary(result.members, result.units), stars_counts(result.members), by_month, side
+        )
+
+    key = view_key(engine, visitor, choice)
+    return kept(engine, key, make, lambda v: len(v.tally.members), wait=wait, grace=grace)
+
+
+def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str) -> Tally:
+    """One unit's tally for the visitor's offices, on the data as it is now (a member's drill-down)."""
     policy = load_policy(choice.policy)
     scope = scope_of(engine, visitor, choice)
     when = as_of(choice)
@@ -181,7 +320,7 @@ def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str | None = Non
             lambda offices: tally(engine, policy, choice.period, when, unit=unit, offices=offices),
         ),
         lambda t: len(t.members),
-    )
+    ).value
 
 
 @dataclass(frozen=True)
@@ -213,9 +352,14 @@ class MemberLine:
     problems: list[Problem]
 
 
+def failing(m: MemberTally) -> int:
+    """How many of a member's shortfalls fail now."""
+    return sum(1 for s in m.shortfalls if s.counts)
+
+
 def member_line(m: MemberTally) -> MemberLine:
     stars = sum(m.stars_by_half.values()) if m.stars_by_half else None
-    short = sum(1 for s in m.shortfalls if s.counts)
+    short = failing(m)
     return MemberLine(
         m.person_id,
         m.name,
@@ -233,8 +377,9 @@ def member_line(m: MemberTally) -> MemberLine:
     )
 
 
-def member_lines(result: Tally, choice: Choice) -> list[MemberLine]:
-    """The members the tables show: with a problem (or all, or those failing now), filtered and sorted."""
+def chosen_members(result: Tally, choice: Choice) -> list[MemberTally]:
+    """The members the tables show: with a problem (or all, or those failing now), filtered and sorted;
+    lines are made (`member_line`) only for the ones shown."""
     found = []
     for m in result.members:
         if choice.unit and m.unit != choice.unit:
@@ -245,9 +390,13 @@ def member_lines(result: Tally, choice: Choice) -> list[MemberLine]:
             continue
         if choice.show == "problem" and not any(not s.unchecked for s in m.shortfalls):
             continue
-        found.append(member_line(m))
+        found.append(m)
     found.sort(key=MEMBER_SORTS[choice.sort][1])
     return found
+
+
+def member_lines(result: Tally, choice: Choice) -> list[MemberLine]:
+    return [member_line(m) for m in chosen_members(result, choice)]
 
 
 @dataclass(frozen=True)
@@ -321,15 +470,24 @@ class Summary:
 
 
 def summary(members: Sequence[MemberTally], units: Sequence[UnitTally]) -> Summary:
-    expected = sum(1 for m in members if m.on_roster)
-    reported = sum(1 for m in members if m.on_roster and m.reported)
+    """The page's four cards. One pass over the members: a street's summary, and its offices' side by
+    side, count 100,000 of them."""
+    expected = reported = short = off_roster = 0
+    for m in members:
+        if m.on_roster:
+            expected += 1
+            reported += m.reported
+        elif m.reported:
+            off_roster += 1
+        if m.shortfalls and failing(m):
+            short += 1
     return Summary(
         expected,
         reported,
         reported / expected if expected else None,
-        sum(1 for m in members if any(s.counts for s in m.shortfalls)),
+        short,
         sum(1 for u in units if any(s.counts for s in u.shortfalls)),
-        sum(1 for m in members if m.reported and not m.on_roster),
+        off_roster,
     )
 
 
@@ -364,20 +522,17 @@ def side_by_side(engine: Engine, visitor: Visitor, result: Tally, office: int | 
             child_of[o.id] = owner
     with engine.connect() as conn:
         found = people_by_office(conn, child_of)
-    # Each person to the offices right under ``root`` they belong to (one may belong to two).
-    whose: dict[int, set[int]] = defaultdict(set)
-    for office, people in found.items():
-        for pid in people:
-            whose[pid].add(child_of[office])
-    members: dict[int, list[MemberTally]] = defaultdict(list)
-    for m in result.members:
-        for child_id in whose.get(m.person_id, ()):
-            members[child_id].append(m)
+    # Each office right under ``root``: its people (one may belong to two), then their tallies.
+    people: dict[int, set[int]] = defaultdict(set)
+    for office, ids in found.items():
+        people[child_of[office]].update(ids)
+    by_id = {m.person_id: m for m in result.members}
     figures = []
     for child in children:
-        mine = members[child.id]
+        mine_ids = people.get(child.id, set())
+        mine = [by_id[pid] for pid in mine_ids if pid in by_id]
         at = {m.unit for m in mine}
-        units = [u for u in result.units if u.name in at or child.id in whose.get(u.person_id or 0, ())]
+        units = [u for u in result.units if u.name in at or (u.person_id or 0) in mine_ids]
         communities = {m.community for m in mine if m.community}
         figures.append(OfficeFigures(child, summary(mine, units), len(communities)))
     return SideBySide(figures)

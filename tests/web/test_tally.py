@@ -3,20 +3,26 @@ own tally only; another office's member by id answers 404."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from baodao.errors import StorageError
 from baodao.store.accounts import add_user
 from baodao.store.db import connect
 from baodao.store.offices import DEFAULT_OFFICE, add_office
 from baodao.tally.ledger import import_ledger
 from baodao.tally.roster import load_roster
-from tests.web.conftest import PASSWORD, Workbench, user
+from baodao.tally.schema import tally_people
+from baodao.web import tallies
+from tests.web.conftest import PASSWORD, Browser, Workbench, user
 from tests.web.server import CHROMIUM, running_server
 from tests.web.synthetic import QUERY as SYNTHETIC
 from tests.web.synthetic import community_files
@@ -185,19 +191,105 @@ def _person_id(db: str, name: str) -> int:
 
 
 def test_a_kept_tally_is_shown_again_only_while_its_data_is_unchanged(
-    workbench: Workbench, tmp_path: Path
+    workbench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """As a street's or a city's tally is, which takes longer than a view waits (`GRACE`)."""
+    monkeypatch.setattr(tallies, "GRACE", 0.0)
     two_communities(workbench, tmp_path)
     clerk_a = user(workbench, "clerk-a", workbench.community_a)
-    assert "孙丽" not in clerk_a.get(f"/tally?{QUERY}&show=all").text
-    assert "孙丽" not in clerk_a.get(f"/tally?{QUERY}&show=all").text  # kept
+    first = clerk_a.get(f"/tally?{QUERY}&show=all").text
+    assert "孙丽" not in first and 'id="tally-stale"' not in first
+    assert made_at(clerk_a.get(f"/tally?{QUERY}&show=all").text) == made_at(first)  # kept
     # 金华's roster gains 孙丽: 新安's page is made again and still does not show her; 金华's does.
     b_rows = [("周峰", "荣成市民政局", "金华社区"), ("孙丽", "荣成市民政局", "金华社区")]
     load_roster(workbench.engine, roster(tmp_path / "b.csv", b_rows), office_id=workbench.community_b)
-    assert "孙丽" not in clerk_a.get(f"/tally?{QUERY}&show=all").text
+    assert "孙丽" not in shown_fresh(clerk_a, f"/tally?{QUERY}&show=all")
     clerk_b = user(workbench, "clerk-b", workbench.community_b)
-    assert "孙丽" in clerk_b.get(f"/tally?{QUERY}&show=all").text
-    # 新安's roster gains 钱进: shown at once, not the kept page.
+    assert "孙丽" in clerk_b.get(f"/tally?{QUERY}&show=all").text  # a first view: made before it is shown
+    # 新安's roster gains 钱进: the page is at once the kept one, saying so, while it is tallied again.
     a_rows = [("李晓燕", "荣成市财政局", "新安社区"), ("钱进", "荣成市财政局", "新安社区")]
     load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
-    assert "钱进" in clerk_a.get(f"/tally?{QUERY}&show=all").text
+    assert "钱进" in shown_fresh(clerk_a, f"/tally?{QUERY}&show=all")
+
+
+def made_at(page: str) -> str:
+    found = re.search(r"数据截至 (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", page)
+    assert found, "the page says when its data is from"
+    return found.group(1)
+
+
+def shown_fresh(clerk: Browser, url: str) -> str:
+    """The page after the data changed: the kept figures at once, marked stale and asking for a newer
+    tally every few seconds; that answers 204 until it is made, then offers it; the page then has it."""
+    stale = clerk.get(url).text
+    assert 'id="tally-stale"' in stale and "正在按最新数据重新统计" in stale
+    asks = re.search(r'hx-get="(/tally/newer\?[^"]+)" hx-trigger="every 3s"', stale)
+    assert asks is not None
+    deadline = time.monotonic() + 60
+    while (answer := clerk.get(html.unescape(asks.group(1)))).status_code == 204:
+        assert time.monotonic() < deadline, "a newer tally is offered within a minute"
+        time.sleep(0.1)
+    assert answer.status_code == 200 and "已按最新数据重新统计好" in answer.text
+    assert "hx-trigger" not in answer.text  # asked no more
+    fresh: str = clerk.get(url).text
+    assert 'id="tally-stale"' not in fresh and made_at(fresh) >= made_at(stale)
+    return fresh
+
+
+def test_a_small_tally_made_again_within_the_grace_is_shown_as_new(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    """A 社区's few members are tallied again while the view waits: the page is simply up to date."""
+    two_communities(workbench, tmp_path)
+    clerk_a = user(workbench, "clerk-a", workbench.community_a)
+    first = clerk_a.get(f"/tally?{QUERY}&show=all").text
+    a_rows = [("李晓燕", "荣成市财政局", "新安社区"), ("钱进", "荣成市财政局", "新安社区")]
+    load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
+    assert "钱进" not in first
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(tallies, "GRACE", 30.0)  # however slow the machine, the view waits for it
+        again = clerk_a.get(f"/tally?{QUERY}&show=all").text
+    assert "钱进" in again and 'id="tally-stale"' not in again
+
+
+def test_the_export_and_the_drill_down_count_the_data_as_it_is_now(
+    workbench: Workbench, tmp_path: Path
+) -> None:
+    """Unlike the page, what is downloaded or opened from it never comes from a tally the data outgrew."""
+    two_communities(workbench, tmp_path)
+    clerk_a = user(workbench, "clerk-a", workbench.community_a)
+    assert "钱进" not in clerk_a.get(f"/tally?{QUERY}&show=all").text
+    a_rows = [("李晓燕", "荣成市财政局", "新安社区"), ("钱进", "荣成市财政局", "新安社区")]
+    load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
+    got = clerk_a.get(f"/tally/export?{QUERY}&show=all&table=members")
+    sheet = load_workbook(io.BytesIO(got.content)).active
+    assert "钱进" in {str(sheet.cell(r, 1).value) for r in range(3, sheet.max_row + 1)}
+    with workbench.engine.connect() as conn:
+        qian = conn.scalar(select(tally_people.c.id).where(tally_people.c.name == "钱进"))
+    member = clerk_a.get(f"/tally/members/{qian}?{QUERY}")
+    assert member.status_code == 200 and "钱进" in member.text
+
+
+def test_a_refresh_that_fails_leaves_the_next_view_to_say_why(
+    workbench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_communities(workbench, tmp_path)
+    clerk_a = user(workbench, "clerk-a", workbench.community_a)
+    assert clerk_a.get(f"/tally?{QUERY}").status_code == 200
+
+    def out_of_reach(*args: object, **kw: object) -> None:
+        raise StorageError("无法读取统计数据：数据库连不上")
+
+    monkeypatch.setattr(tallies, "GRACE", 0.0)
+    monkeypatch.setattr(tallies, "tally", out_of_reach)  # the database lost between two views
+    a_rows = [("李晓燕", "荣成市财政局", "新安社区"), ("钱进", "荣成市财政局", "新安社区")]
+    load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
+    assert 'id="tally-stale"' in clerk_a.get(f"/tally?{QUERY}").text  # the kept one, while it fails
+    deadline = time.monotonic() + 60
+    while 'id="tally-stale"' in (page := clerk_a.get(f"/tally?{QUERY}")).text:
+        assert time.monotonic() < deadline, "after a failed refresh the next view tallies itself"
+        time.sleep(0.1)
+    assert page.status_code == 400 and "数据库连不上" in page.text and "Traceback" not in page.text
+    monkeypatch.undo()
+    again = clerk_a.get(f"/tally?{QUERY}&show=all")
+    assert again.status_code == 200 and "钱进" in again.text and 'id="tally-stale"' not in again.text

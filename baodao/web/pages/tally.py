@@ -3,6 +3,7 @@ units with a problem, communities; offices below side by side; drill-down; the t
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -33,32 +34,20 @@ def _params(request: Request) -> dict[str, str]:
 
 @router.get("/tally", response_class=HTMLResponse)
 def tally_page(request: Request) -> HTMLResponse:
-    """Plain ``def``: a large tally runs in the server's thread pool, not on its event loop."""
+    """Plain ``def``: a large tally runs in the server's thread pool, not on its event loop. Once made, a
+    tally is shown at once; when the data has changed since, the page says so and a thread tallies again."""
     visitor: Visitor = request.state.visitor
     engine = request.app.state.engine
     choice = tallies.read_choice(_params(request))
-    result = tallies.run(engine, visitor, choice)
+    shown = tallies.view(engine, visitor, choice)
+    figures = shown.value
+    result = figures.tally
     policy = load_policy(choice.policy)
-    members = tallies.member_lines(result, choice)
+    members = tallies.chosen_members(result, choice)
     units = tallies.unit_lines(result, choice)
-    scope = tallies.scope_of(engine, visitor, choice)
-    by_month = tallies.kept(
-        engine,
-        ("months", scope, choice.period),
-        lambda: tallies.counted(
-            engine, scope, lambda o: detail.activities_by_month(engine, choice.period, o)
-        ),
-        lambda _: 0,
-    )
-    side = tallies.kept(
-        engine,
-        ("side", scope, visitor.user.office_id, choice.office, choice.policy, choice.period, result.as_of),
-        lambda: tallies.side_by_side(engine, visitor, result, choice.office),
-        lambda _: 0,
-    )
     rates = sorted((u for u in result.units if u.report_rate is not None), key=lambda u: u.report_rate or 0)
-    stars = tallies.stars_counts(result.members)
     months = range(choice.period.start.month, choice.period.end.month + 1)
+    by_month = figures.by_month
     return page(
         request,
         "tally.html",
@@ -68,9 +57,11 @@ def tally_page(request: Request) -> HTMLResponse:
         policy=policy,
         scope=subtree(engine, visitor.user.office_id),
         as_of=result.as_of,
-        summary=tallies.summary(result.members, result.units),
-        side=side,
-        members=members[: tallies.SHOWN],
+        made_at=shown.made_at,
+        stale=shown.stale,
+        summary=figures.summary,
+        side=figures.side,
+        members=[tallies.member_line(m) for m in members[: tallies.SHOWN]],
         members_total=len(members),
         units=units[: tallies.SHOWN],
         units_total=len(units),
@@ -86,15 +77,33 @@ def tally_page(request: Request) -> HTMLResponse:
         ),
         stars_chart=charts.columns(
             "星数分布（人）",
-            [charts.Bar(f"{n}星", count, str(count)) for n, count in stars.items()],
+            [charts.Bar(f"{n}星", count, str(count)) for n, count in figures.stars.items()],
         )
-        if stars is not None
+        if figures.stars is not None
         else None,
         month_chart=charts.columns(
             "各月活动（次）",
             [charts.Bar(f"{m}月", by_month.get(m, 0), str(by_month.get(m, 0))) for m in months],
         ),
     )
+
+
+@router.get("/tally/newer", response_class=HTMLResponse)
+def tally_newer(request: Request, shown: str = "") -> Response:
+    """Asked every few seconds by a page showing figures older than the data: 204 until a newer tally is
+    ready (asking starts one if none is being made), then the line that offers it (which asks no more)."""
+    visitor: Visitor = request.state.visitor
+    engine = request.app.state.engine
+    asked = {k: v for k, v in _params(request).items() if k != "shown"}
+    choice = tallies.read_choice(asked)
+    try:
+        made_at = dt.datetime.fromisoformat(shown)
+    except ValueError:
+        raise NotFound() from None
+    now = tallies.view(engine, visitor, choice, grace=0).made_at
+    if now <= made_at:
+        return Response(status_code=204)
+    return page(request, "tally_newer.html", newer=now, link=tallies.linker(asked))
 
 
 @router.get("/tally/export")
@@ -105,7 +114,7 @@ def tally_export(request: Request, table: str = "members") -> Response:
     if table not in TABLES:
         raise NotFound()
     choice = tallies.read_choice(_params(request))
-    result = tallies.run(engine, visitor, choice)
+    result = tallies.view(engine, visitor, choice, wait=True).value.tally  # the data as it is now
     title = f"{visitor.user.office_name} {choice.period.label} {TABLES[table]}"
     title += f"（{choice.policy}，统计日 {result.as_of}）"
     sheet = export_sheet(result, choice, table, title)
