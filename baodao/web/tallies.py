@@ -1,5 +1,6 @@
 """The 统计 page's figures: a tally of the visitor's offices, cut into the tables, charts and side-by-side
-figures the page shows and the XLSX it exports. Nothing is kept between requests."""
+figures the page shows and the XLSX it exports; kept while its data is unchanged, and made again on a
+thread once it has changed."""
 
 from __future__ import annotations
 
