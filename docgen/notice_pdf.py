@@ -5,7 +5,9 @@ section that starts on an even page: after text ending on an odd page that is th
 text ending on an even page it is a blank page and then the 版记 alone. So each notice is printed once;
 where the text ended on an even page with room under it for the 版记, the notice is laid out again with
 the 版记 following the text on that page, as far under it as the first printing shows brings its last
-rule to the 版心's foot, and printed again; that printing is kept when the 版记 did land there.
+rule to the 版心's foot, and printed again; that printing is kept when the 版记 did land there. Where
+the text ended on an odd page, the 版记's page follows it and keeps its number (§7.5 leaves unnumbered
+only a blank page and the 版记's after it): the notice is printed again with that page numbered.
 """
 
 from __future__ import annotations
@@ -44,21 +46,46 @@ def render_notices(notices: Sequence[tuple[Notice, Path]], outdir: Path) -> list
     for all of them, and once more for those whose 版记 can share the text's last page."""
     docs = [build_notice(notice, path) for notice, path in notices]
     pdfs = convert_to_pdf(docs, outdir, blank_pages=True)
-    shared = {
-        i: found
-        for i, pdf in enumerate(pdfs)
-        if notices[i][0].printer is not None and (found := shared_page(pdf, notices[i][0])) is not None
-    }
-    if not shared:
+    again: dict[int, SharedPage | None] = {}  # how each notice printed again lays out its 版记
+    for i, pdf in enumerate(pdfs):
+        if notices[i][0].printer is None:
+            continue
+        if imprint_follows_text(pdf):
+            again[i] = None  # the same pages, the 版记's numbered
+        elif (found := shared_page(pdf, notices[i][0])) is not None:
+            again[i] = found
+    if not again:
         return list(zip(docs, pdfs, strict=True))
     with tempfile.TemporaryDirectory(prefix="baodao-notice-") as work:
-        trial = [build_notice(notices[i][0], Path(work, f"{i}.docx"), s.after_mm) for i, s in shared.items()]
+        trial = [
+            build_notice(
+                notices[i][0],
+                Path(work, f"{i}.docx"),
+                imprint_after=found.after_mm if found else None,
+                imprint_numbered=found is None,
+            )
+            for i, found in again.items()
+        ]
         printed = convert_to_pdf(trial, Path(work, "pdf"), blank_pages=True)
-        for (i, found), docx, pdf in zip(shared.items(), trial, printed, strict=True):
-            if imprint_closes(pdf, found.page):  # else the first printing stands, as the standard allows
+        for (i, found), docx, pdf in zip(again.items(), trial, printed, strict=True):
+            # A shared page is kept when the 版记 did close it; else the first printing stands, as the
+            # standard allows. A numbered 版记 changes no page, which the count checks.
+            if imprint_closes(pdf, found.page if found else page_count(pdfs[i])):
                 shutil.move(docx, docs[i])
                 shutil.move(pdf, pdfs[i])
     return list(zip(docs, pdfs, strict=True))
+
+
+def imprint_follows_text(pdf: Path) -> bool:
+    """Whether the 版记's page, printed as laid out blind, comes right after a page of text (the text ended
+    on an odd page), not after a blank page."""
+    with pdfplumber.open(pdf) as doc:
+        return len(doc.pages) >= 2 and bool(doc.pages[-2].chars)
+
+
+def page_count(pdf: Path) -> int:
+    with pdfplumber.open(pdf) as doc:
+        return len(doc.pages)
 
 
 def shared_page(pdf: Path, notice: Notice) -> SharedPage | None:

@@ -61,11 +61,15 @@ _LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
 _LEVEL3 = re.compile(r"^\d+[.、．]")
 
 
-def build_notice(notice: Notice, out: Path, imprint_after: float | None = None) -> Path:
+def build_notice(
+    notice: Notice, out: Path, imprint_after: float | None = None, imprint_numbered: bool = False
+) -> Path:
     """Write ``out``: the notice, its enclosures, attachments, any forwarded document, and the 版记.
 
     ``imprint_after``: the 版记 follows the text on its page, this many millimetres under it, for a text
-    known to end on an even page with room at its foot (``docgen.notice_pdf`` finds out by printing)."""
+    known to end on an even page with room at its foot; ``imprint_numbered``: the 版记's own page carries
+    its number, for a text known to end on an odd page, so that no blank page comes between
+    (``docgen.notice_pdf`` finds out both by printing)."""
     doc = _new_document()
     _write_document(doc, notice)
     composer = Composer(doc)
@@ -77,7 +81,7 @@ def build_notice(notice: Notice, out: Path, imprint_after: float | None = None) 
             append_document(composer, forwarded, start="oddPage")
             _append_attachments(composer, notice.forwarded, Path(work))
         _number_sections(composer.doc)
-        _imprint(composer.doc, notice, imprint_after)
+        _imprint(composer.doc, notice, imprint_after, imprint_numbered)
         with atomic_path(out) as tmp:
             composer.save(str(tmp))
     return out
@@ -473,14 +477,15 @@ def _on_grid(p: Paragraph) -> Paragraph:
     return p
 
 
-def _imprint(doc: DocxDocument, notice: Notice, after: float | None = None) -> None:
+def _imprint(doc: DocxDocument, notice: Notice, after: float | None = None, numbered: bool = False) -> None:
     """版记 on the last page, an even one, its last rule on the 版心's foot (§7.4.1): 抄送 and the 印发
     line between rules, thick first and last, thin between.
 
     By default it takes a section of its own that starts on an even page, so a text ending on an odd page
-    is followed by the 版记's page, and one ending on an even page by a blank page and then the 版记's;
-    neither of those carries a page number (§7.5). With ``after`` (mm), it follows the text on its page,
-    that far under it, which keeps the page's number. (LibreOffice keeps a floating table in the flow,
+    is followed by the 版记's page, and one ending on an even page by a blank page and then the 版记's.
+    A blank page and the 版记's after it carry no page number (§7.5); a 版记's page right after the text
+    does (``numbered``). With ``after`` (mm), it follows the text on its page, that far under it, which
+    keeps the page's number. (LibreOffice keeps a floating table in the flow,
     and a framed paragraph with rules too, so the 版记 cannot simply be placed at the page's foot.)
     """
     if notice.printer is None:
@@ -496,6 +501,8 @@ def _imprint(doc: DocxDocument, notice: Notice, after: float | None = None) -> N
         _notice_margins(section)
         for footer in (section.footer, section.even_page_footer):
             footer.is_linked_to_previous = False
+        if numbered:  # the 版记's page is even: only its footer is numbered, a blank page's stays empty
+            _number_paragraph(section.even_page_footer.paragraphs[0], "left")
     spacer = _grid_paragraph(doc, indent=False)
     spacer.paragraph_format.line_spacing = Mm(
         max(after, 0.5)

@@ -392,14 +392,16 @@ def _page_problems(page: Page, is_last: bool, pages: Sequence[Page]) -> list[str
     number, number_glyphs = page_number(page)
     body = body_glyphs(page)
     imprint_page = is_last and bool(_imprint_rules(page))
-    # The 版记 alone on its page goes unnumbered; sharing the text's last page, that page keeps its number.
+    # The 版记 alone on its page after a blank page goes unnumbered, as that blank page does (§7.5); right
+    # after a page of text, or sharing the text's last page, its page keeps its number.
     imprint_alone = imprint_page and not _imprint_page_has_body(page)
+    after_blank = p >= 2 and not body_glyphs(pages[p - 2])
     if not body:
         if number is not None:
             out.append(f"p{p}: a blank page that carries a page number")
-    elif imprint_alone:
+    elif imprint_alone and after_blank:
         if number is not None:
-            out.append(f"p{p}: the 版记's page carries a page number")
+            out.append(f"p{p}: the 版记's page, after a blank page, carries a page number")
     elif number != p:
         out.append(f"p{p}: prints page number {number} (wanted {p})")
     if number_glyphs:

@@ -18,12 +18,11 @@ from sqlalchemy import Engine
 
 from baodao.docgen.ids import file_stem
 from baodao.docgen.notice_model import Attachment, Notice, number_problem
-from baodao.docgen.official import build_notice
+from baodao.docgen.notice_pdf import render_notices
 from baodao.errors import DataError
 from baodao.form_templates.catalog import forms, get_form
 from baodao.jobs.context import JobContext
 from baodao.office.images import first_page_png
-from baodao.office.pdf import convert_to_pdf
 from baodao.store import jobs as queue
 from baodao.store.register import RegisterRow, register_row
 
@@ -154,10 +153,9 @@ def run(ctx: JobContext) -> dict[str, Any]:
     ctx.say(f"排版 {notice.number}《{notice.title}》，附件 {len(notice.attachments)} 个")
     name = f"{notice.number}-{notice.title}"[:80].replace("/", "_")
     out = ctx.workdir / "out"
-    docx = build_notice(notice, out / "notice.docx")
-    ctx.advance()
-    [pdf] = convert_to_pdf([docx], out, blank_pages=True)
-    ctx.advance()
+    # Printed once, and again where that shows the 版记 belongs under the text or keeps its number.
+    [(docx, pdf)] = render_notices([(notice, out / "notice.docx")], out)
+    ctx.advance(2)
     preview = first_page_png(pdf, ctx.workdir / "preview" / "1.png", dpi=100)
     ctx.advance()
     return {

@@ -98,13 +98,19 @@ def test_notice_meets_gb_t_9704_on_every_page(notice_pdfs: dict[str, tuple[Path,
     assert not problems, f"{stem}: {problems}"
 
 
-def test_the_imprint_closes_an_even_page_at_the_body_foot(notice_pdfs: dict[str, tuple[Path, bool]]) -> None:
+def test_the_imprint_closes_an_even_page_at_the_body_foot_numbered_after_text(
+    notice_pdfs: dict[str, tuple[Path, bool]],
+) -> None:
+    """荣社发's text ends on an odd page: the 版记's page follows it, with no blank page between, so it
+    keeps its number (§7.5 leaves unnumbered only a blank page and the 版记's after it)."""
     pdf, _ = notice_pdfs["rongcheng-2019-3"]
     pages = layout.read_pages(pdf)
     assert len(pages) % 2 == 0
     rules = [s for s in pages[-1].free_lines() if s.end - s.start > 150 * layout.MM]
     assert abs(max(s.at for s in rules) / layout.MM - 262) <= 1
-    assert layout.page_number(pages[-1])[0] is None
+    assert layout.body_glyphs(pages[-2]) and not layout._imprint_page_has_body(pages[-1])
+    number, glyphs = layout.page_number(pages[-1])
+    assert number == len(pages) and not layout._number_place(pages[-1], glyphs)
 
 
 def test_landscape_pages_are_numbered_where_the_portrait_pages_are_once_turned(
