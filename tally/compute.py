@@ -6,8 +6,10 @@ import datetime as dt
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Select, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from baodao.errors import PolicyError, StorageError
@@ -25,6 +27,8 @@ from baodao.tally.sync import sync
 from baodao.tally.units import unit_tally
 
 P = tally_people.c
+T = TypeVar("T")
+SORT_MEMORY_MB = 128  # per sort (each parallel worker has its own): a million members sorted by unit and name
 
 
 def tally(
@@ -53,11 +57,11 @@ def tally(
     try:
         # Only the offices' people are read (the database keeps to them), and the units they work at.
         with engine.connect() as conn:
+            _room_to_sort(conn)
             within = people_query(conn, offices) if offices is not None else None
             people = queries.units(conn, wanted)
-            rows = queries.members(conn, wanted, within)
-            sums = queries.member_sums(conn, period.year, band_of(policy.member.points), within)
-            regs = queries.registrations(conn, min(period.end, as_of), within)
+            band, until = band_of(policy.member.points), min(period.end, as_of)
+            rows, sums, regs = _large_reads(engine, conn, wanted, within, period.year, band, until)
             pledged = queries.pledges(conn)
             unit_acts = queries.unit_activities(conn, period, int(cap.value) if cap else None)
             grades = queries.ratings(conn, period)
@@ -78,6 +82,45 @@ def tally(
     finally:
         gc.enable()
     return Tally(policy.key, period, as_of, members, units, communities)
+
+
+def _large_reads(
+    engine: Engine,
+    conn: Connection,
+    wanted: str | None,
+    within: Select[Any] | None,
+    year: int,
+    band: str,
+    until: dt.date,
+) -> tuple[list[queries.MemberRow], dict[int, queries.Sums], dict[int, list[queries.Reg]]]:
+    """The members, their sums and their registrations: a row each, a million in a city. On PostgreSQL the
+    three are read at once, each on a connection of its own, so that the server scans and sorts one while
+    this process turns another's rows into tuples; SQLite reads them in turn, in ``conn``'s snapshot, and
+    so does one unit's tally (a few rows)."""
+    if conn.dialect.name != "postgresql" or wanted is not None:
+        return (
+            queries.members(conn, wanted, within),
+            queries.member_sums(conn, year, band, within),
+            queries.registrations(conn, until, within),
+        )
+
+    def on_its_own(read: Callable[[Connection], T]) -> T:
+        with engine.connect() as own:
+            _room_to_sort(own)
+            return read(own)
+
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="baodao-tally-read") as pool:
+        rows = pool.submit(on_its_own, lambda c: queries.members(c, wanted, within))
+        sums = pool.submit(on_its_own, lambda c: queries.member_sums(c, year, band, within))
+        regs = pool.submit(on_its_own, lambda c: queries.registrations(c, until, within))
+        return rows.result(), sums.result(), regs.result()
+
+
+def _room_to_sort(conn: Connection) -> None:
+    """On PostgreSQL, room for this read to sort a city's million members in memory rather than in files
+    on disk (the server's default is 4 MB a sort); for this transaction only."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{SORT_MEMORY_MB}MB'")
 
 
 def _units(
