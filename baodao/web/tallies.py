@@ -276,13 +276,6 @@ class View:
     side: SideBySide
 
 
-def view_key(engine: Engine, visitor: Visitor, choice: Choice) -> tuple[object, ...]:
-    """The kept view's key: the offices counted, those compared side by side, the rule and the day."""
-    scope = scope_of(engine, visitor, choice)
-    root = choice.office if choice.office is not None else visitor.user.office_id
-    return ("view", scope, root, choice.policy, choice.period, as_of(choice))
-
-
 def view(
     engine: Engine, visitor: Visitor, choice: Choice, *, wait: bool = False, grace: float | None = None
 ) -> Shown[View]:
@@ -303,7 +296,9 @@ def view(
             result, summary(result.members, result.units), stars_counts(result.members), by_month, side
         )
 
-    key = view_key(engine, visitor, choice)
+    # Keyed by the offices counted, those compared side by side, the rule, the period and the day.
+    root = choice.office if choice.office is not None else visitor.user.office_id
+    key = ("view", scope, root, choice.policy, choice.period, when)
     return kept(engine, key, make, lambda v: len(v.tally.members), wait=wait, grace=grace)
 
 

@@ -104,8 +104,11 @@ def test_a_community_clerk_sees_only_its_own_and_another_offices_member_is_404(
     names = sorted(str(sheet.cell(r, 1).value) for r in range(3, sheet.max_row + 1))
     assert names == ["李晓燕", "王刚", "赵敏"]
     assert clerk_a.get(f"/tally/export?{QUERY}&table=nothing").status_code == 404
-    # Asking for an office the clerk does not see is the same 404.
+    # Asking for an office the clerk does not see is the same 404, for the page and for its newer figures.
     assert clerk_a.get(f"/tally?{QUERY}&office={workbench.community_b}").status_code == 404
+    other = f"office={workbench.community_b}&shown=2025-01-01T00:00:00"
+    assert clerk_a.get(f"/tally/newer?{QUERY}&{other}").status_code == 404
+    assert clerk_a.get(f"/tally/newer?{QUERY}&shown=yesterday").status_code == 404
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")

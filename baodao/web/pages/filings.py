@@ -13,24 +13,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from baodao.jobs.filing import ABOUT, FORM_KINDS, TITLES, read_params
-from baodao.jobs.submit import submit
 from baodao.store import jobs as queue
 from baodao.store.audit import log
 from baodao.tally.policy import bundled
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
+from baodao.web.scope import queue_job, visible_job
 
 router = APIRouter()
 LISTED = 1000  # a year's filings of an office, and more
-
-
-def visible_of_kind(request: Request, job_id: int, kind: str) -> queue.Job:
-    """The job, if it is a ``kind`` job of one of the visitor's offices; NotFound otherwise."""
-    visitor: Visitor = request.state.visitor
-    job = queue.get(request.app.state.engine, job_id)
-    if job is None or job.kind != kind or not visitor.sees(job.office_id):
-        raise NotFound()
-    return job
 
 
 def preview(request: Request, job: queue.Job, index: int) -> FileResponse:
@@ -89,19 +80,17 @@ async def filings_run(request: Request) -> Response:
     if found is not None:
         return RedirectResponse(f"/filings/{found.id}", status_code=303)
     title = read_params(params).title
-    job_id = submit(
-        engine, request.app.state.settings.data_dir, office, visitor.user.username, "filing", title, params
-    )
+    job_id = queue_job(request, office, "filing", title, params)
     log(engine, visitor.user.username, office, "报表", title, {"job": job_id, **params})
     return RedirectResponse(f"/filings/{job_id}", status_code=303)
 
 
 @router.get("/filings/{job_id}", response_class=HTMLResponse)
 async def filing_page(request: Request, job_id: int) -> HTMLResponse:
-    job = visible_of_kind(request, job_id, "filing")
+    job = visible_job(request, job_id, "filing")
     return page(request, "filing.html", title=job.title, job=job)
 
 
 @router.get("/filings/{job_id}/preview/{index}")
 async def filing_preview(request: Request, job_id: int, index: int) -> FileResponse:
-    return preview(request, visible_of_kind(request, job_id, "filing"), index)
+    return preview(request, visible_job(request, job_id, "filing"), index)

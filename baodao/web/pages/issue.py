@@ -12,10 +12,10 @@ from baodao.errors import DataError
 from baodao.form_templates.catalog import Form as CatalogForm
 from baodao.form_templates.catalog import forms, get_form
 from baodao.jobs.roster import preview
-from baodao.jobs.submit import submit
 from baodao.store.audit import log
 from baodao.web.auth import Visitor
 from baodao.web.render import page
+from baodao.web.scope import queue_job
 from baodao.web.uploads import checked, receive, ref, resolve
 
 router = APIRouter()
@@ -102,15 +102,7 @@ async def issue_run(request: Request) -> Response:
     }
     engine = request.app.state.engine
     title = f"发放 {chosen.spec.title}（{params['roster_name']}）"
-    job_id = submit(
-        engine,
-        request.app.state.settings.data_dir,
-        visitor.user.office_id,
-        visitor.user.username,
-        "issue",
-        title,
-        params,
-    )
+    job_id = queue_job(request, visitor.user.office_id, "issue", title, params)
     log(engine, visitor.user.username, visitor.user.office_id, "发放", chosen.key, {"job": job_id, **params})
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 

@@ -12,17 +12,9 @@ from baodao.store.audit import log
 from baodao.store.offices import DEFAULT_OFFICE
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
+from baodao.web.scope import visible_job
 
 router = APIRouter()
-
-
-def visible_job(request: Request, job_id: int) -> queue.Job:
-    visitor: Visitor = request.state.visitor
-    job = queue.get(request.app.state.engine, job_id)
-    if job is None:
-        raise NotFound()
-    visitor.check(job.office_id)
-    return job
 
 
 @router.get("/jobs", response_class=HTMLResponse)

@@ -13,13 +13,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from baodao.form_templates.catalog import forms
 from baodao.jobs.notice import MAX_ATTACHMENTS, lines, problems
-from baodao.jobs.submit import submit
 from baodao.store import jobs as queue
 from baodao.store.audit import log
 from baodao.store.register import register_rows
 from baodao.web.auth import Visitor
-from baodao.web.pages.filings import LISTED, preview, same_job, visible_of_kind
+from baodao.web.pages.filings import LISTED, preview, same_job
 from baodao.web.render import page
+from baodao.web.scope import queue_job, visible_job
 
 router = APIRouter()
 ENTRIES_SHOWN = 300  # the office's latest issued forms offered as attachments
@@ -92,19 +92,17 @@ async def notices_run(request: Request) -> Response:
     if again is not None:
         return RedirectResponse(f"/notices/{again.id}", status_code=303)
     title = f"公文 {params['number']}《{params['title']}》"
-    job_id = submit(
-        engine, request.app.state.settings.data_dir, office, visitor.user.username, "notice", title, params, 3
-    )
+    job_id = queue_job(request, office, "notice", title, params, 3)
     log(engine, visitor.user.username, office, "公文", title, {"job": job_id})
     return RedirectResponse(f"/notices/{job_id}", status_code=303)
 
 
 @router.get("/notices/{job_id}", response_class=HTMLResponse)
 async def notice_page(request: Request, job_id: int) -> HTMLResponse:
-    job = visible_of_kind(request, job_id, "notice")
+    job = visible_job(request, job_id, "notice")
     return page(request, "notice.html", title=job.title, job=job)
 
 
 @router.get("/notices/{job_id}/preview/{index}")
 async def notice_preview(request: Request, job_id: int, index: int) -> FileResponse:
-    return preview(request, visible_of_kind(request, job_id, "notice"), index)
+    return preview(request, visible_job(request, job_id, "notice"), index)

@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from baodao.errors import DataError
 from baodao.form_templates.catalog import forms
-from baodao.jobs.submit import submit
 from baodao.store.audit import log
 from baodao.store.offices import subtree
 from baodao.store.register import register_row, returned_after_withdrawal, withdraw
@@ -27,6 +26,7 @@ from baodao.store.register_view import register_page as register_page_of
 from baodao.store.templates import version_by_id
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import page
+from baodao.web.scope import queue_job, visible_entry
 
 router = APIRouter()
 STATUS = {"issued": "待交回", "returned": "已交回", "withdrawn": "已作废"}
@@ -104,10 +104,7 @@ async def register_entry(request: Request, entry_id: int) -> HTMLResponse:
     """One entry with its history: issued, returned (which file), corrected, withdrawn, reissued."""
     visitor: Visitor = request.state.visitor
     engine = request.app.state.engine
-    found = register_row(engine, entry_id)
-    if found is None:
-        raise NotFound()
-    visitor.check(found.office_id)
+    found = visible_entry(request, entry_id)
     version = version_by_id(engine, found.template_version_id) if found.template_version_id else None
     return page(
         request,
@@ -163,16 +160,7 @@ async def register_receipts(request: Request) -> Response:
         "issue_date": dt.date.today().isoformat(),
     }
     title = f"为 {len(rows)} 份 {issued} 生成回执 {answers[issued]}"
-    job_id = submit(
-        engine,
-        request.app.state.settings.data_dir,
-        visitor.user.office_id,
-        visitor.user.username,
-        "receipts",
-        title,
-        params,
-        len(rows),
-    )
+    job_id = queue_job(request, visitor.user.office_id, "receipts", title, params, len(rows))
     log(engine, visitor.user.username, visitor.user.office_id, "生成回执", issued, {"job": job_id, **params})
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
@@ -181,10 +169,7 @@ async def register_receipts(request: Request) -> Response:
 async def register_withdraw(request: Request, entry_id: int) -> Response:
     visitor: Visitor = request.state.visitor
     engine = request.app.state.engine
-    found = register_row(engine, entry_id)
-    if found is None:
-        raise NotFound()
-    visitor.check(found.office_id)
+    visible_entry(request, entry_id)  # NotFound unless it is one of the visitor's offices'
     done = withdraw(engine, entry_id)
     log(engine, visitor.user.username, done.office_id, "作废", f"{done.entry.form_key} {done.entry.form_id}")
     back = str((await request.form()).get("back") or "")
@@ -198,23 +183,11 @@ async def register_reissue(request: Request, entry_id: int) -> Response:
     """A withdrawn form made again for the same member under a new 编号, as a job."""
     visitor: Visitor = request.state.visitor
     engine = request.app.state.engine
-    found = register_row(engine, entry_id)
-    if found is None:
-        raise NotFound()
-    visitor.check(found.office_id)
+    found = visible_entry(request, entry_id)
     if found.entry.status != "withdrawn":
         raise DataError(f"{found.entry.form_id} 没有作废：先作废，再补发")
     title = f"补发 {found.entry.form_key} {found.entry.form_id}（{found.entry.recipient}）"
     office = found.office_id if found.office_id is not None else visitor.user.office_id
-    job_id = submit(
-        engine,
-        request.app.state.settings.data_dir,
-        office,
-        visitor.user.username,
-        "reissue",
-        title,
-        {"entry": entry_id},
-        1,
-    )
+    job_id = queue_job(request, office, "reissue", title, {"entry": entry_id}, 1)
     log(engine, visitor.user.username, office, "补发", f"{found.entry.form_key} {found.entry.form_id}")
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -8,11 +8,11 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from baodao.errors import DataError
-from baodao.jobs.submit import submit
 from baodao.store.audit import log
 from baodao.store.jobs import jobs_of
 from baodao.web.auth import Visitor
 from baodao.web.render import page
+from baodao.web.scope import queue_job
 from baodao.web.uploads import receive
 
 router = APIRouter()
@@ -50,15 +50,6 @@ async def returns_upload(request: Request, files: Annotated[list[UploadFile], Fi
     engine = request.app.state.engine
     title = f"回收 {len(kept)} 个文件"
     params: dict[str, object] = {"files": kept, "refused": refused}
-    job_id = submit(
-        engine,
-        request.app.state.settings.data_dir,
-        visitor.user.office_id,
-        visitor.user.username,
-        "returns",
-        title,
-        params,
-        len(kept),
-    )
+    job_id = queue_job(request, visitor.user.office_id, "returns", title, params, len(kept))
     log(engine, visitor.user.username, visitor.user.office_id, "回收", title, {"job": job_id})
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)

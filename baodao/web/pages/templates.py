@@ -15,7 +15,6 @@ from baodao.files import atomic_path
 from baodao.form_templates.catalog import Form, forms, get_form
 from baodao.form_templates.spec import FieldSpec
 from baodao.jobs.previews import kept_preview, previews
-from baodao.jobs.submit import submit
 from baodao.jobs.templates import check_edited, keep_version, version_form
 from baodao.store.audit import log
 from baodao.store.offices import subtree
@@ -30,6 +29,7 @@ from baodao.store.templates import (
 from baodao.store.uploads import office_folder
 from baodao.web.auth import NotFound, Visitor
 from baodao.web.render import download, page
+from baodao.web.scope import queue_job
 from baodao.web.uploads import checked, receive
 
 router = APIRouter()
@@ -197,16 +197,7 @@ async def version_activate(request: Request, version_id: int) -> Response:
     version = _visible(request, version_id)
     title = f"启用 {version.form_key} 模板第 {version.version} 版（{version.file_name}）"
     params = {"version": version.id}
-    job_id = submit(
-        engine,
-        request.app.state.settings.data_dir,
-        version.office_id,
-        visitor.user.username,
-        "template",
-        title,
-        params,
-        2,
-    )
+    job_id = queue_job(request, version.office_id, "template", title, params, 2)
     log(
         engine,
         visitor.user.username,
