@@ -93,15 +93,16 @@ def _large_reads(
     band: str,
     until: dt.date,
 ) -> tuple[list[queries.MemberRow], dict[int, queries.Sums], dict[int, list[queries.Reg]]]:
-    """The members, their sums and their registrations: a row each, a million in a city. On PostgreSQL the
+    """The members (with their registration, most have one), their sums and the other registrations: a row
+    each, a million in a city. On PostgreSQL the
     three are read at once, each on a connection of its own, so that the server scans and sorts one while
     this process turns another's rows into tuples; SQLite reads them in turn, in ``conn``'s snapshot, and
     so does one unit's tally (a few rows)."""
     if conn.dialect.name != "postgresql" or wanted is not None:
         return (
-            queries.members(conn, wanted, within),
+            queries.members(conn, wanted, until, within),
             queries.member_sums(conn, year, band, within),
-            queries.registrations(conn, until, within),
+            queries.registrations(conn, until, within, several=True),
         )
 
     def on_its_own(read: Callable[[Connection], T]) -> T:
@@ -110,9 +111,9 @@ def _large_reads(
             return read(own)
 
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="baodao-tally-read") as pool:
-        rows = pool.submit(on_its_own, lambda c: queries.members(c, wanted, within))
+        rows = pool.submit(on_its_own, lambda c: queries.members(c, wanted, until, within))
         sums = pool.submit(on_its_own, lambda c: queries.member_sums(c, year, band, within))
-        regs = pool.submit(on_its_own, lambda c: queries.registrations(c, until, within))
+        regs = pool.submit(on_its_own, lambda c: queries.registrations(c, until, within, several=True))
         return rows.result(), sums.result(), regs.result()
 
 

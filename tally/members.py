@@ -73,7 +73,9 @@ class Judge:
         points = rules.points
         self.band = f"{points.base}±{points.max_adjust}" if points else None
         self._made: dict[tuple[int, int | None, bool], Shortfall] = {}
-        self._verdicts: dict[object, tuple[tuple[Shortfall, ...], bool]] = {}
+        self._verdicts: dict[tuple[object, ...], tuple[tuple[Shortfall, ...], bool]] = {}
+        self._lateness: dict[tuple[str | None, dt.date | None], Shortfall | None] = {}  # by form and day
+        self._days: dict[object, dt.date | None] = {}  # a day as read (ISO text on SQLite), as a date
         self._star_sets: dict[tuple[int, int], dict[int, int]] = {}
         # Each form's deadline (month, day): a registration by then is on time, without asking `late`.
         self._due = {form: (d.month, d.day) for form, d in policy.deadline_of.items()}
@@ -110,40 +112,40 @@ class Judge:
         pledges: dict[int, Pledged],
     ) -> list[MemberTally]:
         """Every member judged, in the order of ``rows``. The one loop a large tally runs per member: what
-        repeats across members (stars for given points, verdicts for given figures) is looked up, not
-        worked out again, and what most members lack (a move, a second registration) costs nothing."""
+        repeats across members (stars for given points, verdicts for given figures, the lateness of a
+        registration on a given day) is looked up, not worked out again, and what most members have (one
+        registration, no move) is judged right here, without a call."""
         found: list[MemberTally] = []
         add = found.append
-        zero, none, no_regs = NO_SUMS, (None, None), ()
+        zero, none = NO_SUMS, (None, None)
         half, band, deduction, consequence = self.half, self.band, self.deduction, self.consequence
-        stars_of, verdict_of = self._stars, self._verdict
+        star_sets, verdicts, lateness, days = self._star_sets, self._verdicts, self._lateness, self._days
+        sums_of, regs_of, pledges_of = sums.get, regs.get, pledges.get
         for row in rows:
-            pid, name, unit, home, number, on_roster, moved = row
-            n1, n2, p1, p2, a1, a2, l1, l2, s1, s2 = sums.get(pid, zero)
-            mine = regs.get(pid, no_regs)
-            community = home
-            for r in reversed(mine):
-                if r.community:
-                    community = r.community
-                    break
+            pid, name, unit, home, number, on_roster, moved, n_regs, r_community, r_on, r_form = row
+            _, n1, n2, p1, p2, a1, a2, l1, l2, s1, s2 = sums_of(pid, zero)
             if half == 1:
                 n2 = p2 = a2 = l2 = s2 = 0
             elif half == 2:
                 n1 = p1 = a1 = l1 = s1 = 0
             by_half = {1: n1, 2: n2} if n1 and n2 else {1: n1} if n1 else {2: n2} if n2 else {}
             points = {1: p1, 2: p2} if n1 and n2 else {1: p1} if n1 else {2: p2} if n2 else {}
-            pledged = pledges.get(pid)
+            pledged = pledges_of(pid)
             posts, intentions = (pledged.posts, pledged.intentions) if pledged is not None else none
             activities, services, party, earned = n1 + n2, s1 + s2, l1 + l2, p1 + p2
+            stars = star_sets.get((p1, p2))
+            stars = stars.copy() if stars is not None else self._stars(p1, p2)
+            single = n_regs == 1 and moved is None  # most members: reported once, never moved
+            on = (days[r_on] if r_on in days else self._day(r_on)) if single else None
             m = MemberTally(
                 pid,
                 name,
                 unit,
-                community,
+                (r_community or home) if single else home,
                 number,
                 on_roster == 1,
-                bool(mine),
-                None,
+                bool(n_regs),
+                on,
                 activities,
                 services,
                 party,
@@ -152,22 +154,35 @@ class Judge:
                 by_half,
                 earned,
                 points,
-                stars_of(p1, p2),
+                stars,
                 a1 + a2,
             )
-            if mine:
+            missed: Shortfall | None = None
+            if single:
+                key = (r_form, on)
+                if key in lateness:
+                    missed = lateness[key]
+                else:
+                    missed = lateness[key] = self._late([Reg(r_community or "", on, r_form or "")])
+            elif n_regs:
+                mine: Registrations = regs_of(pid) or [Reg(r_community or "", day(r_on), r_form or "")]
+                m.community = self._community(home, mine)
                 self._reported(m, home, mine, day(moved) if moved is not None else None)
                 missed = self._late(mine)
-                if missed is not None:
-                    m.shortfalls.append(missed)
-            shortfalls, met = verdict_of(m.reported, (activities, services, earned, party, posts, intentions))
+            if missed is not None:
+                m.shortfalls.append(missed)
+            reported = m.reported
+            verdict = verdicts.get((reported, activities, services, earned, party, posts, intentions))
+            if verdict is None:
+                verdict = self._verdict(reported, (activities, services, earned, party, posts, intentions))
+            shortfalls, met = verdict
             if shortfalls:
                 m.shortfalls.extend(shortfalls)
             if shortfalls or m.shortfalls:
                 m.minimum_met = met and not any(s.counts for s in m.shortfalls)
                 if not m.minimum_met and consequence:
                     m.consequence = consequence
-            if not m.reported and m.on_roster:
+            if not reported and m.on_roster:
                 m.deduction = deduction
             if m.points_adjusted and band:
                 m.notes.append(
@@ -175,6 +190,19 @@ class Judge:
                 )
             add(m)
         return found
+
+    def _day(self, value: dt.date | str | None) -> dt.date | None:
+        """A registration's day as read, as a date; a million members share a few hundred days."""
+        made = self._days[value] = day(value)
+        return made
+
+    @staticmethod
+    def _community(home: str, regs: Registrations) -> str:
+        """Where the member reported last (a registration that names it), else where they live."""
+        for r in reversed(regs):
+            if r.community:
+                return r.community
+        return home
 
     def _late(self, regs: Registrations) -> Shortfall | None:
         """The first dated registration's lateness (a reminder), or None; most members have none to date."""
@@ -187,9 +215,7 @@ class Judge:
         return None
 
     def _reported(self, m: MemberTally, home: str, regs: Registrations, moved: dt.date | None) -> None:
-        if moved is None and len(regs) == 1:  # most members: reported once, never moved
-            m.reported_on = regs[0].on
-            return
+        """When a member with several registrations, or a move, reported, and whether that still counts."""
         dated = [r.on for r in regs if r.on is not None]
         m.reported_on = dated[-1] if dated else None
         if moved is None or moved > self.as_of:
@@ -233,10 +259,6 @@ class Judge:
         are met: not reporting at once; the yearly minimums on a whole year; posts and intentions, pledged
         on the forms that record them, whenever a form did, 未核对 when none did. Members with the same
         figures share the answer (shortfalls are immutable), so each is judged once."""
-        key = (reported, found)
-        known = self._verdicts.get(key)
-        if known is not None:
-            return known
         shortfalls: list[Shortfall] = [] if reported else [self.unreported]
         for i, (check, at, least) in enumerate(self.yearly):
             n = found[at]
@@ -247,5 +269,5 @@ class Judge:
             if pledged is None or pledged < least:
                 shortfalls.append(self.short(i, check, pledged))
         verdict = tuple(shortfalls), not any(s.counts for s in shortfalls)
-        self._verdicts[key] = verdict
+        self._verdicts[(reported, *found)] = verdict
         return verdict

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     case,
     cast,
     extract,
@@ -69,40 +70,116 @@ def units(conn: Connection, unit: str | None) -> list[PersonRow]:
     return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
 
 
-# A member as `members` gives them: id, name, unit, community, 编号, on roster (0/1), moved on (a date, or ISO
-# text on SQLite); and their sums (see tally.sums): per half year (1, 2) activities, points earned, points
-# adjusted, party life, services.
-MemberRow = tuple[int, str, str, str, "str | None", int, "dt.date | str | None"]
-Sums = tuple[int, int, int, int, int, int, int, int, int, int]
-NO_SUMS: Sums = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+# A member as `members` gives them: id, name, unit, community, 编号, on roster (0/1), moved on (a date, or
+# ISO text on SQLite); how many registrations they have up to the day counted (None: none), and when that
+# is one, it: community, day (a date, ISO text on SQLite, or None) and form. Their sums (see tally.sums):
+# per half year (1, 2) activities, points earned, points adjusted, party life, services — after the
+# person's id, as read (a million rows are not copied to drop it).
+MemberRow = tuple[
+    int,
+    str,
+    str,
+    str,
+    "str | None",
+    int,
+    "dt.date | str | None",
+    "int | None",
+    "str | None",
+    Any,
+    "str | None",
+]
+Sums = tuple[int, int, int, int, int, int, int, int, int, int, int]
+NO_SUMS: Sums = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def members(conn: Connection, unit: str | None, within: Select[Any] | None = None) -> list[MemberRow]:
+def members(
+    conn: Connection, unit: str | None, until: dt.date, within: Select[Any] | None = None
+) -> list[MemberRow]:
     """Every member (of ``unit``; whose id ``within`` selects), one row each, by unit and name (as Python
-    orders text, by code point)."""
+    orders text, by code point), with their registration when they have one: most do, and PostgreSQL joins
+    it at less cost than Python matching a million of them (`registrations` gives the others). SQLite's
+    join over a grouped subquery costs more than that matching, so there it is matched here."""
     p = tally_people.c
     moved = type_coerce(p.moved_on, String)  # spares SQLAlchemy's slow per-row date parsing on SQLite
-    query = select(p.id, p.name, p.unit, p.community, p.member_no, p.on_roster, moved).where(
-        p.kind == "member"
-    )
+    listed = [p.id, p.name, p.unit, p.community, p.member_no, p.on_roster, moved]
+    if conn.dialect.name != "postgresql":
+        return _with_registration(
+            plain_rows(conn, _listing(conn, select(*listed), unit, within)),
+            registrations(conn, until, within),
+        )
+    regs = _registration_of_each(until, within)
+    one = regs.c.n == 1
+    joined = select(
+        *listed,
+        regs.c.n,
+        case((one, regs.c.community)),
+        case((one, regs.c.on_date)),
+        case((one, regs.c.form_key)),
+    ).select_from(tally_people.outerjoin(regs, regs.c.person_id == p.id))
+    return plain_rows(conn, _listing(conn, joined, unit, within))
+
+
+def _listing(
+    conn: Connection, query: Select[Any], unit: str | None, within: Select[Any] | None
+) -> Select[Any]:
+    """``query`` kept to the members (of ``unit``, ``within``), by unit and name as Python orders them."""
+    p = tally_people.c
+    query = query.where(p.kind == "member")
     if unit is not None:
         query = query.where(p.unit == unit)
     if within is not None:
         query = query.where(p.id.in_(within))
     order = "C" if conn.dialect.name == "postgresql" else "BINARY"
-    query = query.order_by(p.unit.collate(order), p.name.collate(order))
-    return plain_rows(conn, query)
+    return query.order_by(p.unit.collate(order), p.name.collate(order))
+
+
+def _registration_of_each(until: dt.date, within: Select[Any] | None) -> Subquery:
+    """Per person: how many registrations by ``until``; when one, its community, day and form (as min())."""
+    r = tally_registrations.c
+    counted = select(
+        r.person_id.label("person_id"),
+        func.count().label("n"),
+        func.min(r.community).label("community"),
+        func.min(r.on_date).label("on_date"),
+        func.min(r.form_key).label("form_key"),
+    ).where(_up_to(until))
+    if within is not None:
+        counted = counted.where(r.person_id.in_(within))
+    return counted.group_by(r.person_id).subquery("regs")
+
+
+def _with_registration(rows: list[tuple[Any, ...]], regs: dict[int, list[Reg]]) -> list[MemberRow]:
+    """Each member row with their registrations' count and, when one, it (what PostgreSQL's join gives)."""
+    none = (None, None, None, None)
+    found: list[MemberRow] = []
+    add = found.append
+    for row in rows:
+        mine = regs.get(row[0])
+        if mine is None:
+            add(row + none)
+        elif len(mine) == 1:
+            r = mine[0]
+            add((*row, 1, r.community, r.on, r.form))
+        else:
+            add((*row, len(mine), None, None, None))
+    return found
+
+
+def _up_to(until: dt.date) -> ColumnElement[bool]:
+    """A registration made by ``until``, or undated (it counts as made)."""
+    r = tally_registrations.c
+    return (r.on_date <= until) | r.on_date.is_(None)
 
 
 def member_sums(conn: Connection, year: int, band: str, within: Select[Any] | None = None) -> dict[int, Sums]:
-    """Each member's sums for ``year`` under ``band``, by person id: one scan of the kept sums, which costs
-    less than looking each member's up in a join (``within``: only those people's)."""
+    """Each member's sums for ``year`` under ``band`` (their row, id first), by person id: one scan of the
+    kept sums, which costs less than looking each member's up in a join (``within``: only those people's)."""
     m = tally_member_sums.c
     columns = [m[f"{n}{h}"] for n in "npals" for h in (1, 2)]
     query = select(m.person_id, *columns).where(m.year == year, m.band == band)
     if within is not None:
         query = query.where(m.person_id.in_(within))
-    return {row[0]: row[1:] for row in plain_rows(conn, query)}
+    return {row[0]: row for row in plain_rows(conn, query)}
 
 
 def plain_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
@@ -137,22 +214,26 @@ class Reg(NamedTuple):
 
 
 def registrations(
-    conn: Connection, until: dt.date, within: Select[Any] | None = None
+    conn: Connection, until: dt.date, within: Select[Any] | None = None, *, several: bool = False
 ) -> dict[int, list[Reg]]:
     """Each person's registrations up to ``until``, oldest first: undated ones first, then by date, then as
     stored. Read in the order stored (a table scan); the few people with more than one are sorted here.
-    ``within``: only those people's, and every unit's."""
+    ``within``: only those people's, and every unit's. ``several``: only units' and the registrations of
+    members with more than one (`members` gives the others' with them)."""
     r = tally_registrations.c
     query = (
         select(r.person_id, r.community, type_coerce(r.on_date, String), r.form_key)
-        .where((r.on_date <= until) | r.on_date.is_(None))
+        .where(_up_to(until))
         .order_by(r.id)
     )
+    units_ = select(tally_people.c.id).where(tally_people.c.kind == "unit")
     if within is not None:
-        units_ = select(tally_people.c.id).where(tally_people.c.kind == "unit")
         query = query.where(r.person_id.in_(within) | r.person_id.in_(units_))
+    if several:
+        more = select(r.person_id).where(_up_to(until)).group_by(r.person_id).having(func.count() > 1)
+        query = query.where(r.person_id.in_(more) | r.person_id.in_(units_))
     found: dict[int, list[Reg]] = {}
-    several: set[int] = set()
+    unsorted: set[int] = set()
     rows = plain_rows(conn, query)
     make = tuple.__new__  # a Reg without its Python-level constructor: a million of them in a large tally
     iso = dt.date.fromisoformat
@@ -164,8 +245,8 @@ def registrations(
             found[pid] = [reg]
         else:
             regs.append(reg)
-            several.add(pid)
-    for pid in several:
+            unsorted.add(pid)
+    for pid in unsorted:
         found[pid].sort(key=_oldest_first)
     return found
 

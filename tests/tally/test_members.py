@@ -249,6 +249,24 @@ def test_a_member_who_moved_and_re_reported_within_a_month_counts_once_at_the_ne
     assert m.notes == []  # 19 days after the move: within 30 (004 二（一）)
 
 
+def test_a_member_registered_twice_counts_at_the_later_and_one_registered_after_the_day_not_yet(
+    returns: Returns,
+) -> None:
+    # Most members have one registration, joined to them as they are read; these are the others.
+    returns.registration("韩梅", UNIT, "新安社区", "2025-03-10")
+    returns.registration("韩梅", UNIT, "峡窝社区", "2025-05-20")
+    returns.registration("宋佳", UNIT, "金华社区", "2025-06-15")
+    twice = member(returns, "韩梅")
+    assert (twice.reported, twice.community, twice.reported_on) == (True, "峡窝社区", dt.date(2025, 5, 20))
+    before_second = member(returns, "韩梅", as_of=dt.date(2025, 4, 1))
+    assert (before_second.community, before_second.reported_on) == ("新安社区", dt.date(2025, 3, 10))
+    once = member(returns, "宋佳")
+    assert (once.reported, once.community, once.reported_on) == (True, "金华社区", dt.date(2025, 6, 15))
+    not_yet = member(returns, "宋佳", as_of=dt.date(2025, 6, 1))
+    assert (not_yet.reported, not_yet.reported_on) == (False, None)
+    assert [s.kind for s in not_yet.shortfalls][:1] == ["not_reported"]
+
+
 def test_a_member_who_re_reported_late_is_noted_and_one_who_never_did_is_unreported(
     returns: Returns, tmp_path: Path
 ) -> None:
