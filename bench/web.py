@@ -11,6 +11,11 @@ register, the review queue, uploads a returned 报到证 (one file, read by the 
 the doubtful value it carries. Each request's time is recorded by kind; at the end the uploads are checked
 against the database: every file the server accepted must be stored and linked to the clerk's office.
 
+Before that run, the server starts once on the new database and every clerk opens its 统计 page, all at once:
+the first tallies it ever makes (reported apart). The server is then restarted, as it would be overnight;
+it makes those views again as it starts, and the timed run begins once its log says it has. “tally 1st”
+in the timed run is then each clerk's first view after that restart.
+
 Run: `make bench-web` (python -m bench.web); `--db sqlite` or `--db postgresql` for one of them;
 `--db postgresql://…` for a server of your own (an empty database).
 """
@@ -64,6 +69,7 @@ UNITS_PER_COMMUNITY = 20
 PASSWORD = "bench-clerk-pass-1"
 TALLY = "/tally?policy=zhengzhou-2019&year=2025&half=1&as_of=2025-06-30"
 PAGE_GOAL, TALLY_GOAL = 0.300, 1.0
+WARMED = "预先统计完成"  # the server's log line once it has made the views asked for before it started
 KINDS = (
     "login",
     "home",
@@ -211,8 +217,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(db: str, data: Path) -> Iterator[str]:
-    """One `baodao serve` process (with its one job worker) on loopback; its URL."""
+def server(db: str, data: Path, warmed: bool = False) -> Iterator[str]:
+    """One `baodao serve` process (with its one job worker) on loopback; its URL. ``warmed``: once it has
+    made again the 统计 views asked for before it started (it says so in its log), as a server restarted
+    overnight has by the time the clerks come in."""
     port = _free_port()
     command = [
         sys.executable,
@@ -243,6 +251,12 @@ def server(db: str, data: Path) -> Iterator[str]:
                         f"baodao serve did not start: {(data.parent / 'server.log').read_text()}"
                     ) from exc
                 time.sleep(0.3)
+        while warmed and WARMED not in (said := (data.parent / "server.log").read_text()):
+            if process.poll() is not None or time.monotonic() > deadline + 600:
+                raise RuntimeError(f"baodao serve did not make the 统计 views again: {said}")
+            time.sleep(0.3)
+        if warmed:
+            print("  " + next(line for line in said.splitlines() if WARMED in line))
         yield url
     finally:
         process.terminate()
@@ -356,6 +370,22 @@ class Clerk:
             await self.client.aclose()
 
 
+async def first_views(url: str, offices: list[int]) -> Figures:
+    """Every clerk signs in and opens its 统计 page, all at once: the first tallies the workbench makes."""
+    figures = Figures()
+    clerks = [Clerk(n, url, office, [], figures) for n, office in enumerate(offices)]
+
+    async def first(clerk: Clerk) -> None:
+        try:
+            if await clerk.sign_in():
+                await clerk.act("tally")
+        finally:
+            await clerk.client.aclose()
+
+    await asyncio.wait_for(asyncio.gather(*(first(c) for c in clerks)), timeout=600)
+    return figures
+
+
 async def run_clerks(url: str, offices: list[int], forms: list[list[Path]], seconds: float) -> Figures:
     figures = Figures()
     until = time.monotonic() + seconds
@@ -399,6 +429,16 @@ def lost_uploads(engine: Engine, figures: Figures, wait: float = 300) -> tuple[i
     return not_done, lost
 
 
+def report_tallies(figures: Figures) -> None:
+    for kind in ("tally 1st", "tally-all 1st"):
+        times = sorted(figures.times.get(kind, []))
+        if times:
+            said = f"  {kind:<14}{len(times):>4} views, p50 {statistics.median(times) * 1000:.0f} ms,"
+            print(f"{said} max {times[-1] * 1000:.0f} ms")
+    if figures.errors:
+        print("  errors: " + "; ".join(figures.errors[:5]))
+
+
 def report(name: str, figures: Figures, not_done: int, lost: int, seconds: float) -> None:
     total = sum(len(t) for t in figures.times.values())
     print(f"\n{name}: {total:,} requests in {seconds:.0f} s by {COMMUNITIES} clerks")
@@ -437,7 +477,13 @@ def bench(name: str, db: str, members: int, seconds: float, work: Path) -> None:
     start = time.perf_counter()
     tally(engine, load_policy("zhengzhou-2019"), Period(2025, 1), dt.date(2025, 6, 30))
     print(f"{name}: first tally (sums kept) {time.perf_counter() - start:.1f} s")
-    with server(db, work / f"data-{name}") as url:
+    data = work / f"data-{name}"
+    with server(db, data) as url:
+        first = asyncio.run(first_views(url, offices))
+    print(f"{name}: the first 统计 views ever, all {len(offices)} offices at once:")
+    report_tallies(first)
+    # The next day: the server restarts, makes those views again, and the clerks come in.
+    with server(db, data, warmed=True) as url:
         figures = asyncio.run(run_clerks(url, offices, forms, seconds))
         not_done, lost = lost_uploads(engine, figures)
     report(name, figures, not_done, lost, seconds)

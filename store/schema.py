@@ -155,6 +155,23 @@ sessions = Table(
     Column("expires_at", DateTime, nullable=False),
 )
 
+# 统计 views asked for (a rule, period and office, as JSON), so that a restarted server makes them again.
+tally_views = Table(
+    "tally_views",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "user_id",
+        Integer,
+        ForeignKey("users.id", name="fk_tally_views_user", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("choice", String(300), nullable=False),
+    Column("asked_at", DateTime, nullable=False),
+    UniqueConstraint("user_id", "choice", name="uq_tally_views_choice"),
+    Index("ix_tally_views_asked", "asked_at"),
+)
+
 login_attempts = Table(
     "login_attempts",
     metadata,

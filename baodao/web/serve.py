@@ -5,6 +5,7 @@ It lives with the web (the CLI's tier may not import it); `baodao` finds it by n
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def serve(db: str | None, data_dir: Path, host: str, port: int, workers: int, se
     # A tally being made again runs on a thread of this process; a page waiting for the interpreter behind
     # it waits up to the switch interval at each turn (5 ms by default), so hand over more often.
     sys.setswitchinterval(SWITCH_INTERVAL)
+    _log_to_terminal()
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -66,3 +68,13 @@ def serve(db: str | None, data_dir: Path, host: str, port: int, workers: int, se
         proxy_headers=False,
         timeout_keep_alive=KEEP_ALIVE,
     )
+
+
+def _log_to_terminal() -> None:
+    """What the workbench notes for its operator (a tally failing, the views made again at start), with
+    the time, in the terminal it was started from."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    baodao_log = logging.getLogger("baodao")
+    baodao_log.addHandler(handler)
+    baodao_log.setLevel(logging.INFO)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import urllib.parse
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -15,8 +16,10 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Engine
 
-from baodao.errors import DataError
-from baodao.store.offices import Office, all_offices, subtree
+from baodao.errors import BaodaoError, DataError
+from baodao.store.accounts import user_with_id
+from baodao.store.offices import Office, all_offices, office_ids_under, subtree
+from baodao.store.tally_views import recent_views, remember_view
 from baodao.tally import detail
 from baodao.tally.compute import tally
 from baodao.tally.model import MemberTally, Shortfall, Tally, UnitTally
@@ -292,14 +295,81 @@ def view(
             engine, scope, lambda offices: detail.activities_by_month(engine, choice.period, offices)
         )
         side = side_by_side(engine, visitor, result, choice.office)
-        return View(
+        made = View(
             result, summary(result.members, result.units), stars_counts(result.members), by_month, side
         )
+        _remember(engine, visitor, choice)
+        return made
 
     # Keyed by the offices counted, those compared side by side, the rule, the period and the day.
     root = choice.office if choice.office is not None else visitor.user.office_id
     key = ("view", scope, root, choice.policy, choice.period, when)
     return kept(engine, key, make, lambda v: len(v.tally.members), wait=wait, grace=grace)
+
+
+def _remember(engine: Engine, visitor: Visitor, choice: Choice) -> None:
+    """Note the view (its rule, period, day and office) for `warm` to make again after a restart; a view is
+    shown even when it cannot be noted."""
+    asked: dict[str, str | int | None] = {
+        "policy": choice.policy,
+        "year": choice.year,
+        "half": choice.half,
+        "as_of": choice.as_of.isoformat() if choice.as_of else None,
+        "office": choice.office,
+    }
+    try:
+        remember_view(engine, visitor.user.id, asked)
+    except BaodaoError:
+        log.warning("无法记下统计视图（%s）", asked, exc_info=True)
+
+
+# A restarted server makes again up to WARM_VIEWS views asked for in the last 30 days, for at most
+# WARM_SECONDS, before anyone asks for them.
+WARM_VIEWS, WARM_SECONDS = 50, 600.0
+
+
+@dataclass(frozen=True)
+class Warmed:
+    views: int  # made (or found kept: two clerks of one office asking the same)
+    failed: int  # no longer possible (an office moved, a rule gone) or failing: logged
+    seconds: float
+
+
+def warm(engine: Engine, stop: threading.Event | None = None) -> Warmed:
+    """Make the 统计 views asked for recently, before anyone asks: a restarted server would otherwise make
+    each office's first view while its clerk waits (a street's 100,000 members: seconds). The oldest of
+    the recent ones are made first, so that when the kept tallies are full it is they that give way."""
+    start = time.monotonic()
+    made = failed = 0
+    for asked in reversed(recent_views(engine, WARM_VIEWS)):
+        if (stop is not None and stop.is_set()) or time.monotonic() - start > WARM_SECONDS:
+            break
+        try:
+            user = user_with_id(engine, asked.user_id)
+            if user is None or not user.active:
+                continue
+            visitor = Visitor(user, "", frozenset(office_ids_under(engine, user.office_id)))
+            view(engine, visitor, _choice(asked.choice), wait=True)
+            made += 1
+        except Exception:  # one view that cannot be made does not keep the others from being made
+            log.warning("预先统计失败（%s）", asked.choice, exc_info=True)
+            failed += 1
+    return Warmed(made, failed, time.monotonic() - start)
+
+
+def _choice(asked: Mapping[str, str | int | None]) -> Choice:
+    keys = [p.key for p in bundled()]
+    policy = str(asked.get("policy") or "")
+    if policy not in keys:
+        raise DataError(f"没有名为“{policy}”的规则")
+    half, as_of, office = asked.get("half"), asked.get("as_of"), asked.get("office")
+    return Choice(
+        policy,
+        int(asked.get("year") or 0),
+        int(half) if half is not None else None,
+        dt.date.fromisoformat(str(as_of)) if as_of else None,
+        int(office) if office is not None else None,
+    )
 
 
 def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str) -> Tally:

@@ -6,22 +6,29 @@ from __future__ import annotations
 import html
 import io
 import re
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from baodao.errors import StorageError
-from baodao.store.accounts import add_user
+from baodao.store.accounts import add_user, user_named
 from baodao.store.db import connect
 from baodao.store.offices import DEFAULT_OFFICE, add_office
+from baodao.store.tally_views import remember_view
+from baodao.tally.compute import tally as tally_of
 from baodao.tally.ledger import import_ledger
 from baodao.tally.roster import load_roster
 from baodao.tally.schema import tally_people
 from baodao.web import tallies
+from baodao.web.app import create_app
 from tests.web.conftest import PASSWORD, Browser, Workbench, user
 from tests.web.server import CHROMIUM, running_server
 from tests.web.synthetic import QUERY as SYNTHETIC
@@ -296,3 +303,57 @@ def test_a_refresh_that_fails_leaves_the_next_view_to_say_why(
     monkeypatch.undo()
     again = clerk_a.get(f"/tally?{QUERY}&show=all")
     assert again.status_code == 200 and "钱进" in again.text and 'id="tally-stale"' not in again.text
+
+
+def test_a_restarted_workbench_makes_the_views_asked_for_before_anyone_asks(
+    workbench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A street's tally takes seconds; what the server kept is lost when it restarts, so it makes the views
+    clerks asked for again as it starts, and the first view after the restart is one already made."""
+    two_communities(workbench, tmp_path)
+    clerk_a = user(workbench, "clerk-a", workbench.community_a)
+    user(workbench, "street", workbench.street).get(f"/tally?{QUERY}")
+    before = clerk_a.get(f"/tally?{QUERY}&show=all").text
+    monkeypatch.setattr(tallies, "_kept", OrderedDict())  # the server stopped: what it kept is gone
+    made: list[object] = []
+    counting = tally_of
+
+    def tally(*args: Any, **kw: Any) -> Any:
+        made.append(kw.get("offices"))
+        return counting(*args, **kw)
+
+    monkeypatch.setattr(tallies, "tally", tally)
+    with TestClient(create_app(workbench.settings)):  # started: its lifespan warms
+        deadline = time.monotonic() + 60
+        while any(t.name == "baodao-warm" for t in threading.enumerate()):
+            assert time.monotonic() < deadline, "the views are made again within a minute"
+            time.sleep(0.05)
+        assert len(made) == 2  # the street's and 新安's
+        after = clerk_a.get(f"/tally?{QUERY}&show=all").text
+        assert len(made) == 2 and made_at(after) >= made_at(before)
+        assert "李晓燕" in after and "周峰" not in after and 'id="tally-stale"' not in after
+
+
+def test_a_view_that_can_no_longer_be_made_is_passed_over(workbench: Workbench) -> None:
+    """A clerk moved to another office (or a rule gone): that view fails, is logged, the rest are made."""
+    user(workbench, "clerk-a", workbench.community_a)
+    clerk = user_named(workbench.engine, "clerk-a")
+    assert clerk is not None
+    remember_view(
+        workbench.engine,
+        clerk.id,
+        {
+            "policy": "rongcheng-2019",
+            "year": 2025,
+            "half": None,
+            "as_of": None,
+            "office": workbench.community_b,
+        },
+    )
+    remember_view(
+        workbench.engine,
+        clerk.id,
+        {"policy": "rongcheng-2019", "year": 2025, "half": 1, "as_of": None, "office": None},
+    )
+    done = tallies.warm(workbench.engine)
+    assert (done.views, done.failed) == (1, 1)
