@@ -324,8 +324,8 @@ def _remember(engine: Engine, visitor: Visitor, choice: Choice) -> None:
 
 
 # A restarted server makes again up to WARM_VIEWS views asked for in the last 30 days, for at most
-# WARM_SECONDS, before anyone asks for them.
-WARM_VIEWS, WARM_SECONDS = 50, 600.0
+# WARM_SECONDS, until they fill WARM_SHARE of the kept tallies (the rest is room for views asked anew).
+WARM_VIEWS, WARM_SECONDS, WARM_SHARE = 50, 600.0, 0.8
 
 
 @dataclass(frozen=True)
@@ -337,11 +337,14 @@ class Warmed:
 
 def warm(engine: Engine, stop: threading.Event | None = None) -> Warmed:
     """Make the 统计 views asked for recently, before anyone asks: a restarted server would otherwise make
-    each office's first view while its clerk waits (a street's 100,000 members: seconds). The oldest of
-    the recent ones are made first, so that when the kept tallies are full it is they that give way."""
+    each office's first view while its clerk waits (a street's 100,000 members: seconds). The most recent
+    are made first, and no more than the kept tallies hold (`KEPT`): a view made only to give way to the
+    next would be CPU taken from the clerks coming in."""
     start = time.monotonic()
     made = failed = 0
-    for asked in reversed(recent_views(engine, WARM_VIEWS)):
+    with _guard:
+        before = set(_kept)
+    for asked in recent_views(engine, WARM_VIEWS):
         if (stop is not None and stop.is_set()) or time.monotonic() - start > WARM_SECONDS:
             break
         try:
@@ -354,6 +357,12 @@ def warm(engine: Engine, stop: threading.Event | None = None) -> Warmed:
         except Exception:  # one view that cannot be made does not keep the others from being made
             log.warning("预先统计失败（%s）", asked.choice, exc_info=True)
             failed += 1
+        with _guard:
+            if sum(e.size for e in _kept.values()) >= KEPT * WARM_SHARE:
+                break
+    with _guard:  # the most recently asked is the last to give way, as if it had been viewed last
+        for key in reversed([k for k in _kept if k not in before]):
+            _kept.move_to_end(key)
     return Warmed(made, failed, time.monotonic() - start)
 
 

@@ -3,6 +3,7 @@ own tally only; another office's member by id answers 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -357,3 +358,26 @@ def test_a_view_that_can_no_longer_be_made_is_passed_over(workbench: Workbench) 
     )
     done = tallies.warm(workbench.engine)
     assert (done.views, done.failed) == (1, 1)
+
+
+def test_a_restarted_workbench_makes_the_most_recent_views_first_and_no_more_than_it_keeps(
+    workbench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for 6 members' figures (4.8 of them to warm), 金华's (2, asked last) and 新安's (3) are
+    made and the street's (5, asked first) is not: it would only push one of them out."""
+    two_communities(workbench, tmp_path)
+    monkeypatch.setattr(tallies, "_kept", OrderedDict())
+    monkeypatch.setattr(tallies, "KEPT", 6)
+    asked: dict[str, str | int | None] = {"policy": "rongcheng-2019", "year": 2025, "as_of": "2025-12-31"}
+    at = dt.datetime.now()
+    for n, (name, office) in enumerate(
+        [("street", workbench.street), ("clerk-a", workbench.community_a), ("clerk-b", workbench.community_b)]
+    ):
+        add_user(workbench.engine, name, PASSWORD, "clerk", office)
+        found = user_named(workbench.engine, name)
+        assert found is not None
+        remember_view(workbench.engine, found.id, asked, at + dt.timedelta(minutes=n))
+    done = tallies.warm(workbench.engine)
+    assert (done.views, done.failed) == (2, 0)
+    # Kept in the order they would give way: 新安's first, then 金华's, the most recently asked.
+    assert [entry.size for entry in tallies._kept.values()] == [3, 2]
