@@ -139,8 +139,9 @@ def as_of(choice: Choice) -> dt.date:
 
 # Tallies kept while the data they were made from is unchanged, each under the exact set of offices it
 # counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. The same
-# tally is computed once however many ask at once; at most two are computed at a time, since a large one is
-# CPU work and more at once would only slow every page.
+# tally is computed once however many ask at once, and one at a time: a tally is CPU work in this process,
+# and every page waits its turn for the interpreter behind each one running (measured in bench/web.py:
+# with two at a time, pages' p95 reached 300–600 ms; with one, under 300 ms, the tallies queued instead).
 KEPT, ENTRIES = 250_000, 200  # members in all, entries (tallies, charts, offices side by side)
 # How long a view waits for a tally being made again before it shows the kept one: a 社区's few thousand
 # members are tallied within it (the page is simply new); a street's or a city's are not.
@@ -171,7 +172,7 @@ _guard = threading.Lock()  # over _kept, _keys, _refreshing and _failed
 _keys: dict[tuple[object, ...], threading.Lock] = {}
 _refreshing: dict[tuple[object, ...], threading.Event] = {}  # keys a thread is making again: set when done
 _failed: set[tuple[object, ...]] = set()  # keys whose last background refresh failed: the next view waits
-_computing = threading.BoundedSemaphore(2)
+_computing = threading.Lock()
 
 
 def kept(
