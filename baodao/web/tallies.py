@@ -145,7 +145,7 @@ def as_of(choice: Choice) -> dt.date:
 KEPT, ENTRIES = 250_000, 200  # members in all, entries (tallies, charts, offices side by side)
 # How long a view waits for a tally being made again before it shows the kept one: a 社区's few thousand
 # members are tallied within it (the page is simply new); a street's or a city's are not.
-GRACE = 0.5
+GRACE = 0.3
 log = logging.getLogger("baodao.web")
 
 
