@@ -73,8 +73,9 @@ def _warm(engine: Engine, stop: threading.Event) -> None:
     except BaodaoError:
         log.warning("预先统计未能进行", exc_info=True)
         return
-    said = "预先统计完成：%d 个统计视图，%d 个未能统计，用时 %.1f 秒"
-    log.info(said, done.views, done.failed, done.seconds)
+    if done.views or done.failed:  # a new workbench has none to make, and nothing to say
+        said = "预先统计完成：%d 个统计视图，%d 个未能统计，用时 %.1f 秒"
+        log.info(said, done.views, done.failed, done.seconds)
 
 
 def create_app(settings: Settings) -> FastAPI:
