@@ -90,14 +90,12 @@ def create_app(settings: Settings) -> FastAPI:
         workers = start_workers(settings) if settings.workers else []
         stop = threading.Event()
         warming = threading.Thread(target=_warm, args=(engine, stop), name="baodao-warm", daemon=True)
-        if settings.warm_tallies:
-            warming.start()
+        warming.start()
         try:
             yield
         finally:
             stop.set()
-            if warming.is_alive():
-                warming.join(timeout=5)  # a tally under way ends with its view; the thread gives up after
+            warming.join(timeout=5)  # a tally under way ends with its view; the thread gives up after
             for w in workers:
                 w.terminate()
             for w in workers:

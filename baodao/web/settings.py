@@ -19,7 +19,6 @@ class Settings:
     workers: int = 1  # job worker processes the server starts (0: jobs are run by workers started apart)
     max_upload_mb: float = 200.0  # one request's body: a batch of returns
     max_files: int = 200  # files in one upload
-    warm_tallies: bool = True  # make the 统计 views asked for recently again as the server starts
 
     @classmethod
     def make(cls, db: str, data_dir: Path, **kwargs: object) -> Settings:

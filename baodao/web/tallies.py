@@ -1,6 +1,6 @@
 """The 统计 page's figures: a tally of the visitor's offices, cut into the tables, charts and side-by-side
 figures the page shows and the XLSX it exports; kept while its data is unchanged, and made again on a
-thread once it has changed."""
+thread once it has changed (`cache.py`); the views asked for, made again when the server restarts."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import logging
 import threading
 import time
 import urllib.parse
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -26,11 +26,13 @@ from baodao.tally.model import MemberTally, Shortfall, Tally, UnitTally
 from baodao.tally.offices import owns_all, people_by_office
 from baodao.tally.period import Period
 from baodao.tally.policy import Policy, bundled, load_policy
-from baodao.tally.version import data_version
 from baodao.tally.wording import describe
+from baodao.web import cache
 from baodao.web.auth import NotFound, Visitor
+from baodao.web.cache import Shown, kept
 
 T = TypeVar("T")
+log = logging.getLogger("baodao.web")
 STATUS = {"short": "未达到", "pending": "待完成", "warning": "提醒", "unchecked": "未核对"}
 SHOWN = 200  # rows of a table on the page; the export has them all
 MEMBER_SORTS = {
@@ -137,133 +139,6 @@ def as_of(choice: Choice) -> dt.date:
     return min(dt.date.today(), choice.period.end)
 
 
-# Tallies kept while the data they were made from is unchanged, each under the exact set of offices it
-# counts (so it is only ever shown to a visitor who sees those offices), up to KEPT members in all. The same
-# tally is computed once however many ask at once, and one at a time: a tally is CPU work in this process,
-# and every page waits its turn for the interpreter behind each one running (measured in bench/web.py:
-# with two at a time, pages' p95 reached 300–600 ms; with one, under 300 ms, the tallies queued instead).
-KEPT, ENTRIES = 250_000, 200  # members in all, entries (tallies, charts, offices side by side)
-# How long a view waits for a tally being made again before it shows the kept one: a 社区's few thousand
-# members are tallied within it (the page is simply new); a street's or a city's are not.
-GRACE = 0.3
-log = logging.getLogger("baodao.web")
-
-
-@dataclass(frozen=True)
-class Shown(Generic[T]):
-    """A kept value, when the tally behind it started (its data is of that moment), and whether the data
-    has changed since: then a newer one is being made in the background."""
-
-    value: T
-    made_at: dt.datetime
-    stale: bool = False
-
-
-@dataclass(frozen=True)
-class _Entry:
-    version: str
-    value: object
-    size: int
-    made_at: dt.datetime
-
-
-_kept: OrderedDict[tuple[object, ...], _Entry] = OrderedDict()
-_guard = threading.Lock()  # over _kept, _keys, _refreshing and _failed
-_keys: dict[tuple[object, ...], threading.Lock] = {}
-_refreshing: dict[tuple[object, ...], threading.Event] = {}  # keys a thread is making again: set when done
-_failed: set[tuple[object, ...]] = set()  # keys whose last background refresh failed: the next view waits
-_computing = threading.Lock()
-
-
-def kept(
-    engine: Engine,
-    key: tuple[object, ...],
-    compute: Callable[[], T],
-    size: Callable[[T], int],
-    *,
-    wait: bool = True,
-    grace: float | None = None,
-) -> Shown[T]:
-    """``compute()``, or what it gave before for ``key`` while the data is unchanged (`tally.version`).
-    Once the data has changed, ``wait=False`` has a thread make it again and waits ``grace`` seconds
-    (``GRACE`` unless said) for it, then shows the kept value, marked stale; ``wait=True`` (and a first
-    view, and a view after a refresh failed) waits for it."""
-    key = (str(engine.url), *key)
-    version = data_version(engine)
-    with _guard:
-        found = _kept.get(key)
-        if found is not None and found.version == version:
-            _kept.move_to_end(key)
-            return Shown(found.value, found.made_at)  # type: ignore[arg-type]
-        refreshing = None
-        if found is not None and not wait and key not in _failed:
-            refreshing = _refreshing.get(key) or _start_refresh(engine, key, compute, size)
-    if found is None or refreshing is None:
-        return _made(engine, key, compute, size)
-    if refreshing.wait(GRACE if grace is None else grace):
-        with _guard:
-            newer = _kept.get(key)
-        if newer is not None and newer.made_at > found.made_at:  # made within the grace: simply new
-            return Shown(newer.value, newer.made_at, stale=newer.version != version)  # type: ignore[arg-type]
-    return Shown(found.value, found.made_at, stale=True)  # type: ignore[arg-type]
-
-
-def _start_refresh(
-    engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]
-) -> threading.Event:
-    """A thread making ``key`` again; the event is set when it is done (made, or failed). Under _guard."""
-    done = _refreshing[key] = threading.Event()
-    args = (engine, key, compute, size, done)
-    threading.Thread(target=_refresh, args=args, name="baodao-tally", daemon=True).start()
-    return done
-
-
-def _made(
-    engine: Engine, key: tuple[object, ...], compute: Callable[[], T], size: Callable[[T], int]
-) -> Shown[T]:
-    """Make the value of ``key`` for the data as it is now, once however many threads ask at a time."""
-    with _guard:
-        lock = _keys.setdefault(key, threading.Lock())
-    with lock:
-        version = data_version(engine)  # before computing: data stored meanwhile makes it stale next time
-        with _guard:
-            found = _kept.get(key)
-            if found is not None and found.version == version:  # made while this thread waited
-                return Shown(found.value, found.made_at)  # type: ignore[arg-type]
-        made_at = dt.datetime.now()
-        with _computing:
-            made = compute()
-        with _guard:
-            _kept[key] = _Entry(version, made, size(made), made_at)
-            _kept.move_to_end(key)
-            _failed.discard(key)
-            while len(_kept) > 1 and (len(_kept) > ENTRIES or sum(e.size for e in _kept.values()) > KEPT):
-                gone, _ = _kept.popitem(last=False)
-                _keys.pop(gone, None)
-    return Shown(made, made_at)
-
-
-def _refresh(
-    engine: Engine,
-    key: tuple[object, ...],
-    compute: Callable[[], T],
-    size: Callable[[T], int],
-    done: threading.Event,
-) -> None:
-    """A background thread's work: make ``key`` again. If that fails the kept value stays, and the next
-    view makes it itself, so the reason reaches the visitor."""
-    try:
-        _made(engine, key, compute, size)
-    except Exception:
-        log.exception("重新统计失败（%s）", key[1:])
-        with _guard:
-            _failed.add(key)
-    finally:
-        with _guard:
-            _refreshing.pop(key, None)
-        done.set()
-
-
 def scope_of(engine: Engine, visitor: Visitor, choice: Choice) -> frozenset[int] | None:
     return offices_of(engine, visitor, choice.office)
 
@@ -339,12 +214,11 @@ class Warmed:
 def warm(engine: Engine, stop: threading.Event | None = None) -> Warmed:
     """Make the 统计 views asked for recently, before anyone asks: a restarted server would otherwise make
     each office's first view while its clerk waits (a street's 100,000 members: seconds). The most recent
-    are made first, and no more than the kept tallies hold (`KEPT`): a view made only to give way to the
+    are made first, and no more than the kept tallies hold (`cache.KEPT`): a view made only to give way to the
     next would be CPU taken from the clerks coming in."""
     start = time.monotonic()
     made = failed = 0
-    with _guard:
-        before = set(_kept)
+    before = set(cache.kept_keys())
     for asked in recent_views(engine, WARM_VIEWS):
         if (stop is not None and stop.is_set()) or time.monotonic() - start > WARM_SECONDS:
             break
@@ -353,33 +227,17 @@ def warm(engine: Engine, stop: threading.Event | None = None) -> Warmed:
             if user is None or not user.active:
                 continue
             visitor = Visitor(user, "", frozenset(office_ids_under(engine, user.office_id)))
-            view(engine, visitor, _choice(asked.choice), wait=True)
+            params = {k: str(v) for k, v in asked.choice.items() if v is not None}  # as the page is asked
+            view(engine, visitor, read_choice(params), wait=True)
             made += 1
         except Exception:  # one view that cannot be made does not keep the others from being made
             log.warning("预先统计失败（%s）", asked.choice, exc_info=True)
             failed += 1
-        with _guard:
-            if sum(e.size for e in _kept.values()) >= KEPT * WARM_SHARE:
-                break
-    with _guard:  # the most recently asked is the last to give way, as if it had been viewed last
-        for key in reversed([k for k in _kept if k not in before]):
-            _kept.move_to_end(key)
+        if cache.kept_members() >= cache.KEPT * WARM_SHARE:
+            break
+    # The most recently asked is the last to give way, as if it had been viewed last.
+    cache.used_in_order(reversed([k for k in cache.kept_keys() if k not in before]))
     return Warmed(made, failed, time.monotonic() - start)
-
-
-def _choice(asked: Mapping[str, str | int | None]) -> Choice:
-    keys = [p.key for p in bundled()]
-    policy = str(asked.get("policy") or "")
-    if policy not in keys:
-        raise DataError(f"没有名为“{policy}”的规则")
-    half, as_of, office = asked.get("half"), asked.get("as_of"), asked.get("office")
-    return Choice(
-        policy,
-        int(asked.get("year") or 0),
-        int(half) if half is not None else None,
-        dt.date.fromisoformat(str(as_of)) if as_of else None,
-        int(office) if office is not None else None,
-    )
 
 
 def run(engine: Engine, visitor: Visitor, choice: Choice, unit: str) -> Tally:

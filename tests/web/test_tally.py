@@ -28,7 +28,7 @@ from baodao.tally.compute import tally as tally_of
 from baodao.tally.ledger import import_ledger
 from baodao.tally.roster import load_roster
 from baodao.tally.schema import tally_people
-from baodao.web import tallies
+from baodao.web import cache, tallies
 from baodao.web.app import create_app
 from tests.web.conftest import PASSWORD, Browser, Workbench, user
 from tests.web.server import CHROMIUM, running_server
@@ -205,7 +205,7 @@ def test_a_kept_tally_is_shown_again_only_while_its_data_is_unchanged(
     workbench: Workbench, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As a street's or a city's tally is, which takes longer than a view waits (`GRACE`)."""
-    monkeypatch.setattr(tallies, "GRACE", 0.0)
+    monkeypatch.setattr(cache, "GRACE", 0.0)
     two_communities(workbench, tmp_path)
     clerk_a = user(workbench, "clerk-a", workbench.community_a)
     first = clerk_a.get(f"/tally?{QUERY}&show=all").text
@@ -258,7 +258,7 @@ def test_a_small_tally_made_again_within_the_grace_is_shown_as_new(
     load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
     assert "钱进" not in first
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(tallies, "GRACE", 30.0)  # however slow the machine, the view waits for it
+        patched.setattr(cache, "GRACE", 30.0)  # however slow the machine, the view waits for it
         again = clerk_a.get(f"/tally?{QUERY}&show=all").text
     assert "钱进" in again and 'id="tally-stale"' not in again
 
@@ -291,7 +291,7 @@ def test_a_refresh_that_fails_leaves_the_next_view_to_say_why(
     def out_of_reach(*args: object, **kw: object) -> None:
         raise StorageError("无法读取统计数据：数据库连不上")
 
-    monkeypatch.setattr(tallies, "GRACE", 0.0)
+    monkeypatch.setattr(cache, "GRACE", 0.0)
     monkeypatch.setattr(tallies, "tally", out_of_reach)  # the database lost between two views
     a_rows = [("李晓燕", "荣成市财政局", "新安社区"), ("钱进", "荣成市财政局", "新安社区")]
     load_roster(workbench.engine, roster(tmp_path / "a.csv", a_rows), office_id=workbench.community_a)
@@ -315,7 +315,7 @@ def test_a_restarted_workbench_makes_the_views_asked_for_before_anyone_asks(
     clerk_a = user(workbench, "clerk-a", workbench.community_a)
     user(workbench, "street", workbench.street).get(f"/tally?{QUERY}")
     before = clerk_a.get(f"/tally?{QUERY}&show=all").text
-    monkeypatch.setattr(tallies, "_kept", OrderedDict())  # the server stopped: what it kept is gone
+    monkeypatch.setattr(cache, "_kept", OrderedDict())  # the server stopped: what it kept is gone
     made: list[object] = []
     counting = tally_of
 
@@ -366,8 +366,8 @@ def test_a_restarted_workbench_makes_the_most_recent_views_first_and_no_more_tha
     """With room for 6 members' figures (4.8 of them to warm), 金华's (2, asked last) and 新安's (3) are
     made and the street's (5, asked first) is not: it would only push one of them out."""
     two_communities(workbench, tmp_path)
-    monkeypatch.setattr(tallies, "_kept", OrderedDict())
-    monkeypatch.setattr(tallies, "KEPT", 6)
+    monkeypatch.setattr(cache, "_kept", OrderedDict())
+    monkeypatch.setattr(cache, "KEPT", 6)
     asked: dict[str, str | int | None] = {"policy": "rongcheng-2019", "year": 2025, "as_of": "2025-12-31"}
     at = dt.datetime.now()
     for n, (name, office) in enumerate(
@@ -380,4 +380,4 @@ def test_a_restarted_workbench_makes_the_most_recent_views_first_and_no_more_tha
     done = tallies.warm(workbench.engine)
     assert (done.views, done.failed) == (2, 0)
     # Kept in the order they would give way: 新安's first, then 金华's, the most recently asked.
-    assert [entry.size for entry in tallies._kept.values()] == [3, 2]
+    assert [entry.size for entry in cache._kept.values()] == [3, 2]
