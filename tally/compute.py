@@ -94,16 +94,15 @@ def _large_reads(
     until: dt.date,
 ) -> tuple[list[queries.MemberRow], dict[int, queries.Sums], dict[int, list[queries.Reg]]]:
     """The members (with their registration, most have one), their sums and the other registrations: a row
-    each, a million in a city. On PostgreSQL the
-    three are read at once, each on a connection of its own, so that the server scans and sorts one while
-    this process turns another's rows into tuples; SQLite reads them in turn, in ``conn``'s snapshot, and
+    each, a million in a city. On PostgreSQL the three are read at once, each on a connection of its own, so
+    that the server scans and sorts one while this process turns another's rows into tuples; SQLite reads
+    them in turn, in ``conn``'s snapshot (every registration, once: the members are matched with them), and
     so does one unit's tally (a few rows)."""
     if conn.dialect.name != "postgresql" or wanted is not None:
-        return (
-            queries.members(conn, wanted, until, within),
-            queries.member_sums(conn, year, band, within),
-            queries.registrations(conn, until, within, several=True),
-        )
+        several = conn.dialect.name == "postgresql"  # there the members' own come joined to them
+        regs = queries.registrations(conn, until, within, several=several)
+        rows = queries.members(conn, wanted, until, within, regs if not several else None)
+        return rows, queries.member_sums(conn, year, band, within), regs
 
     def on_its_own(read: Callable[[Connection], T]) -> T:
         with engine.connect() as own:
@@ -111,10 +110,10 @@ def _large_reads(
             return read(own)
 
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="baodao-tally-read") as pool:
-        rows = pool.submit(on_its_own, lambda c: queries.members(c, wanted, until, within))
-        sums = pool.submit(on_its_own, lambda c: queries.member_sums(c, year, band, within))
-        regs = pool.submit(on_its_own, lambda c: queries.registrations(c, until, within, several=True))
-        return rows.result(), sums.result(), regs.result()
+        read_rows = pool.submit(on_its_own, lambda c: queries.members(c, wanted, until, within))
+        read_sums = pool.submit(on_its_own, lambda c: queries.member_sums(c, year, band, within))
+        read_regs = pool.submit(on_its_own, lambda c: queries.registrations(c, until, within, several=True))
+        return read_rows.result(), read_sums.result(), read_regs.result()
 
 
 def _room_to_sort(conn: Connection) -> None:

@@ -93,29 +93,34 @@ NO_SUMS: Sums = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 def members(
-    conn: Connection, unit: str | None, until: dt.date, within: Select[Any] | None = None
+    conn: Connection,
+    unit: str | None,
+    until: dt.date,
+    within: Select[Any] | None = None,
+    regs: dict[int, list[Reg]] | None = None,
 ) -> list[MemberRow]:
     """Every member (of ``unit``; whose id ``within`` selects), one row each, by unit and name (as Python
     orders text, by code point), with their registration when they have one: most do, and PostgreSQL joins
     it at less cost than Python matching a million of them (`registrations` gives the others). SQLite's
-    join over a grouped subquery costs more than that matching, so there it is matched here."""
+    join over a grouped subquery costs more than that matching, so there it is matched here, with ``regs``
+    (every registration up to ``until``) when they are read already."""
     p = tally_people.c
     moved = type_coerce(p.moved_on, String)  # spares SQLAlchemy's slow per-row date parsing on SQLite
     listed = [p.id, p.name, p.unit, p.community, p.member_no, p.on_roster, moved]
     if conn.dialect.name != "postgresql":
         return _with_registration(
             plain_rows(conn, _listing(conn, select(*listed), unit, within)),
-            registrations(conn, until, within),
+            regs if regs is not None else registrations(conn, until, within),
         )
-    regs = _registration_of_each(until, within)
-    one = regs.c.n == 1
+    each = _registration_of_each(until, within)
+    one = each.c.n == 1
     joined = select(
         *listed,
-        regs.c.n,
-        case((one, regs.c.community)),
-        case((one, regs.c.on_date)),
-        case((one, regs.c.form_key)),
-    ).select_from(tally_people.outerjoin(regs, regs.c.person_id == p.id))
+        each.c.n,
+        case((one, each.c.community)),
+        case((one, each.c.on_date)),
+        case((one, each.c.form_key)),
+    ).select_from(tally_people.outerjoin(each, each.c.person_id == p.id))
     return plain_rows(conn, _listing(conn, joined, unit, within))
 
 
